@@ -1,0 +1,92 @@
+"""Lines of a section → blocks: paragraphs and list entries.
+
+Wrapped lines of a paragraph are joined; a list entry runs from its marker
+(``-``, ``·``, ``2.``, ``1)``, or several: ``- 2.``) over the lines that go on
+from it (indented, or not ending a sentence before a lower-case line);
+paragraphs broken by a page break are joined again. Spans cut out (quotes)
+are left out as if they were blank."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .findings import Context
+from .textutil import continues, lines_of, squash
+from .types import Finding, Span
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # "para" or "item"
+    marker: str
+    marker_raw: str
+    level: int
+    text: str
+    start: int
+    end: int
+
+
+def _visible(text: str, start: int, end: int, cut: tuple[Span, ...]) -> list[tuple[int, int]]:
+    """Pieces of ``[start, end)`` outside the ``cut`` spans."""
+    pieces, pos = [], start
+    for c in sorted(cut, key=lambda s: s.start):
+        if c.end <= pos or c.start >= end:
+            continue
+        if c.start > pos:
+            pieces.append((pos, c.start))
+        pos = max(pos, c.end)
+    if pos < end:
+        pieces.append((pos, end))
+    return [(s, e) for s, e in pieces if text[s:e].strip()]
+
+
+def lines_to_blocks(ctx: Context, start: int, end: int, cut: tuple[Span, ...]) -> tuple[list[Block], list[Finding]]:
+    text, rules = ctx.text, ctx.rules
+    blocks: list[Block] = []
+    findings: list[Finding] = []
+    gap = True  # a blank line (or cut text) since the last block line
+    for line in lines_of(text, start, end):
+        pieces = _visible(text, line.start, line.end, cut)
+        if not pieces:
+            gap = True
+            continue
+        for s, e in pieces:
+            seg = text[s:e]
+            m = rules.bullet_re.match(seg) if s == pieces[0][0] else None
+            body_s = s + (m.end() if m else len(seg) - len(seg.lstrip()))
+            body = text[body_s:e].rstrip()
+            if m:
+                marker_raw = m.group("marker").strip()
+                level = 2 if m.group("indent") else 1
+                blocks.append(Block("item", marker_raw.split()[-1], marker_raw, level, squash(body),
+                                    body_s, body_s + len(body)))
+            elif blocks and not gap and _goes_on(blocks[-1], seg, line.start == s):
+                last = blocks[-1]
+                blocks[-1] = replace(last, text=squash(last.text + " " + body), end=body_s + len(body))
+            else:
+                blocks.append(Block("para", "", "", 0, squash(body), body_s, body_s + len(body)))
+            gap = False
+    return _rejoin(ctx, blocks, findings), findings
+
+
+def _goes_on(last: Block, seg: str, at_line_start: bool) -> bool:
+    """Whether a line without a marker continues the block above it."""
+    if last.kind == "para":
+        return True
+    if at_line_start and seg[:1] in " \t":
+        return True
+    return not last.text.rstrip().endswith((".", ";", ":", "!", "?")) and seg.lstrip()[:1].islower()
+
+
+def _rejoin(ctx: Context, blocks: list[Block], findings: list[Finding]) -> list[Block]:
+    out: list[Block] = []
+    words = ctx.rules.continuation_words
+    for b in blocks:
+        prev = out[-1] if out else None
+        if prev and prev.kind == b.kind == "para" and continues(prev.text, b.text, words):
+            findings.append(ctx.finding("paragraph_rejoined", "sections", f"paragraph@{b.start}",
+                                        "A paragraph broken by a page break was joined again.",
+                                        prev.text[-40:] + " / " + b.text[:40], prev.end, b.start))
+            out[-1] = replace(prev, text=prev.text + " " + b.text, end=b.end)
+        else:
+            out.append(b)
+    return out

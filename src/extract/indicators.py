@@ -1,0 +1,140 @@
+"""Stage 3, indicator table: a portrait → ``Indicator`` records.
+
+Reads the rows from the portrait's first table line down to the first line
+that is not a row, through blank lines. A row without a label of its own
+(``Country 18,400 (2012)``) continues the label above it. Values: ``n/a`` is
+missing (never 0); ``268,05`` (a comma and one or two digits) is a decimal
+comma; ``3,499.8`` and ``1,042,285`` carry thousands separators; a stray
+``/`` or ``|`` before a number is dropped; ``Men: 12.4 / Women: 10.9`` gives
+one record per group. Each repair raises an ``info`` finding."""
+from __future__ import annotations
+
+import regex
+
+from .findings import Context
+from .rows import Row, line_to_row
+from .types import Extracted, Indicator, Span
+
+_THOUSANDS = regex.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+_PLAIN = regex.compile(r"[0-9]+(?:\.[0-9]+)?")
+_DECIMAL_COMMA = regex.compile(r"[0-9]+,[0-9]{1,2}")
+_EURO = regex.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+")
+_STRAY = regex.compile(r"^[/|\\]+[ \t]*")
+_GROUP = regex.compile(r"(?P<word>\p{L}+)[ \t]*:[ \t]*(?P<num>[0-9][0-9.,]*)")
+
+
+def wide_column(indicator: str, scope: str, group: str = "all") -> str:
+    """The ``cities`` column of an indicator (``gdp_per_capita_usd`` + ``country``
+    → ``gdp_per_capita_country_usd``)."""
+    if indicator == "gdp_per_capita_usd":
+        return f"gdp_per_capita_{scope}_usd"
+    if scope == "country":
+        return f"{indicator}_country"
+    return indicator if group == "all" else f"{indicator}_{group}"
+
+
+def number(raw: str) -> tuple[float | None, str]:
+    """A printed number → (value, repair code or ``""``); (None, "") if unreadable."""
+    s = raw.strip()
+    if _PLAIN.fullmatch(s):
+        return float(s), ""
+    if _THOUSANDS.fullmatch(s):
+        return float(s.replace(",", "")), ""
+    if _DECIMAL_COMMA.fullmatch(s):
+        return float(s.replace(",", ".")), "decimal_comma"
+    if _EURO.fullmatch(s):
+        return float(s.replace(".", "").replace(",", ".")), "decimal_comma"
+    return None, ""
+
+
+def _year(raw: str) -> int | None:
+    return int(raw) if regex.fullmatch(r"(?:19|20)[0-9]{2}", raw.strip()) else None
+
+
+def _rows(ctx: Context) -> list[tuple[Row, int]]:
+    """(row, line start offset) of the table, label carried to continuation rows."""
+    p = ctx.portrait
+    out: list[tuple[Row, int]] = []
+    for line in p.lines[p.table_start:]:
+        if line.blank:
+            continue
+        row = line_to_row(line.text, ctx.rules)
+        if row is None:
+            break
+        out.append((row, line.start))
+    return out
+
+
+def extract_indicators(ctx: Context) -> tuple[Extracted, int]:
+    """Indicators of ``ctx.portrait`` and the offset where its table ends."""
+    p = ctx.portrait
+    if p.table_start is None:
+        return Extracted(), p.lines[len(p.header)].start if len(p.lines) > len(p.header) else p.span.start
+    records: dict[tuple[str, str, str], Indicator] = {}
+    claimed, findings = [], []
+    label = None
+    end = p.lines[p.table_start].start
+    for row, start in _rows(ctx):
+        claimed.append(Span(start + (len(row.label_raw) and 0), start + max(row.value_end, row.year_end)))
+        end = start + max(row.value_end, row.year_end, len(row.label_raw))
+        label = row.label or label
+        if label is None:
+            findings.append(ctx.finding("table_row_unparsed", "indicators", "row",
+                                        "A table row has a scope but no indicator label above it.",
+                                        row.value_raw, start, end))
+            continue
+        scope = row.scope.key if row.scope else label.default_scope
+        field = wide_column(label.key, scope)
+        if row.errors:
+            findings.append(ctx.finding(
+                "label_repaired", "indicators", field,
+                f"The damaged label {row.label_raw!r} was read as {label.key} ({scope}).",
+                row.label_raw, start, start + len(row.label_raw)))
+        for ind in _values(ctx, row, start, label.key, scope, label.id, findings):
+            key = (ind.indicator, ind.scope, ind.group)
+            if key in records:
+                findings.append(ctx.finding(
+                    "indicator_duplicated", "indicators", wide_column(*key),
+                    f"The table prints {wide_column(*key)} twice; the first value is kept.",
+                    ind.raw, ind.char_start, ind.char_end))
+                continue
+            records[key] = ind
+    return Extracted(tuple(records.values()), tuple(claimed), tuple(findings)), end
+
+
+def _values(ctx: Context, row: Row, start: int, indicator: str, scope: str, rule: str,
+            findings: list) -> list[Indicator]:
+    year = _year(row.year_raw)
+    raw, vs = row.value_raw, start + row.value_start
+    common = dict(indicator=indicator, scope=scope, value_min=None, value_max=None, year=year,
+                  year_raw=row.year_raw, label_raw=row.label_raw, rule=rule)
+    groups = list(_GROUP.finditer(raw))
+    if groups:
+        out = []
+        for g in groups:
+            group = next((gr.key for gr in ctx.rules.groups if gr.pattern.fullmatch(g["word"].casefold())), None)
+            if group is None:
+                continue
+            value, _ = number(g["num"].rstrip(".,"))
+            s = vs + g.start("num")
+            out.append(Indicator(group=group, value=value, raw=ctx.text[s:s + len(g["num"])],
+                                 char_start=s, char_end=s + len(g["num"]), **common))
+        return out
+    if raw.lower() in ctx.rules.missing or not raw:
+        return [Indicator(group="all", value=None, raw=raw, char_start=vs, char_end=vs + len(raw), **common)]
+    field = wide_column(indicator, scope)
+    stray = _STRAY.match(raw)
+    if stray:
+        findings.append(ctx.finding("stray_character_removed", "indicators", field,
+                                    f"The stray {raw[:stray.end()].strip()!r} before {raw[stray.end():]!r} was dropped.",
+                                    raw, vs, vs + len(raw)))
+        vs += stray.end()
+        raw = raw[stray.end():]
+    value, repair = number(raw)
+    if value is None:
+        findings.append(ctx.finding("table_row_unparsed", "indicators", field,
+                                    f"The value {raw!r} is not a number.", raw, vs, vs + len(raw)))
+    elif repair:
+        findings.append(ctx.finding(repair, "indicators", field,
+                                    f"{raw!r} was read as {value:g} (decimal comma).", raw, vs, vs + len(raw)))
+    return [Indicator(group="all", value=value, raw=raw, char_start=vs, char_end=vs + len(raw), **common)]

@@ -1,0 +1,66 @@
+"""Stages 3–6 on one portrait: header, indicator table, quotes, sections,
+items, contacts → a ``PortraitResult``, with every line of the portrait
+claimed by a field or reported as ``unclaimed_text``."""
+from __future__ import annotations
+
+from .contacts import extract_contacts
+from .findings import Context
+from .indicators import extract_indicators
+from .items import extract_items
+from .quotes import extract_quotes
+from .sections import extract_sections
+from .textutil import trimmed
+from .types import CityMatch, Finding, PortraitResult, Span
+
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december")
+
+
+def _header(ctx: Context) -> tuple[str, Span | None, str, list[Span]]:
+    """Tagline, its span, the joining date, and the header spans claimed."""
+    header = ctx.portrait.header
+    claimed = [trimmed(h) for h in header]
+    tagline, tag_span, joined = "", None, ""
+    for h in header:
+        m = ctx.rules.joined_re.search(h.text)
+        if m:
+            month = m.group("month")
+            joined = m.group("year") + (f"-{MONTHS.index(month.lower()) + 1:02d}" if month else "")
+    if header:
+        tag_span = trimmed(header[-1])
+        tagline = " ".join(header[-1].text.split())
+    return tagline, tag_span, joined, claimed
+
+
+def _unclaimed(ctx: Context, claimed: list[Span]) -> list[Finding]:
+    out = []
+    spans = sorted(claimed, key=lambda s: s.start)
+    lines = list(ctx.portrait.lines) + list(ctx.portrait.tail)
+    for line in lines:
+        if line.blank:
+            continue
+        t = trimmed(line)
+        if any(s.start < t.end and t.start < s.end for s in spans):
+            continue
+        out.append(ctx.finding("unclaimed_text", "portraits", f"line@{t.start}",
+                               "No extractor claimed this line of the portrait.",
+                               ctx.text[t.start:t.end][:200], t.start, t.end))
+    return out
+
+
+def extract_portrait(ctx: Context, match: CityMatch) -> PortraitResult:
+    p = ctx.portrait
+    tagline, tag_span, joined, claimed = _header(ctx)
+    table, body_start = extract_indicators(ctx)
+    quotes = extract_quotes(ctx, body_start, p.span.end)
+    sections, blocks, contact_span = extract_sections(ctx, body_start, p.span.end, quotes.claimed)
+    items = extract_items(ctx, blocks)
+    contacts = extract_contacts(ctx, *contact_span) if contact_span else None
+    parts = [table, quotes, sections, items] + ([contacts] if contacts else [])
+    for part in parts:
+        claimed += part.claimed
+    findings = [f for part in parts for f in part.findings] + _unclaimed(ctx, claimed)
+    return PortraitResult(
+        portrait=p, match=match, tagline=tagline, tagline_span=tag_span, joined_gnlc=joined,
+        indicators=table.records, sections=sections.records, items=items.records,
+        contacts=contacts.records if contacts else (), quotes=quotes.records, findings=tuple(findings))

@@ -1,0 +1,161 @@
+"""Stage 6a, quotes: a portrait's body → ``Quote`` records.
+
+A quote opens with a quote mark at a line start or after the end of a
+sentence, and closes at a quote mark followed by white space or the line end
+(quotes nested inside it are followed). Its speaker is printed right after it
+(``> Mr … - Role``, inline ``' Mr … - Role``, or a name whose role is on the
+next bullet) or, failing that, on the line just before it. A quote left open
+when its speaker comes is joined with an orphan fragment of the same portrait
+that closes a quote (``promoting social inclusion.'``): the two pieces of a
+quote split across a page. The quote and speaker text are claimed, so the
+sections leave them out."""
+from __future__ import annotations
+
+import regex
+
+from .findings import Context
+from .names import ParsedPerson, parse_person
+from .types import Extracted, Quote, Span
+
+MAX_QUOTE = 1500
+_SENTENCE_END = ".!?:;"
+
+
+def _is_open(t: str, i: int, opens: str) -> bool:
+    if t[i] not in opens or i + 1 >= len(t) or not t[i + 1].isupper():
+        return False
+    before = t[:i].rstrip(" \t")
+    return not before or before[-1] == "\n" or before[-1] in _SENTENCE_END or before[-1] == ">"
+
+
+def _close(t: str, i: int, ctx: Context) -> int | None:
+    """Offset of the quote mark closing the quote opened at ``i``."""
+    opens, closes = ctx.rules.open_quotes, ctx.rules.close_quotes
+    depth, j, stop = 1, i + 1, min(len(t), i + MAX_QUOTE)
+    while j < stop:
+        c = t[j]
+        if c == "\n" and t[j + 1:j + 2] == "\n":
+            return None  # a quote does not run over a paragraph break
+        if c in opens and t[j - 1] in " \t" and j + 1 < len(t) and t[j + 1].isupper():
+            depth += 1
+        elif c in closes and not t[j - 1].isspace() and (j + 1 == len(t) or t[j + 1] in " \t\n>"):
+            if t[j - 1] not in "sS" or depth > 1 or j + 1 == len(t) or t[j + 1] != " " or _speaker_ahead(t, j + 1, ctx):
+                depth -= 1
+                if depth == 0:
+                    return j
+        j += 1
+    return None
+
+
+def _speaker_ahead(t: str, k: int, ctx: Context) -> bool:
+    return _speaker_after(t, k, ctx) is not None
+
+
+def _line_end(t: str, k: int) -> int:
+    e = t.find("\n", k)
+    return len(t) if e < 0 else e
+
+
+def _speaker_after(t: str, k: int, ctx: Context) -> tuple[ParsedPerson, int, int] | None:
+    """Speaker printed from ``k`` on: (person, start, end) or None."""
+    m = regex.compile(r"[ \t]*(?:\n[ \t]*)*").match(t, k)
+    s = m.end()
+    marked = t.startswith(">", s)
+    if marked:
+        s += 1
+    e = _line_end(t, s)
+    line = t[s:e]
+    if not line.strip():
+        return None
+    honorific = ctx.rules.honorific_re.match(line.lstrip())
+    if not (marked or honorific or regex.search(r"\s[-\u2013]\s", line)):
+        return None
+    person = parse_person(line, ctx.rules)
+    if person is None:
+        return None
+    if not person.person.role:
+        # `Ms María del Carmen Benítez` then `- Mayor of Ybycuí` on the next bullet.
+        m2 = regex.compile(r"[ \t]*(?:\n[ \t]*)+([-\u2013][ \t]+[^\n]+)").match(t, e)
+        if m2:
+            joined = parse_person(line + " - " + m2.group(1).lstrip("-\u2013 \t"), ctx.rules)
+            if joined and joined.person.role:
+                return joined, s, m2.end()
+        if not (marked or honorific):
+            return None
+    elif not (marked or honorific) and not ctx.rules.role_words & {person.person.role.split()[0].lower()}:
+        return None
+    return person, s, e
+
+
+def _speaker_before(t: str, k: int, ctx: Context) -> tuple[ParsedPerson, int, int] | None:
+    head = t[:k].rstrip()
+    s = head.rfind("\n") + 1
+    line = head[s:]
+    if not (line.lstrip().startswith(">") or ctx.rules.honorific_re.match(line.lstrip())):
+        return None
+    person = parse_person(line, ctx.rules)
+    if person is None or not person.person.role:
+        return None
+    return person, s, len(head)
+
+
+def _orphans(t: str, taken: list[Span], ctx: Context) -> list[tuple[int, int]]:
+    """Lines that close a quote never opened: the second piece of a split quote."""
+    out = []
+    for m in regex.finditer(r"(?m)^[ \t]*(?P<x>[^\n]{1,400}?[.!?,][" + regex.escape(ctx.rules.close_quotes) + r"])[ \t]*$", t):
+        x = m.group("x")
+        if any(s.start <= m.start("x") < s.end for s in taken) or any(x.startswith(c) for c in ctx.rules.open_quotes):
+            continue
+        out.append((m.start("x"), m.end("x")))
+    return out
+
+
+def extract_quotes(ctx: Context, start: int, end: int) -> Extracted:
+    """Quotes in ``ctx.text[start:end]``; offsets in the document."""
+    t = ctx.text[start:end]
+    quotes, claimed, findings, unclosed = [], [], [], []
+    i = 0
+    while i < len(t):
+        if not _is_open(t, i, ctx.rules.open_quotes):
+            i += 1
+            continue
+        j = _close(t, i, ctx)
+        if j is None:
+            sp = _speaker_after(t, _line_end(t, i), ctx)
+            if sp is not None:
+                unclosed.append((i, _line_end(t, i), sp))
+                claimed += [Span(start + i, start + _line_end(t, i)), Span(start + sp[1], start + sp[2])]
+                i = sp[2]
+            else:
+                i += 1
+            continue
+        sp = _speaker_after(t, j + 1, ctx) or _speaker_before(t, i, ctx)
+        if sp is None:
+            i = j + 1
+            continue
+        person, ss, se = sp
+        quotes.append((i, j + 1, person, [Span(start + i + 1, start + j)]))
+        claimed += [Span(start + i, start + j + 1), Span(start + ss, start + se)]
+        i = max(j + 1, se)
+    for qi, qe, sp in unclosed:
+        pieces = [Span(start + qi + 1, start + qe)]
+        for os_, oe in _orphans(t, claimed, ctx):
+            pieces.append(Span(start + os_, start + oe - 1))
+            claimed.append(Span(start + os_, start + oe))
+            findings.append(ctx.finding("quote_rejoined", "quotes", "text",
+                                        "A quote split across the page was joined from two pieces.",
+                                        ctx.text[start + os_:start + oe], start + os_, start + oe))
+            break
+        quotes.append((qi, qe, sp[0], pieces))
+    records = []
+    for pos, (qi, qe, person, pieces) in enumerate(sorted(quotes, key=lambda q: q[0]), 1):
+        text = " ".join(" ".join(ctx.text[s.start:s.end].split()) for s in pieces)
+        if person.name_rejoined:
+            findings.append(ctx.finding("name_rejoined", "quotes", f"speaker:{pos}",
+                                        f"The name was printed with spaced hyphens and read as {person.person.name!r}.",
+                                        person.person.name))
+        records.append(Quote(position=pos, text=text, speaker_honorific=person.person.honorific,
+                             speaker=person.person.name, speaker_role=person.person.role,
+                             char_start=pieces[0].start, char_end=pieces[0].end, spans=tuple(pieces),
+                             rule="quote.speaker"))
+    return Extracted(tuple(records), tuple(claimed), tuple(findings))

@@ -1,0 +1,217 @@
+"""Plain typed data passed between the stages.
+
+Every record that reaches a table carries ``document_id``, ``char_start`` and
+``char_end`` (positions in ``Document.text``) and the id of the ``rule`` that
+produced it, so that ``document.text[char_start:char_end]`` is its source.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open range ``[start, end)`` of the document text."""
+
+    start: int
+    end: int
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the document: ``text`` is ``document.text[start:end]``
+    without its line end."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+
+@dataclass(frozen=True)
+class Document:
+    """A decoded input file. ``text`` keeps the characters of the file (BOM
+    dropped, line ends as printed); ``match_text`` has the same length with
+    typographic quotes, no-break spaces and line ends folded for matching."""
+
+    document_id: str
+    path: str
+    text: str
+    match_text: str
+    encoding: str
+    source_format: str = "brochure"
+
+
+@dataclass(frozen=True)
+class Finding:
+    document_id: str
+    city_id: str
+    table: str
+    field: str
+    severity: str
+    code: str
+    message: str
+    value: str = ""
+    char_start: int | None = None
+    char_end: int | None = None
+
+
+@dataclass(frozen=True)
+class Member:
+    """An entry of the brochure's list of participating cities."""
+
+    city: str
+    country: str
+    country_code: str
+    award_year: int | None
+    span: Span
+    rule: str
+
+
+@dataclass(frozen=True)
+class Portrait:
+    """One city's part of a document, before its city is known.
+
+    ``lines`` are the portrait's lines; ``header`` the lines before its
+    indicator table that name it (tagline, city, country, joining date);
+    ``table_start`` is the index in ``lines`` of the first indicator row, or
+    ``None`` when the portrait has no table."""
+
+    document_id: str
+    index: int
+    span: Span
+    lines: tuple[Line, ...]
+    header: tuple[Line, ...]
+    table_start: int | None
+    tail: tuple[Line, ...] = ()
+
+
+@dataclass(frozen=True)
+class CityMatch:
+    """The city a portrait is about, and the evidence for it."""
+
+    member: Member
+    city_id: str
+    score: float
+    evidence: str
+    mentions: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Indicator:
+    indicator: str
+    scope: str
+    group: str
+    value: float | None
+    value_min: float | None
+    value_max: float | None
+    year: int | None
+    raw: str
+    year_raw: str
+    label_raw: str
+    char_start: int
+    char_end: int
+    rule: str
+
+
+@dataclass(frozen=True)
+class Section:
+    section: str
+    text: str
+    char_start: int
+    char_end: int
+    rule: str
+
+
+@dataclass(frozen=True)
+class Item:
+    section: str
+    position: int
+    marker: str
+    marker_raw: str
+    level: int
+    text: str
+    char_start: int
+    char_end: int
+    rule: str
+
+
+@dataclass(frozen=True)
+class Person:
+    honorific: str
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    position: int
+    honorific: str
+    name: str
+    role: str
+    email: str
+    email_raw: str
+    email_status: str
+    char_start: int
+    char_end: int
+    rule: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    position: int
+    text: str
+    speaker_honorific: str
+    speaker: str
+    speaker_role: str
+    char_start: int
+    char_end: int
+    spans: tuple[Span, ...]
+    rule: str
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What one stage extracted from one portrait, plus the text it claimed
+    and the findings it raised."""
+
+    records: tuple = ()
+    claimed: tuple[Span, ...] = ()
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
+class PortraitResult:
+    """Everything extracted from one portrait."""
+
+    portrait: Portrait
+    match: CityMatch
+    tagline: str
+    tagline_span: Span | None
+    joined_gnlc: str
+    indicators: tuple[Indicator, ...]
+    sections: tuple[Section, ...]
+    items: tuple[Item, ...]
+    contacts: tuple[Contact, ...]
+    quotes: tuple[Quote, ...]
+    findings: tuple[Finding, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    """A document split into portraits. ``outside`` are the spans of text
+    outside any portrait (front matter, back cover); ``tails`` the lines
+    between a portrait's contact block and the next portrait."""
+
+    document: Document
+    members: tuple[Member, ...]
+    member_lines: tuple[Span, ...]
+    portraits: tuple[Portrait, ...]
+    outside: tuple[Span, ...]
+    published_year: int | None
