@@ -13,6 +13,7 @@ import regex
 
 from .findings import Context
 from .rows import Row, line_to_row
+from .textutil import trimmed
 from .types import Extracted, Indicator, Span
 
 _THOUSANDS = regex.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
@@ -51,17 +52,17 @@ def _year(raw: str) -> int | None:
     return int(raw) if regex.fullmatch(r"(?:19|20)[0-9]{2}", raw.strip()) else None
 
 
-def _rows(ctx: Context) -> list[tuple[Row, int]]:
-    """(row, line start offset) of the table, label carried to continuation rows."""
+def _rows(ctx: Context) -> list[tuple[Row, Span]]:
+    """(row, trimmed line span) of each table row, in order."""
     p = ctx.portrait
-    out: list[tuple[Row, int]] = []
+    out: list[tuple[Row, Span]] = []
     for line in p.lines[p.table_start:]:
         if line.blank:
             continue
         row = line_to_row(line.text, ctx.rules)
         if row is None:
             break
-        out.append((row, line.start))
+        out.append((row, trimmed(line)))
     return out
 
 
@@ -69,14 +70,15 @@ def extract_indicators(ctx: Context) -> tuple[Extracted, int]:
     """Indicators of ``ctx.portrait`` and the offset where its table ends."""
     p = ctx.portrait
     if p.table_start is None:
-        return Extracted(), p.lines[len(p.header)].start if len(p.lines) > len(p.header) else p.span.start
+        return Extracted(), p.header[-1].end if p.header else p.span.start
     records: dict[tuple[str, str, str], Indicator] = {}
     claimed, findings = [], []
     label = None
     end = p.lines[p.table_start].start
-    for row, start in _rows(ctx):
-        claimed.append(Span(start + (len(row.label_raw) and 0), start + max(row.value_end, row.year_end)))
-        end = start + max(row.value_end, row.year_end, len(row.label_raw))
+    for row, span in _rows(ctx):
+        start = ctx.text.rfind("\n", 0, span.start) + 1
+        claimed.append(span)
+        end = span.end
         label = row.label or label
         if label is None:
             findings.append(ctx.finding("table_row_unparsed", "indicators", "row",

@@ -59,7 +59,7 @@ def _line_end(t: str, k: int) -> int:
 def _speaker_after(t: str, k: int, ctx: Context) -> tuple[ParsedPerson, int, int] | None:
     """Speaker printed from ``k`` on: (person, start, end) or None."""
     m = regex.compile(r"[ \t]*(?:\n[ \t]*)*").match(t, k)
-    s = m.end()
+    s = first = m.end()
     marked = t.startswith(">", s)
     if marked:
         s += 1
@@ -79,12 +79,12 @@ def _speaker_after(t: str, k: int, ctx: Context) -> tuple[ParsedPerson, int, int
         if m2:
             joined = parse_person(line + " - " + m2.group(1).lstrip("-\u2013 \t"), ctx.rules)
             if joined and joined.person.role:
-                return joined, s, m2.end()
+                return joined, first, m2.end()
         if not (marked or honorific):
             return None
     elif not (marked or honorific) and not ctx.rules.role_words & {person.person.role.split()[0].lower()}:
         return None
-    return person, s, e
+    return person, first, e
 
 
 def _speaker_before(t: str, k: int, ctx: Context) -> tuple[ParsedPerson, int, int] | None:
@@ -142,7 +142,7 @@ def extract_quotes(ctx: Context, start: int, end: int) -> Extracted:
         for os_, oe in _orphans(t, claimed, ctx):
             pieces.append(Span(start + os_, start + oe - 1))
             claimed.append(Span(start + os_, start + oe))
-            findings.append(ctx.finding("quote_rejoined", "quotes", "text",
+            findings.append(ctx.finding("quote_rejoined", "quotes", f"quote@{qi + start}",
                                         "A quote split across the page was joined from two pieces.",
                                         ctx.text[start + os_:start + oe], start + os_, start + oe))
             break

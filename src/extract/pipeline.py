@@ -1,0 +1,131 @@
+"""Run the stages over a batch of documents and write the tables.
+
+``run`` never stops on one bad document or portrait: a file that cannot be
+read, a document without portraits or an extractor that fails becomes an
+``error`` finding and one line on stderr, and the batch goes on."""
+from __future__ import annotations
+
+import sys
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+from .findings import Context, make_finding
+from .identify import identify
+from .ingest import ingest
+from .mentions import mention_index
+from .portrait import extract_portrait
+from .records import finding_to_row, result_to_rows
+from .rules import Rules
+from .schemas import TABLES, to_frame, validate_frame
+from .segment import segment
+from .types import Finding, PortraitResult
+from .validate import validate
+from .write import write_tables
+
+INPUT_SUFFIXES = (".txt", ".text", ".md")
+
+
+@dataclass
+class RunSummary:
+    documents: int = 0
+    portraits: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+    errors: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def input_files(paths: list[str | Path]) -> list[Path]:
+    """Files named, and the files of folders named (not hidden), sorted."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file() and not any(
+                part.startswith(".") for part in f.relative_to(p).parts))
+        else:
+            out.append(p)
+    return out
+
+
+def _document(path: Path, rules: Rules, rows: dict[str, list], results: list[PortraitResult],
+              members: dict, say) -> int:
+    doc = ingest(path)
+    seg = segment(doc, rules)
+    index = mention_index(seg.members, rules)
+    members[doc.document_id] = (seg.members, index)
+    found = []
+    for s in seg.outside:
+        found.append(make_finding(rules, doc.document_id, "", "text_outside_portraits", "documents",
+                                  f"text@{s.start}", "Text outside any portrait (front matter or back cover).",
+                                  " ".join(doc.match_text[s.start:s.end].split())[:200], s.start, s.end))
+    if not seg.portraits:
+        found.append(make_finding(rules, doc.document_id, "", "no_portraits", "documents", "document",
+                                  "No portrait (indicator table or section headings) was found in the document."))
+        say(f"{path}: no portrait found")
+    for portrait, match in zip(seg.portraits, identify(seg, rules, index)):
+        if match is None:
+            found.append(make_finding(rules, doc.document_id, f"portrait-{portrait.index + 1}", "city_unidentified",
+                                      "cities", "city", "No member city could be tied to this portrait.", "",
+                                      portrait.span.start, portrait.span.end))
+            continue
+        ctx = Context(doc, rules, portrait, match.city_id)
+        try:
+            result = extract_portrait(ctx, match)
+        except Exception as exc:  # one bad portrait never stops the batch
+            last = traceback.extract_tb(exc.__traceback__)[-1]
+            found.append(ctx.finding("extractor_failed", "cities", "portrait",
+                                     f"Extraction failed: {type(exc).__name__}: {exc} "
+                                     f"({Path(last.filename).name}:{last.lineno}).", "",
+                                     portrait.span.start, portrait.span.end))
+            say(f"{path}: portrait {portrait.index + 1} ({match.city_id}) failed: {exc}")
+            continue
+        results.append(result)
+        for table, new in result_to_rows(result, doc.source_format).items():
+            rows[table] += new
+        found += result.findings
+    rows["findings"] += [finding_to_row(f) for f in found]
+    return len(seg.portraits)
+
+
+def run(paths: list[str | Path], out_dir: str | Path, rules: Rules, say=None) -> RunSummary:
+    """Extract every document of ``paths`` into the tables of ``out_dir``."""
+    say = say or (lambda line: print(line, file=sys.stderr))
+    summary = RunSummary()
+    rows: dict[str, list] = {t: [] for t in TABLES}
+    results: list[PortraitResult] = []
+    members: dict = {}
+    for path in input_files(paths):
+        summary.documents += 1
+        try:
+            summary.portraits += _document(path, rules, rows, results, members, say)
+        except InputError as exc:
+            say(str(exc))
+            rows["findings"].append(finding_to_row(make_finding(
+                rules, path.name, "", "document_unreadable", "documents", "document", exc.reason)))
+    rows["findings"] += [finding_to_row(f) for f in validate(results, members, rules)]
+    frames = {t: to_frame(t, rows[t]) for t in TABLES if t != "findings"}
+    schema_findings: list[Finding] = []
+    for table, frame in frames.items():
+        for case in validate_frame(table, frame):
+            schema_findings.append(make_finding(
+                rules, "", "", "schema_violation", table, f"{case.get('column')}:{case.get('check')}",
+                f"{table}.{case.get('column')} fails {case.get('check')}.", str(case.get("value"))))
+    rows["findings"] += [finding_to_row(f) for f in schema_findings]
+    frames["findings"] = to_frame("findings", _unique_findings(rows["findings"]))
+    write_tables(frames, out_dir)
+    summary.rows = {t: len(f) for t, f in frames.items()}
+    summary.errors = int((frames["findings"]["severity"] == "error").sum())
+    return summary
+
+
+def _unique_findings(rows: list[dict]) -> list[dict]:
+    """One row per finding key; a repeated key gets a ``#n`` suffix on its field."""
+    seen: dict[tuple, int] = {}
+    out = []
+    for r in rows:
+        key = (r["document_id"], r["city_id"], r["code"], r["field"])
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        out.append(dict(r, field=f"{r['field']}#{n + 1}") if n else r)
+    return out

@@ -1,0 +1,46 @@
+"""Turn stage results into the plain rows of the output tables (one dict per
+row, keys = the columns of ``schemas``)."""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from .indicators import wide_column
+from .types import Finding, PortraitResult
+
+
+def _span_text(spans) -> str:
+    return ";".join(f"{s.start}:{s.end}" for s in spans)
+
+
+def result_to_rows(r: PortraitResult, source_format: str) -> dict[str, list[dict]]:
+    m, doc = r.match, r.portrait.document_id
+    base = {"city_id": m.city_id, "document_id": doc}
+    city = dict(base, city=m.member.city, country=m.member.country, country_code=m.member.country_code,
+                source_format=source_format, tagline=r.tagline, learning_city_award=m.member.award_year,
+                joined_gnlc=r.joined_gnlc, portrait_index=r.portrait.index + 1, char_start=r.portrait.span.start,
+                char_end=r.portrait.span.end, city_evidence=m.evidence,
+                tagline_char_start=r.tagline_span.start if r.tagline_span else None,
+                tagline_char_end=r.tagline_span.end if r.tagline_span else None)
+    for i in r.indicators:
+        col = wide_column(i.indicator, i.scope, i.group)
+        city[col] = i.value
+        if i.group == "all":
+            city[f"{col}_year"] = i.year
+    for s in r.sections:
+        city[s.section] = s.text
+    if r.contacts:
+        c = r.contacts[0]
+        city.update(contact_name=c.name, contact_role=c.role, contact_email=c.email)
+    return {
+        "cities": [city],
+        "indicators": [dict(base, **asdict(i)) for i in r.indicators],
+        "sections": [dict(base, **asdict(s)) for s in r.sections],
+        "items": [dict(base, **asdict(i)) for i in r.items],
+        "contacts": [dict(base, **asdict(c)) for c in r.contacts],
+        "quotes": [dict(base, **{k: v for k, v in asdict(q).items() if k != "spans"}, spans=_span_text(q.spans))
+                   for q in r.quotes],
+    }
+
+
+def finding_to_row(f: Finding) -> dict:
+    return asdict(f)

@@ -1,0 +1,337 @@
+"""The output tables: one spec per table, the single source of truth.
+
+Input: records as plain dicts (one per row) from the extractors and ``validate``.
+Output: typed, key-sorted pandas frames (``to_frame``), their schema failures as
+plain dicts (``validate_frame``), and the table descriptions generated from the
+same specs: the README's data dictionary and ``datapackage.json``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import pandas as pd
+import pandera.pandas as pa
+
+DTYPES: Mapping[str, str] = MappingProxyType({"string": "string", "float": "float64", "Int": "Int64"})
+FRICTIONLESS: Mapping[str, str] = MappingProxyType({"string": "string", "float": "number", "Int": "integer"})
+YEARS = (1900, 2100)
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column: ``type`` is ``string``, ``float`` or ``Int``; ``contract`` is
+    False for columns added beyond CONTRACT.md. The checks (``allowed``,
+    ``minimum``/``maximum``, an unanchored ``pattern`` matched in full) feed both
+    the pandera schema and the datapackage constraints."""
+
+    name: str
+    type: str
+    description: str
+    nullable: bool = True
+    contract: bool = True
+    allowed: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    pattern: str | None = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    description: str
+    key: tuple[str, ...]
+    columns: tuple[ColumnSpec, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def ordered_pairs(self) -> tuple[tuple[str, str], ...]:
+        """Column pairs that must hold ``low <= high`` where both are set."""
+        pairs = [(n, n.replace("_start", "_end")) for n in self.names if n.endswith("char_start")]
+        pairs.append(("value_min", "value_max"))
+        return tuple((a, b) for a, b in pairs if a in self.names and b in self.names)
+
+
+_col = ColumnSpec
+def _year(name: str, of: str, **kw: Any) -> ColumnSpec:
+    return _col(name, "Int", f"Reference year of `{of}` as printed next to it; empty when printed `(n/a)` or absent.",
+                minimum=YEARS[0], maximum=YEARS[1], **kw)
+
+
+SLUG = "[a-z0-9]+(-[a-z0-9]+)*"
+NA_NOTE = "Empty when the document prints `n/a` or gives nothing, never 0; a range goes to `indicators` and leaves this empty."
+CITY_ID = _col("city_id", "string", "Stable ASCII slug of the city name plus its ISO 3166-1 alpha-3 code, lower case "
+               "(`villa-maria-arg`); joins the tables to `cities`.", nullable=False, pattern=SLUG)
+DOCUMENT_ID = "Name of the input file in `raw/` the row was read from."
+RULE = _col("rule", "string", "Id of the rule (`rules/*.yaml`) that produced the row.", nullable=False, contract=False)
+SECTION_TEXT = "broken lines and paragraphs re-joined, quotes and contact lines removed"
+
+
+def _doc(contract: bool = False) -> ColumnSpec:
+    return _col("document_id", "string", DOCUMENT_ID, nullable=False, contract=contract)
+
+
+def _offsets(what: str, prefix: str = "", nullable: bool = False, contract: bool = True) -> tuple[ColumnSpec, ...]:
+    return (
+        _col(f"{prefix}char_start", "Int", f"Start of {what} in the decoded document text (0-based): "
+             f"`text[{prefix}char_start:{prefix}char_end]` is the exact source.",
+             nullable=nullable, contract=contract, minimum=0),
+        _col(f"{prefix}char_end", "Int", f"End (exclusive) of {what} in the decoded document text; "
+             f"never before `{prefix}char_start`.", nullable=nullable, contract=contract, minimum=0),
+    )
+
+
+def _measure(name: str, unit: str, year: bool = True) -> tuple[ColumnSpec, ...]:
+    value = _col(name, "float", f"{unit}. {NA_NOTE}")
+    return (value, _year(f"{name}_year", name)) if year else (value,)
+
+
+CITIES = TableSpec("cities", "One row per city portrait or profile, with its figures and section texts in wide form.",
+                   ("city_id", "document_id"), (
+    CITY_ID,
+    _col("city", "string", "City name as the document's member list or title gives it (`Modiin-Maccabim-Reut`, `Kano State`).", nullable=False),
+    _col("country", "string", "Country name as printed (`Republic of Korea`).", nullable=False),
+    _col("country_code", "string", "ISO 3166-1 alpha-3 code of the country (`KOR`, `SXM`, `GBR`).", nullable=False, pattern="[A-Z]{3}"),
+    _doc(contract=True),
+    _col("source_format", "string", "Kind of input document: `brochure`, `web_profile`, …", nullable=False),
+    _col("tagline", "string", "The portrait's headline (`Learning always and everywhere`)."),
+    _col("learning_city_award", "Int", "Year of a UNESCO Learning City Award the document states; empty when it states none.",
+         minimum=YEARS[0], maximum=YEARS[1]),
+    _col("joined_gnlc", "string", "When the city joined the UNESCO Global Network of Learning Cities, `YYYY-MM` or `YYYY`, "
+         "where the document states it.", pattern="[0-9]{4}(-(0[1-9]|1[0-2]))?"),
+    *_measure("population", "Number of inhabitants (persons)"),
+    *_measure("area_km2", "Area in square kilometres (km²)"),
+    *_measure("gdp_per_capita_city_usd", "GDP per capita of the city in US dollars (USD)"),
+    *_measure("gdp_per_capita_country_usd", "GDP per capita of the country in US dollars (USD)"),
+    *_measure("mean_years_schooling", "Mean years of schooling of the population, both sexes (years)"),
+    *_measure("mean_years_schooling_men", "Mean years of schooling of men (years), where the document splits by sex; "
+              "its year is `mean_years_schooling_year`", year=False),
+    *_measure("mean_years_schooling_women", "Mean years of schooling of women (years), where the document splits by sex; "
+              "its year is `mean_years_schooling_year`", year=False),
+    *(_col(s, "string", f"Text of the `{s}` section, {SECTION_TEXT}; offsets in `sections`.")
+      for s in ("intro", "vision", "challenges", "plan")),
+    _col("contact_name", "string", "Name of the primary contact (`contacts` position 1), without honorific."),
+    _col("contact_role", "string", "Role or office of the primary contact, as printed."),
+    _col("contact_email", "string", "Email address of the primary contact after repair; empty when missing or invalid."),
+    _col("portrait_index", "Int", "1-based position of the portrait in its document.", nullable=False, contract=False, minimum=1),
+    *_offsets("the whole portrait", contract=False),
+    *_offsets("the tagline", prefix="tagline_", nullable=True, contract=False),
+    _col("city_evidence", "string", "Why the portrait was tied to this city: the rule and the printed text that named it.",
+         nullable=False, contract=False),
+))
+
+INDICATORS = TableSpec("indicators", "One row per figure printed in a portrait's indicator table, in long form, with ranges.",
+                       ("city_id", "indicator", "scope", "group"), (
+    CITY_ID,
+    _col("indicator", "string", "What the figure measures: `population` (persons), `area_km2` (km²), "
+         "`population_density_per_km2` (persons per km²), `gdp_per_capita_usd` (USD), `mean_years_schooling` (years).",
+         nullable=False),
+    _col("scope", "string", "Whether the figure is the city's (`city`) or its country's (`country`).",
+         nullable=False, allowed=("city", "country")),
+    _col("group", "string", "Population group: `all`, `men` or `women`.", nullable=False, allowed=("all", "men", "women")),
+    _col("value", "float", "The figure in the indicator's unit. Empty for a range or when printed `n/a`, never 0."),
+    _col("value_min", "float", "Lower bound of a printed range (`Between USD 10,000 and USD 15,000` gives 10000, "
+         "`More than 500` gives 500); empty for a single value."),
+    _col("value_max", "float", "Upper bound of a printed range (15000 above; empty for `More than 500`); "
+         "empty for a single value."),
+    _year("year", "value"),
+    _col("raw", "string", "The figure as printed (`USD 32,384`, `n/a`).", nullable=False),
+    *_offsets("the printed figure"),
+    _doc(),
+    _col("year_raw", "string", "The year as printed (`2015`, `n/a`), brackets dropped.", contract=False),
+    _col("label_raw", "string", "The row label as printed (`Total population`).", contract=False),
+    RULE,
+))
+
+SECTIONS = TableSpec("sections", "One row per titled section of a portrait, with its full text and where it is.",
+                     ("city_id", "section"), (
+    CITY_ID,
+    _col("section", "string", "Which section: `intro`, `vision`, `challenges`, `plan`, `contact`, …", nullable=False),
+    _col("text", "string", f"Section text, {SECTION_TEXT}."),
+    *_offsets("the section"),
+    _doc(),
+    RULE,
+))
+
+ITEMS = TableSpec("items", "One row per bullet or numbered list entry in a section.", ("city_id", "section", "position"), (
+    CITY_ID,
+    _col("section", "string", "Section the list is in (see `sections`).", nullable=False),
+    _col("position", "Int", "1-based order of the entry within its section.", nullable=False, minimum=1),
+    _col("marker", "string", "The list marker as printed: `-`, `2.`, `1)`, `·`.", nullable=False),
+    _col("text", "string", "Entry text without its marker, broken lines re-joined.", nullable=False),
+    *_offsets("the entry, marker included"),
+    _doc(),
+    _col("marker_raw", "string", "The marker exactly as in the decoded text, before folding look-alike characters.", contract=False),
+    _col("level", "Int", "Nesting depth of the entry, 1 for top level.", nullable=False, contract=False, minimum=1),
+    RULE,
+))
+
+CONTACTS = TableSpec("contacts", "One row per contact person named in a portrait.", ("city_id", "position"), (
+    CITY_ID,
+    _col("position", "Int", "1-based order of the contact in the portrait; 1 is the primary contact.", nullable=False, minimum=1),
+    _col("honorific", "string", "Honorific as printed, normalized (`Mr`, `Ms`); empty when none."),
+    _col("name", "string", "Person's name without honorific, hyphenated names re-joined."),
+    _col("role", "string", "Role or office as printed (`Learning City Project Coordinator, Villa María`)."),
+    _col("email", "string", "Email address after repair; empty when missing or invalid (see `email_status`)."),
+    _col("email_raw", "string", "Email address exactly as printed; empty when none is printed."),
+    _col("email_status", "string", "`valid` as printed, `repaired` (see findings), `invalid` or `missing`.",
+         nullable=False, allowed=("valid", "repaired", "invalid", "missing")),
+    *_offsets("the contact block"),
+    _doc(),
+    RULE,
+))
+
+QUOTES = TableSpec("quotes", "One row per quotation printed in a portrait, with its speaker.", ("city_id", "position"), (
+    CITY_ID,
+    _col("position", "Int", "1-based order of the quote in the portrait.", nullable=False, minimum=1),
+    _col("text", "string", "The quotation without its quotation marks, broken lines and pieces re-joined.", nullable=False),
+    _col("speaker_honorific", "string", "Speaker's honorific (`Mr`, `Ms`); empty when none."),
+    _col("speaker", "string", "Speaker's name without honorific."),
+    _col("speaker_role", "string", "Speaker's role or office as printed (`Mayor of Villa María`)."),
+    *_offsets("the quote (first to last piece)"),
+    _doc(),
+    _col("spans", "string", "`start:end;start:end` offsets of the pieces the quote was joined from, in text order.",
+         nullable=False, contract=False, pattern="[0-9]+:[0-9]+(;[0-9]+:[0-9]+)*"),
+    RULE,
+))
+
+FINDINGS = TableSpec("findings", "What validation found: every value repaired, guessed or looking wrong, and every "
+                     "document or portrait that could not be parsed.", ("document_id", "city_id", "code", "field"), (
+    _col("document_id", "string", DOCUMENT_ID, nullable=False),
+    _col("city_id", "string", "City the finding is about (see `cities`); empty for the document as a whole.", pattern=SLUG),
+    _col("table", "string", "Output table the finding is about; empty for the document as a whole."),
+    _col("field", "string", "Column the finding is about; empty for a whole row, portrait or document."),
+    _col("severity", "string", "`error` (something could not be parsed), `warning` (looks wrong or was guessed) or "
+         "`info` (a repair was made).", nullable=False, allowed=("error", "warning", "info")),
+    _col("code", "string", "Stable code from the catalogue in `rules/findings.yaml` (`implausible_value`, `email_repaired`).",
+         nullable=False),
+    _col("message", "string", "One sentence a person understands.", nullable=False),
+    _col("value", "string", "The value concerned, as printed or as stored."),
+    *_offsets("the text concerned", nullable=True, contract=False),
+))
+
+TABLES: Mapping[str, TableSpec] = MappingProxyType(
+    {t.name: t for t in (CITIES, INDICATORS, SECTIONS, ITEMS, CONTACTS, QUOTES, FINDINGS)})
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value == "")
+
+
+def to_frame(table: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Rows -> a frame with exactly the spec's columns and dtypes, sorted by key.
+
+    A missing key or an empty string is a null. A key that is not a column of the
+    table raises ``ValueError``: that is a fault of the caller, not of the data."""
+    spec = TABLES[table]
+    unknown = sorted({k for row in rows for k in row} - set(spec.names))
+    if unknown:
+        raise ValueError(f"{table}: unknown column(s) {', '.join(unknown)}")
+    data = {}
+    for c in spec.columns:
+        values = [None if _is_empty(row.get(c.name)) else row.get(c.name) for row in rows]
+        data[c.name] = pd.array(values, dtype=DTYPES[c.type])
+    frame = pd.DataFrame(data, columns=list(spec.names))
+    return frame.sort_values(list(spec.key), na_position="first", kind="stable").reset_index(drop=True)
+
+
+def _column_checks(c: ColumnSpec) -> list[pa.Check]:
+    checks = []
+    if c.allowed:
+        checks.append(pa.Check.isin(list(c.allowed)))
+    if c.minimum is not None and c.maximum is not None:
+        checks.append(pa.Check.in_range(c.minimum, c.maximum))
+    elif c.minimum is not None:
+        checks.append(pa.Check.ge(c.minimum))
+    if c.pattern:
+        checks.append(pa.Check.str_matches(f"^(?:{c.pattern})$"))
+    return checks
+
+
+def _pair_check(low: str, high: str) -> pa.Check:
+    def holds(frame: pd.DataFrame) -> pd.Series:
+        a, b = frame[low], frame[high]
+        return (a.isna() | b.isna() | (a <= b)).astype(bool)
+
+    return pa.Check(holds, name=f"{low} <= {high}")  # with error=..., pandera reports the error, not the name
+
+
+def pandera_schema(table: str) -> pa.DataFrameSchema:
+    """The pandera schema of a table: dtypes, nullability, value checks, key."""
+    spec = TABLES[table]
+    columns = {c.name: pa.Column(DTYPES[c.type], _column_checks(c), nullable=c.nullable) for c in spec.columns}
+    return pa.DataFrameSchema(columns, checks=[_pair_check(a, b) for a, b in spec.ordered_pairs], name=table,
+                              unique=list(spec.key), report_duplicates="all", strict=True, ordered=True)
+
+
+def _plain(value: Any) -> Any:
+    if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def validate_frame(table: str, frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Schema failures of a frame as ``{table, column, check, value, row}`` dicts
+    (``row`` is the frame's index label); ``[]`` when the frame is fine."""
+    try:
+        pandera_schema(table).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    else:
+        return []
+    pairs = {f"{a} <= {b}": (a, b) for a, b in TABLES[table].ordered_pairs}
+    found = []
+    for case in cases.to_dict("records"):
+        column, check, value = _plain(case["column"]), str(case["check"]), _plain(case["failure_case"])
+        if check in pairs and column not in pairs[check]:
+            continue  # a row-wise check reports every column of the row; keep the pair
+        if check in ("column_in_dataframe", "column_in_schema"):  # pandera puts the table name in `column`
+            column = value
+        found.append({"table": table, "column": column, "check": check, "value": value,
+                      "row": _plain(case["index"])})
+    return sorted(found, key=lambda f: (str(f["column"]), f["check"], str(f["row"]), str(f["value"])))
+
+
+def data_dictionary_markdown() -> str:
+    """The README's data dictionary: one ``###`` subsection per table."""
+    out = ["## Data dictionary", "",
+           "Every table is written as `output/<table>.csv` and `output/<table>.parquet`; "
+           "columns marked + are additions to the contract.", ""]
+    for spec in TABLES.values():
+        out += [f"### {spec.name}", "", spec.description, "",
+                "Key: " + ", ".join(f"`{k}`" for k in spec.key) + ".", "",
+                "| column | type | meaning |", "|---|---|---|"]
+        for c in spec.columns:
+            name = c.name if c.contract else f"{c.name} +"
+            meaning = (c.description + ("" if c.nullable else " Never empty.")).replace("|", "\\|")
+            out.append(f"| {name} | {c.type} | {meaning} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def _field(c: ColumnSpec) -> dict[str, Any]:
+    field: dict[str, Any] = {"name": c.name, "type": FRICTIONLESS[c.type], "description": c.description}
+    constraints = {k: v for k, v in (("required", True if not c.nullable else None),
+                                      ("enum", list(c.allowed) or None), ("minimum", c.minimum),
+                                      ("maximum", c.maximum), ("pattern", c.pattern)) if v is not None}
+    return {**field, "constraints": constraints} if constraints else field
+
+
+def datapackage(names: list[str]) -> dict[str, Any]:
+    """A Frictionless Tabular Data Package describing the CSV of each named table."""
+    unknown = sorted(set(names) - set(TABLES))
+    if unknown:
+        raise KeyError(f"not a table: {', '.join(unknown)}")
+    resources = [{
+        "name": spec.name, "path": f"{spec.name}.csv", "profile": "tabular-data-resource",
+        "description": f"{spec.description} A typed copy is `{spec.name}.parquet`.",
+        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+        "dialect": {"delimiter": ",", "lineTerminator": "\n", "header": True},
+        "schema": {"fields": [_field(c) for c in spec.columns], "primaryKey": list(spec.key), "missingValues": [""]},
+    } for spec in TABLES.values() if spec.name in names]
+    return {"profile": "tabular-data-package", "name": "extract-output",
+            "title": "Learning-city brochures as tables", "resources": resources}

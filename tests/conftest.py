@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+import yaml
+
+from extract.findings import Context
+from extract.ingest import fold
+from extract.pipeline import run
+from extract.rules import load_rules
+from extract.textutil import lines_of
+from extract.types import Document, Portrait, Span
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = ROOT / "tests" / "cases"
+BROCHURE = ROOT / "raw" / "gnlc-portraits-2016.txt"
+GOLD = ROOT / "tests" / "gold" / "brochure-2016"
+
+
+def cases(name: str) -> list:
+    return yaml.safe_load((CASES / name).read_text(encoding="utf-8"))
+
+
+def gold(name: str) -> list[dict]:
+    with open(GOLD / name, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope="session")
+def rules():
+    return load_rules()
+
+
+def context(text: str, rules) -> Context:
+    """A context whose portrait is the whole of ``text``."""
+    doc = Document("case.txt", "case.txt", text, fold(text), "utf-8")
+    lines = lines_of(doc.match_text)
+    portrait = Portrait("case.txt", 0, Span(0, len(text)), lines, (), None)
+    return Context(doc, rules, portrait, "case")
+
+
+@pytest.fixture(scope="session")
+def brochure_out(tmp_path_factory, rules):
+    """The brochure extracted once into a temporary folder."""
+    out = tmp_path_factory.mktemp("out")
+    run([BROCHURE], out, rules, say=lambda line: None)
+    return out
+
+
+@pytest.fixture(scope="session")
+def tables(brochure_out):
+    import pandas as pd
+    return {p.stem: pd.read_csv(p, dtype=str, keep_default_na=False) for p in brochure_out.glob("*.csv")}

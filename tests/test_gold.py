@@ -1,0 +1,64 @@
+"""The brochure's output against the hand-checked gold: one test id per city and field."""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+
+import pytest
+
+from conftest import gold
+
+TEXT = {"city", "country", "country_code", "tagline", "joined_gnlc"}
+HONORIFICS = re.compile(r"^(?:(?:Mr|Ms|Mrs|Dr|Prof|Cllr|H\.?E\.?)\.?\s+)+", re.I)
+
+
+def norm(s: str) -> str:
+    s = unicodedata.normalize("NFC", s or "").replace("\u2019", "'").replace("\u2018", "'")
+    return re.sub(r"\s+", " ", s).strip().rstrip(".").strip().casefold()
+
+
+def same_number(got: str, want: str) -> bool:
+    if not got or not want:
+        return got == want
+    return math.isclose(float(got), float(want), rel_tol=1e-9)
+
+
+CITY_FIELDS = [(g["city"], k, v) for g in gold("cities.csv") for k, v in g.items() if k != "city"]
+CONTACT_FIELDS = [(g["city"], k, g[k]) for g in gold("contacts.csv") for k in ("honorific", "name", "role", "email", "email_raw")]
+QUOTES = [(g["city"], g["speaker"], g["speaker_role"]) for g in gold("quotes.csv")]
+
+
+def _row(table, city):
+    rows = table[table["city"].map(norm) == norm(city)]
+    assert len(rows) == 1, f"{city}: {len(rows)} rows"
+    return rows.iloc[0]
+
+
+@pytest.mark.parametrize("city,field,want", CITY_FIELDS, ids=[f"{c}-{f}" for c, f, _ in CITY_FIELDS])
+def test_city_field(tables, city, field, want):
+    got = _row(tables["cities"], city)[field]
+    if field in TEXT:
+        assert norm(got) == norm(want)
+    else:
+        assert same_number(got, want), f"{got!r} != {want!r}"
+
+
+@pytest.mark.parametrize("city,field,want", CONTACT_FIELDS, ids=[f"{c}-{f}" for c, f, _ in CONTACT_FIELDS])
+def test_contact_field(tables, city, field, want):
+    city_id = _row(tables["cities"], city)["city_id"]
+    contacts = tables["contacts"]
+    first = contacts[(contacts["city_id"] == city_id) & (contacts["position"] == "1")].iloc[0]
+    assert norm(first[field]) == norm(want)
+    if field == "email":
+        assert first["email_status"] == ("repaired" if want != first["email_raw"] else "valid")
+
+
+@pytest.mark.parametrize("city,speaker,role", QUOTES, ids=[f"{c}-{s}" for c, s, _ in QUOTES])
+def test_quote_speaker(tables, city, speaker, role):
+    city_id = _row(tables["cities"], city)["city_id"]
+    quotes = tables["quotes"]
+    mine = quotes[quotes["city_id"] == city_id]
+    match = mine[mine["speaker"].map(lambda s: norm(HONORIFICS.sub("", s))) == norm(speaker)]
+    assert len(match) >= 1, list(mine["speaker"])
+    assert norm(role) in set(match["speaker_role"].map(norm))
