@@ -111,8 +111,13 @@ def test_to_frame_nulls_missing_and_empty_values_and_sorts_nulls_first() -> None
     del rows[2]["field"]
     frame = to_frame("findings", rows)
     assert frame["city_id"].isna().tolist() == [True, True, False]
-    assert frame["field"].isna().tolist() == [False, True, False]  # stable: "" row before the missing-key row
-    assert frame["char_start"].isna().all()
+    assert frame["field"].isna().tolist() == [True, False, False]
+    assert frame["value"].isna().all()  # never given
+
+
+def test_to_frame_sort_is_stable() -> None:
+    rows = [good_row("findings", message=m) for m in ("second", "first", "third")]
+    assert to_frame("findings", rows)["message"].tolist() == ["second", "first", "third"]
 
 
 def test_to_frame_of_no_rows_is_typed_and_empty() -> None:

@@ -1,5 +1,8 @@
 """The ``extract`` command: a thin layer over ``pipeline.run``.
 
+Subcommands: ``run`` (extract), ``dictionary`` (print the data dictionary),
+``docs`` (rewrite the README's generated sections).
+
 Exit codes: 0 done (findings may exist); 1 with ``--strict`` when any
 ``error`` finding exists; 2 usage error; 3 a rule file is broken."""
 from __future__ import annotations
@@ -7,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .docs import update_readme
 from .errors import ExtractError
 from .pipeline import run
 from .rules import DEFAULT_DIR, load_rules
@@ -21,8 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--out", default="output", help="output folder (default: output/)")
     r.add_argument("--rules", default=str(DEFAULT_DIR), help="rules folder (default: the project's rules/)")
     r.add_argument("--strict", action="store_true", help="exit 1 when any error finding exists")
-    d = sub.add_parser("dictionary", help="print the data dictionary (Markdown) of the output tables")
-    d.set_defaults()
+    sub.add_parser("dictionary", help="print the data dictionary (Markdown) of the output tables")
+    d = sub.add_parser("docs", help="rewrite the generated sections of README.md (data dictionary, finding codes)")
+    d.add_argument("readme", nargs="?", default="README.md")
     return ap
 
 
@@ -31,6 +36,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "dictionary":
             sys.stdout.write(data_dictionary_markdown())
+            return 0
+        if args.command == "docs":
+            changed = update_readme(args.readme, load_rules())
+            print(f"extract: {args.readme} {'updated' if changed else 'already up to date'}", file=sys.stderr)
             return 0
         rules = load_rules(args.rules)
         summary = run(args.paths, args.out, rules)

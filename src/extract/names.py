@@ -1,6 +1,6 @@
 """People as printed: ``[>] [Honorific…] Name - Role``.
 
-A name printed with spaced hyphens (``Man - Soo Kim``, ``Kwak Sang - Wook``)
+A name printed with spaced hyphens (``Ji - Ho Park``, ``Park Ji - Ho``)
 is joined (``Man-Soo Kim``): a one-word part next to the name joins it unless
 it opens a role (``rules/people.yaml`` role words). A role printed twice, once
 cut off (``Technical Advisor at - Technical Advisor at the Secretariat``), is
@@ -49,7 +49,7 @@ def _opens_role(part: str, rules: Rules) -> bool:
 
 
 def parse_person(text: str, rules: Rules) -> ParsedPerson | None:
-    """``Mr Man - Soo Kim - Mayor of Bucheon`` → Person(Mr, Man-Soo Kim, Mayor of Bucheon);
+    """``Mr Ji - Ho Park - Mayor of X`` → Person(Mr, Ji-Ho Park, Mayor of X);
     None when the text does not start with a name."""
     s = squash(_LEAD.sub("", text))
     honorific, rest = _honorific(s, rules)

@@ -74,7 +74,7 @@ def _speaker_after(t: str, k: int, ctx: Context) -> tuple[ParsedPerson, int, int
     if person is None:
         return None
     if not person.person.role:
-        # `Ms María del Carmen Benítez` then `- Mayor of Ybycuí` on the next bullet.
+        # `Ms Ana Maria de Souza` then `- Mayor of X` on the next bullet.
         m2 = regex.compile(r"[ \t]*(?:\n[ \t]*)+([-\u2013][ \t]+[^\n]+)").match(t, e)
         if m2:
             joined = parse_person(line + " - " + m2.group(1).lstrip("-\u2013 \t"), ctx.rules)

@@ -1,7 +1,7 @@
 """Indicator-table rows: a printed line → label, value and year.
 
-A row is ``LABEL VALUE (YEAR)`` where the label may be damaged (``Coun\\ttry``,
-``Co ι\\tintry``, ``Mean years of schooling\\tg (City)``). The label is folded
+A row is ``LABEL VALUE (YEAR)`` where the label may be damaged: split by a
+tab, a stray glyph or letter, a lost bracket. The label is folded
 to lower-case letters and fullmatched against the fuzzy patterns of
 ``rules/indicators.yaml``."""
 from __future__ import annotations

@@ -65,7 +65,7 @@ def _year(name: str, of: str, **kw: Any) -> ColumnSpec:
 SLUG = "[a-z0-9]+(-[a-z0-9]+)*"
 NA_NOTE = "Empty when the document prints `n/a` or gives nothing, never 0; a range goes to `indicators` and leaves this empty."
 CITY_ID = _col("city_id", "string", "Stable ASCII slug of the city name plus its ISO 3166-1 alpha-3 code, lower case "
-               "(`villa-maria-arg`); joins the tables to `cities`.", nullable=False, pattern=SLUG)
+               "(`<city-name>-<iso3>`); joins the tables to `cities`.", nullable=False, pattern=SLUG)
 DOCUMENT_ID = "Name of the input file in `raw/` the row was read from."
 RULE = _col("rule", "string", "Id of the rule (`rules/*.yaml`) that produced the row.", nullable=False, contract=False)
 SECTION_TEXT = "broken lines and paragraphs re-joined, quotes and contact lines removed"
@@ -93,8 +93,8 @@ def _measure(name: str, unit: str, year: bool = True) -> tuple[ColumnSpec, ...]:
 CITIES = TableSpec("cities", "One row per city portrait or profile, with its figures and section texts in wide form.",
                    ("city_id", "document_id"), (
     CITY_ID,
-    _col("city", "string", "City name as the document's member list or title gives it (`Modiin-Maccabim-Reut`, `Kano State`).", nullable=False),
-    _col("country", "string", "Country name as printed (`Republic of Korea`).", nullable=False),
+    _col("city", "string", "City name as the document's member list or title gives it as printed, hyphens and words such as `State` kept.", nullable=False),
+    _col("country", "string", "Country name as printed in the document, not normalized (see `country_code`).", nullable=False),
     _col("country_code", "string", "ISO 3166-1 alpha-3 code of the country (`KOR`, `SXM`, `GBR`).", nullable=False, pattern="[A-Z]{3}"),
     _doc(contract=True),
     _col("source_format", "string", "Kind of input document: `brochure`, `web_profile`, …", nullable=False),
@@ -175,7 +175,7 @@ CONTACTS = TableSpec("contacts", "One row per contact person named in a portrait
     _col("position", "Int", "1-based order of the contact in the portrait; 1 is the primary contact.", nullable=False, minimum=1),
     _col("honorific", "string", "Honorific as printed, normalized (`Mr`, `Ms`); empty when none."),
     _col("name", "string", "Person's name without honorific, hyphenated names re-joined."),
-    _col("role", "string", "Role or office as printed (`Learning City Project Coordinator, Villa María`)."),
+    _col("role", "string", "Role or office as printed (`Learning City Project Coordinator`)."),
     _col("email", "string", "Email address after repair; empty when missing or invalid (see `email_status`)."),
     _col("email_raw", "string", "Email address exactly as printed; empty when none is printed."),
     _col("email_status", "string", "`valid` as printed, `repaired` (see findings), `invalid` or `missing`.",
@@ -191,7 +191,7 @@ QUOTES = TableSpec("quotes", "One row per quotation printed in a portrait, with 
     _col("text", "string", "The quotation without its quotation marks, broken lines and pieces re-joined.", nullable=False),
     _col("speaker_honorific", "string", "Speaker's honorific (`Mr`, `Ms`); empty when none."),
     _col("speaker", "string", "Speaker's name without honorific."),
-    _col("speaker_role", "string", "Speaker's role or office as printed (`Mayor of Villa María`)."),
+    _col("speaker_role", "string", "Speaker's role or office as printed (`Mayor of …`)."),
     *_offsets("the quote (first to last piece)"),
     _doc(),
     _col("spans", "string", "`start:end;start:end` offsets of the pieces the quote was joined from, in text order.",
