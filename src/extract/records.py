@@ -26,6 +26,8 @@ def result_to_rows(r: PortraitResult, source_format: str) -> dict[str, list[dict
         city[col] = i.value
         if i.group == "all":
             city[f"{col}_year"] = i.year
+        else:  # only split values printed (`Men: … / Women: …`): their year is the figure's year
+            city.setdefault(f"{wide_column(i.indicator, i.scope)}_year", i.year)
     for s in r.sections:
         city[s.section] = s.text
     if r.contacts:

@@ -1,0 +1,29 @@
+"""Segment and identify on small labelled documents (tests/cases/segment.yaml)."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import cases
+from extract.findings import Context
+from extract.identify import identify
+from extract.ingest import fold
+from extract.mentions import mention_index
+from extract.portrait import extract_portrait
+from extract.segment import segment
+from extract.types import Document
+
+
+@pytest.mark.parametrize("case", cases("segment.yaml"), ids=lambda c: c["name"])
+def test_segment_and_identify(case, rules):
+    text = case["text"]
+    doc = Document("case.txt", "case.txt", text, fold(text), "utf-8")
+    seg = segment(doc, rules)
+    matches = identify(seg, rules, mention_index(seg.members, rules))
+    assert len(seg.portraits) == len(case["expect"])
+    for portrait, match, want in zip(seg.portraits, matches, case["expect"]):
+        assert match.member.city == want["city"]
+        assert match.member.award_year == want["award"]
+        result = extract_portrait(Context(doc, rules, portrait, match.city_id), match)
+        assert result.tagline == want["tagline"]
+        assert result.joined_gnlc == want.get("joined", "")
+        assert not [f for f in result.findings if f.code == "unclaimed_text"]
