@@ -19,7 +19,6 @@ from .types import CityMatch, Portrait, Segmentation
 _DOMAIN = regex.compile(r"@([\w.-]+)")
 _MAYOR = regex.compile(r"\bMayor\s+of\s+(?:the\s+)?([^\n,.]+)", regex.I)
 PRIOR = 0.5
-WEAK = 2.0
 
 
 def _evidence(portrait: Portrait, text: str, names: list[set[str]], slugs: list[str],

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .findings import Context, make_finding
-from .identify import identify
+from .identify import PRIOR, identify
 from .ingest import ingest
 from .mentions import mention_index
 from .portrait import extract_portrait
@@ -23,9 +23,6 @@ from .segment import segment
 from .types import Finding, PortraitResult
 from .validate import validate
 from .write import write_tables
-
-INPUT_SUFFIXES = (".txt", ".text", ".md")
-
 
 @dataclass
 class RunSummary:
@@ -70,6 +67,10 @@ def _document(path: Path, rules: Rules, rows: dict[str, list], results: list[Por
                                       portrait.span.start, portrait.span.end))
             continue
         ctx = Context(doc, rules, portrait, match.city_id)
+        if match.score <= PRIOR:
+            found.append(ctx.finding("city_evidence_weak", "cities", "city",
+                                     f"Only the portrait's place in the member list ties it to {match.member.city}.",
+                                     match.evidence, portrait.span.start, portrait.span.end))
         try:
             result = extract_portrait(ctx, match)
         except Exception as exc:  # one bad portrait never stops the batch

@@ -19,6 +19,8 @@ from .types import Extracted, Quote, Span
 
 MAX_QUOTE = 1500
 _SENTENCE_END = ".!?:;"
+_GAP = regex.compile(r"[ \t]*(?:\n[ \t]*)*")
+_NEXT_BULLET = regex.compile(r"[ \t]*(?:\n[ \t]*)+([-\u2013][ \t]+[^\n]+)")
 
 
 def _is_open(t: str, i: int, opens: str) -> bool:
@@ -39,16 +41,15 @@ def _close(t: str, i: int, ctx: Context) -> int | None:
         if c in opens and t[j - 1] in " \t" and j + 1 < len(t) and t[j + 1].isupper():
             depth += 1
         elif c in closes and not t[j - 1].isspace() and (j + 1 == len(t) or t[j + 1] in " \t\n>"):
-            if t[j - 1] not in "sS" or depth > 1 or j + 1 == len(t) or t[j + 1] != " " or _speaker_ahead(t, j + 1, ctx):
+            # `citizens' lives` is a possessive, not the end of the quote,
+            # unless a speaker follows (`… Learning Cities' Mr …`).
+            possessive = t[j - 1] in "sS" and depth == 1 and t[j + 1:j + 2] == " "
+            if not possessive or _speaker_after(t, j + 1, ctx) is not None:
                 depth -= 1
                 if depth == 0:
                     return j
         j += 1
     return None
-
-
-def _speaker_ahead(t: str, k: int, ctx: Context) -> bool:
-    return _speaker_after(t, k, ctx) is not None
 
 
 def _line_end(t: str, k: int) -> int:
@@ -58,8 +59,7 @@ def _line_end(t: str, k: int) -> int:
 
 def _speaker_after(t: str, k: int, ctx: Context) -> tuple[ParsedPerson, int, int] | None:
     """Speaker printed from ``k`` on: (person, start, end) or None."""
-    m = regex.compile(r"[ \t]*(?:\n[ \t]*)*").match(t, k)
-    s = first = m.end()
+    s = first = _GAP.match(t, k).end()
     marked = t.startswith(">", s)
     if marked:
         s += 1
@@ -75,7 +75,7 @@ def _speaker_after(t: str, k: int, ctx: Context) -> tuple[ParsedPerson, int, int
         return None
     if not person.person.role:
         # `Ms Ana Maria de Souza` then `- Mayor of X` on the next bullet.
-        m2 = regex.compile(r"[ \t]*(?:\n[ \t]*)+([-\u2013][ \t]+[^\n]+)").match(t, e)
+        m2 = _NEXT_BULLET.match(t, e)
         if m2:
             joined = parse_person(line + " - " + m2.group(1).lstrip("-\u2013 \t"), ctx.rules)
             if joined and joined.person.role:

@@ -33,6 +33,7 @@ class Label:
     pattern: Any
     default_scope: str = "city"
     starts_table: bool = False
+    max_errors: int = 0
 
 
 @dataclass(frozen=True)
@@ -101,13 +102,11 @@ def _fuzzy(file: str, rule: dict, key: str) -> Label:
     pattern = f"(?:{body}){{e<={errors}}}" if errors else body
     return Label(rid, str(rule[key]), str(rule["phrase"]),
                  _compile(file, rid, f"(?e){pattern}"),
-                 str(rule.get("default_scope", "city")), bool(rule.get("starts_table", False)))
+                 str(rule.get("default_scope", "city")), bool(rule.get("starts_table", False)), errors)
 
 
-def _body(label: Label, errors_key: str = "") -> str:
-    errors = label.pattern.pattern.rsplit("{e<=", 1)
-    n = errors[1].rstrip("}") if len(errors) == 2 else "0"
-    return f"(?:{regex.escape(label.phrase)}){{e<={n}}}"
+def _body(label: Label) -> str:
+    return f"(?:{regex.escape(label.phrase)}){{e<={label.max_errors}}}"
 
 
 def _row_patterns(labels, scopes) -> tuple:
