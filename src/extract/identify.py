@@ -17,16 +17,15 @@ from .textutil import fold_key, slug
 from .types import CityMatch, Portrait, Segmentation
 
 _DOMAIN = regex.compile(r"@([\w.-]+)")
-_MAYOR = regex.compile(r"\bMayor\s+of\s+(?:the\s+)?([^\n,.]+)", regex.I)
 PRIOR = 0.5
 
 
 def _evidence(portrait: Portrait, text: str, names: list[set[str]], slugs: list[str],
-              index: MentionIndex) -> list[tuple[float, str, tuple]]:
+              index: MentionIndex, rules: Rules) -> list[tuple[float, str, tuple]]:
     counts = index.count(text)
     header = {fold_key(h.text) for h in portrait.header}
     domains = " ".join(d.replace(".", "").replace("-", "") for d in _DOMAIN.findall(text)).lower()
-    mayors = {fold_key(m) for m in _MAYOR.findall(text)}
+    mayors = {fold_key(m) for m in rules.mayor_re.findall(text)}
     out = []
     for i, member_names in enumerate(names):
         score, why = float(counts.get(i, 0)), []
@@ -60,7 +59,7 @@ def identify(seg: Segmentation, rules: Rules, index: MentionIndex) -> tuple[City
     text = seg.document.match_text
     pairs = []
     for p in seg.portraits:
-        for i, (score, why, mentions) in enumerate(_evidence(p, text[p.span.start:p.span.end], names, slugs, index)):
+        for i, (score, why, mentions) in enumerate(_evidence(p, text[p.span.start:p.span.end], names, slugs, index, rules)):
             pairs.append((score, -abs(i - p.index), p.index, i, why, mentions))
     pairs.sort(reverse=True)
     taken_p, taken_m, out = set(), set(), {}

@@ -12,10 +12,6 @@ from .sections import extract_sections
 from .textutil import trimmed
 from .types import CityMatch, Finding, PortraitResult, Span
 
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-          "october", "november", "december")
-
-
 def _header(ctx: Context) -> tuple[str, Span | None, str, list[Span]]:
     """Tagline, its span, the joining date, and the header spans claimed."""
     header = ctx.portrait.header
@@ -25,7 +21,7 @@ def _header(ctx: Context) -> tuple[str, Span | None, str, list[Span]]:
         m = ctx.rules.joined_re.search(h.text)
         if m:
             month = m.group("month")
-            joined = m.group("year") + (f"-{MONTHS.index(month.lower()) + 1:02d}" if month else "")
+            joined = m.group("year") + (f"-{ctx.rules.months.index(month.casefold()) + 1:02d}" if month else "")
     if header:
         tag_span = trimmed(header[-1])
         tagline = " ".join(header[-1].text.split())

@@ -54,6 +54,8 @@ class Rules:
     honorific_re: Any
     role_words: frozenset[str]
     email_label_re: Any
+    mayor_re: Any
+    months: tuple[str, ...]
     country_aliases: dict[str, str]
     city_aliases: tuple[tuple[str, str, str], ...]
     member_heading: Any
@@ -191,6 +193,13 @@ def load_rules(directory: str | Path = DEFAULT_DIR) -> Rules:
     email_label_re = _compile(f, "email_labels", "|".join(
         f"(?:{_need(f, r, ('pattern',)) and r['pattern']})" for r in el), regex.I)
 
+    f, people = by_kind["people"]
+    mayor = people.get("mayor_title")
+    if not isinstance(mayor, dict):
+        raise RuleError(f, "mayor_title", "missing section")
+    ids.append(_need(f, mayor, ("pattern",)))
+    mayor_re = _compile(f, mayor["id"], mayor["pattern"], regex.I)
+
     f, ca = rules_of("countries", "aliases")
     country_aliases = {}
     for r in ca:
@@ -232,7 +241,8 @@ def load_rules(directory: str | Path = DEFAULT_DIR) -> Rules:
     return Rules(
         headings=tuple(headings), labels=labels, scopes=scopes, groups=groups, missing=missing,
         honorifics=honorifics, honorific_re=honorific_re, role_words=role_words,
-        email_label_re=email_label_re, country_aliases=country_aliases, city_aliases=city_aliases,
+        email_label_re=email_label_re, mayor_re=mayor_re,
+        months=tuple(str(m).casefold() for m in doc.get("months", [])), country_aliases=country_aliases, city_aliases=city_aliases,
         member_heading=_compile(fdoc, ml["id"], rf"^\s*{phrase_re(ml['heading'])}\s*$", regex.M | regex.I),
         member_heading_id=ml["id"],
         award_mark_re=_compile(fdoc, ml["id"], rf"\s*(?P<mark>{ml['award_mark']})\s*$"),
