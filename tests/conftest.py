@@ -12,6 +12,7 @@ from extract.pipeline import run
 from extract.rules import load_rules
 from extract.textutil import lines_of
 from extract.types import Document, Portrait, Span
+from extract.variants import VARIANTS
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "cases"
@@ -49,7 +50,38 @@ def brochure_out(tmp_path_factory, rules):
     return out
 
 
+def read_tables(out: Path) -> dict:
+    import pandas as pd
+    return {p.stem: pd.read_csv(p, dtype=str, keep_default_na=False) for p in out.glob("*.csv")}
+
+
 @pytest.fixture(scope="session")
 def tables(brochure_out):
-    import pandas as pd
-    return {p.stem: pd.read_csv(p, dtype=str, keep_default_na=False) for p in brochure_out.glob("*.csv")}
+    return read_tables(brochure_out)
+
+
+# Other renderings of the brochure, made by code from the text file.
+RENDERINGS = ["text", *VARIANTS]
+
+
+def render(name: str, folder: Path) -> Path:
+    """The brochure as rendering ``name``, written into ``folder``."""
+    if name == "text":
+        return BROCHURE
+    path = folder / f"{BROCHURE.stem}-{name}.txt"
+    path.write_bytes(VARIANTS[name](BROCHURE.read_text(encoding="utf-8")).encode("utf-8"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory, rules, tables):
+    """name → the tables extracted from that rendering of the brochure (cached)."""
+    cache = {"text": tables}
+
+    def get(name: str) -> dict:
+        if name not in cache:
+            folder = tmp_path_factory.mktemp(name)
+            run([render(name, folder)], folder / "out", rules, say=lambda line: None)
+            cache[name] = read_tables(folder / "out")
+        return cache[name]
+    return get

@@ -1,4 +1,5 @@
-"""The brochure's output against the hand-checked gold: one test id per city and field."""
+"""The brochure's output against the hand-checked gold: one test id per
+rendering of the brochure (text, wrapped, CRLF, …), city and field."""
 from __future__ import annotations
 
 import math
@@ -7,14 +8,15 @@ import unicodedata
 
 import pytest
 
-from conftest import gold
+from conftest import RENDERINGS, gold
 
 TEXT = {"city", "country", "country_code", "tagline", "joined_gnlc"}
+QUOTES_FOLD = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")
 HONORIFICS = re.compile(r"^(?:(?:Mr|Ms|Mrs|Dr|Prof|Cllr|H\.?E\.?)\.?\s+)+", re.I)
 
 
 def norm(s: str) -> str:
-    s = unicodedata.normalize("NFC", s or "").replace("\u2019", "'").replace("\u2018", "'")
+    s = unicodedata.normalize("NFC", s or "").translate(QUOTES_FOLD)
     return re.sub(r"\s+", " ", s).strip().rstrip(".").strip().casefold()
 
 
@@ -35,8 +37,10 @@ def _row(table, city):
     return rows.iloc[0]
 
 
+@pytest.mark.parametrize("rendering", RENDERINGS)
 @pytest.mark.parametrize("city,field,want", CITY_FIELDS, ids=[f"{c}-{f}" for c, f, _ in CITY_FIELDS])
-def test_city_field(tables, city, field, want):
+def test_city_field(rendered, rendering, city, field, want):
+    tables = rendered(rendering)
     got = _row(tables["cities"], city)[field]
     if field in TEXT:
         assert norm(got) == norm(want)
@@ -44,8 +48,10 @@ def test_city_field(tables, city, field, want):
         assert same_number(got, want), f"{got!r} != {want!r}"
 
 
+@pytest.mark.parametrize("rendering", RENDERINGS)
 @pytest.mark.parametrize("city,field,want", CONTACT_FIELDS, ids=[f"{c}-{f}" for c, f, _ in CONTACT_FIELDS])
-def test_contact_field(tables, city, field, want):
+def test_contact_field(rendered, rendering, city, field, want):
+    tables = rendered(rendering)
     city_id = _row(tables["cities"], city)["city_id"]
     contacts = tables["contacts"]
     first = contacts[(contacts["city_id"] == city_id) & (contacts["position"] == "1")].iloc[0]
@@ -54,8 +60,10 @@ def test_contact_field(tables, city, field, want):
         assert first["email_status"] == ("repaired" if want != first["email_raw"] else "valid")
 
 
+@pytest.mark.parametrize("rendering", RENDERINGS)
 @pytest.mark.parametrize("city,speaker,role", QUOTES, ids=[f"{c}-{s}" for c, s, _ in QUOTES])
-def test_quote_speaker(tables, city, speaker, role):
+def test_quote_speaker(rendered, rendering, city, speaker, role):
+    tables = rendered(rendering)
     city_id = _row(tables["cities"], city)["city_id"]
     quotes = tables["quotes"]
     mine = quotes[quotes["city_id"] == city_id]

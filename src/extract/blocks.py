@@ -44,6 +44,7 @@ def lines_to_blocks(ctx: Context, start: int, end: int, cut: tuple[Span, ...]) -
     blocks: list[Block] = []
     findings: list[Finding] = []
     gap = True  # a blank line (or cut text) since the last block line
+    soft = False  # whether the line above wrapped into this one
     for line in lines_of(text, start, end):
         pieces = _visible(text, line.start, line.end, cut)
         if not pieces:
@@ -59,18 +60,21 @@ def lines_to_blocks(ctx: Context, start: int, end: int, cut: tuple[Span, ...]) -
                 level = 2 if m.group("indent") else 1
                 blocks.append(Block("item", marker_raw.split()[-1], marker_raw, level, squash(body),
                                     body_s, body_s + len(body)))
-            elif blocks and not gap and _goes_on(blocks[-1], seg, line.start == s):
+            elif blocks and not gap and (soft or _goes_on(blocks[-1], seg, line.start == s, bool(ctx.soft))):
                 last = blocks[-1]
                 blocks[-1] = replace(last, text=squash(last.text + " " + body), end=body_s + len(body))
             else:
                 blocks.append(Block("para", "", "", 0, squash(body), body_s, body_s + len(body)))
             gap = False
+        soft = line.end in ctx.soft
     return _rejoin(ctx, blocks, findings), findings
 
 
-def _goes_on(last: Block, seg: str, at_line_start: bool) -> bool:
-    """Whether a line without a marker continues the block above it."""
-    if last.kind == "para":
+def _goes_on(last: Block, seg: str, at_line_start: bool, wrapped: bool) -> bool:
+    """Whether a line without a marker, not wrapped into from the line above,
+    continues the block above it. In a wrapped text only a sentence going on
+    in lower case does; otherwise a paragraph runs to a blank line."""
+    if last.kind == "para" and not wrapped:
         return True
     if at_line_start and seg[:1] in " \t":
         return True

@@ -23,6 +23,10 @@ class Context:
     def text(self) -> str:
         return self.doc.match_text
 
+    @property
+    def soft(self) -> frozenset[int]:
+        return self.doc.soft or frozenset()
+
     def finding(self, code: str, table: str, field: str, message: str, value: str = "",
                 start: int | None = None, end: int | None = None) -> Finding:
         return make_finding(self.rules, self.doc.document_id, self.city_id, code, table, field,

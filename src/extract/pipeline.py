@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import InputError
@@ -22,6 +22,7 @@ from .schemas import TABLES, to_frame, validate_frame
 from .segment import segment
 from .types import Finding, PortraitResult
 from .validate import validate
+from .wrapping import soft_breaks
 from .write import write_tables
 
 @dataclass
@@ -48,6 +49,8 @@ def input_files(paths: list[str | Path]) -> list[Path]:
 def _document(path: Path, rules: Rules, rows: dict[str, list], results: list[PortraitResult],
               members: dict, say) -> int:
     doc = ingest(path)
+    if doc.soft is None:
+        doc = replace(doc, soft=soft_breaks(doc.text, rules.bullet_re))
     seg = segment(doc, rules)
     index = mention_index(seg.members, rules)
     members[doc.document_id] = (seg.members, index)

@@ -11,20 +11,23 @@ from .quotes import extract_quotes
 from .sections import extract_sections
 from .textutil import trimmed
 from .types import CityMatch, Finding, PortraitResult, Span
+from .wrapping import logical_start
 
 def _header(ctx: Context) -> tuple[str, Span | None, str, list[Span]]:
     """Tagline, its span, the joining date, and the header spans claimed."""
     header = ctx.portrait.header
     claimed = [trimmed(h) for h in header]
     tagline, tag_span, joined = "", None, ""
-    for h in header:
-        m = ctx.rules.joined_re.search(h.text)
-        if m:
-            month = m.group("month")
-            joined = m.group("year") + (f"-{ctx.rules.months.index(month.casefold()) + 1:02d}" if month else "")
-    if header:
-        tag_span = trimmed(header[-1])
-        tagline = " ".join(header[-1].text.split())
+    if not header:
+        return tagline, tag_span, joined, claimed
+    tag_start = logical_start(ctx.text, header[-1].start, ctx.soft, header[0].start)
+    names = [h for h in header if h.start < tag_start]
+    m = ctx.rules.joined_re.search(" ".join(h.text for h in names))
+    if m:
+        month = m.group("month")
+        joined = m.group("year") + (f"-{ctx.rules.months.index(month.casefold()) + 1:02d}" if month else "")
+    tag_span = Span(trimmed(next(h for h in header if h.start >= tag_start)).start, trimmed(header[-1]).end)
+    tagline = " ".join(ctx.text[tag_span.start:tag_span.end].split())
     return tagline, tag_span, joined, claimed
 
 

@@ -16,35 +16,45 @@ import regex
 from .findings import Context
 from .names import ParsedPerson, parse_person
 from .types import Extracted, Quote, Span
+from .wrapping import logical_end, logical_start
 
 MAX_QUOTE = 1500
 _SENTENCE_END = ".!?:;"
 _GAP = regex.compile(r"[ \t]*(?:\n[ \t]*)*")
+_PARAGRAPH_BREAK = regex.compile(r"\n[ \t]*\n")
+_WORD_AFTER = regex.compile(r"[ \t]+\S")
 _NEXT_BULLET = regex.compile(r"[ \t]*(?:\n[ \t]*)+([-\u2013][ \t]+[^\n]+)")
 
 
-def _is_open(t: str, i: int, opens: str) -> bool:
+def _opens(t: str, i: int, opens: str, soft: frozenset[int]) -> int:
+    """Whether a quote opens at ``i``: 2 at the start of a logical line or
+    after a sentence; 1 at the start of a line wrapped into from the line
+    above (a quote only if its speaker follows it); 0 not."""
     if t[i] not in opens or i + 1 >= len(t) or not t[i + 1].isupper():
-        return False
+        return 0
     before = t[:i].rstrip(" \t")
-    return not before or before[-1] == "\n" or before[-1] in _SENTENCE_END or before[-1] == ">"
+    if not before or before[-1] in _SENTENCE_END or before[-1] == ">":
+        return 2
+    if before[-1] == "\n":
+        return 1 if len(before) - 1 in soft and before[:-1].rstrip()[-1:] not in _SENTENCE_END else 2
+    return 0
 
 
-def _close(t: str, i: int, ctx: Context) -> int | None:
+def _close(t: str, i: int, ctx: Context, soft: frozenset[int]) -> int | None:
     """Offset of the quote mark closing the quote opened at ``i``."""
     opens, closes = ctx.rules.open_quotes, ctx.rules.close_quotes
     depth, j, stop = 1, i + 1, min(len(t), i + MAX_QUOTE)
     while j < stop:
         c = t[j]
-        if c == "\n" and t[j + 1:j + 2] == "\n":
-            return None  # a quote does not run over a paragraph break
+        if c == "\n" and (_PARAGRAPH_BREAK.match(t, j) or any(h.pattern.match(t, j + 1) for h in ctx.rules.headings)):
+            return None  # a quote does not run over a paragraph break or a heading
         if c in opens and t[j - 1] in " \t" and j + 1 < len(t) and t[j + 1].isupper():
             depth += 1
         elif c in closes and not t[j - 1].isspace() and (j + 1 == len(t) or t[j + 1] in " \t\n>"):
             # `citizens' lives` is a possessive, not the end of the quote,
             # unless a speaker follows (`… Learning Cities' Mr …`).
-            possessive = t[j - 1] in "sS" and depth == 1 and t[j + 1:j + 2] == " "
-            if not possessive or _speaker_after(t, j + 1, ctx) is not None:
+            possessive = t[j - 1] in "sS" and depth == 1 and _WORD_AFTER.match(t, j + 1) is not None
+            if not possessive or _speaker_after(t, j + 1, ctx, soft) is not None:
                 depth -= 1
                 if depth == 0:
                     return j
@@ -52,19 +62,19 @@ def _close(t: str, i: int, ctx: Context) -> int | None:
     return None
 
 
-def _line_end(t: str, k: int) -> int:
-    e = t.find("\n", k)
-    return len(t) if e < 0 else e
+def _line_end(t: str, k: int, soft: frozenset[int]) -> int:
+    """End of the (logical) line at ``k``: wrapped lines go on."""
+    return logical_end(t, k, soft)
 
 
-def _speaker_after(t: str, k: int, ctx: Context) -> tuple[ParsedPerson, int, int] | None:
+def _speaker_after(t: str, k: int, ctx: Context, soft: frozenset[int]) -> tuple[ParsedPerson, int, int] | None:
     """Speaker printed from ``k`` on: (person, start, end) or None."""
     s = first = _GAP.match(t, k).end()
     marked = t.startswith(">", s)
     if marked:
         s += 1
-    e = _line_end(t, s)
-    line = t[s:e]
+    e = _line_end(t, s, soft)
+    line = " ".join(t[s:e].split())
     if not line.strip():
         return None
     honorific = ctx.rules.honorific_re.match(line.lstrip())
@@ -87,10 +97,10 @@ def _speaker_after(t: str, k: int, ctx: Context) -> tuple[ParsedPerson, int, int
     return person, first, e
 
 
-def _speaker_before(t: str, k: int, ctx: Context) -> tuple[ParsedPerson, int, int] | None:
+def _speaker_before(t: str, k: int, ctx: Context, soft: frozenset[int]) -> tuple[ParsedPerson, int, int] | None:
     head = t[:k].rstrip()
-    s = head.rfind("\n") + 1
-    line = head[s:]
+    s = logical_start(head, len(head), soft)
+    line = " ".join(head[s:].split())
     if not (line.lstrip().startswith(">") or ctx.rules.honorific_re.match(line.lstrip())):
         return None
     person = parse_person(line, ctx.rules)
@@ -113,23 +123,26 @@ def _orphans(t: str, taken: list[Span], ctx: Context) -> list[tuple[int, int]]:
 def extract_quotes(ctx: Context, start: int, end: int) -> Extracted:
     """Quotes in ``ctx.text[start:end]``; offsets in the document."""
     t = ctx.text[start:end]
+    soft = frozenset(k - start for k in ctx.soft if start <= k < end)
     quotes, claimed, findings, unclosed = [], [], [], []
     i = 0
     while i < len(t):
-        if not _is_open(t, i, ctx.rules.open_quotes):
+        strength = _opens(t, i, ctx.rules.open_quotes, soft)
+        if not strength:
             i += 1
             continue
-        j = _close(t, i, ctx)
+        j = _close(t, i, ctx, soft)
         if j is None:
-            sp = _speaker_after(t, _line_end(t, i), ctx)
+            qe = _line_end(t, i, soft)
+            sp = _speaker_after(t, qe, ctx, soft)
             if sp is not None:
-                unclosed.append((i, _line_end(t, i), sp))
-                claimed += [Span(start + i, start + _line_end(t, i)), Span(start + sp[1], start + sp[2])]
+                unclosed.append((i, qe, sp))
+                claimed += [Span(start + i, start + qe), Span(start + sp[1], start + sp[2])]
                 i = sp[2]
             else:
                 i += 1
             continue
-        sp = _speaker_after(t, j + 1, ctx) or _speaker_before(t, i, ctx)
+        sp = _speaker_after(t, j + 1, ctx, soft) or (_speaker_before(t, i, ctx, soft) if strength == 2 else None)
         if sp is None:
             i = j + 1
             continue

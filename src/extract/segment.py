@@ -69,30 +69,44 @@ def _is_table_start(line: Line, rules: Rules) -> bool:
     return bool(row and row.label and row.label.starts_table and row.value_raw)
 
 
-def _header(lines: tuple[Line, ...], anchor: int, floor: int, names: set[str], rules: Rules) -> int:
-    """Index of the first header line above ``anchor`` (not below ``floor``)."""
+def _logical_first(lines: tuple[Line, ...], i: int, floor: int, soft: frozenset[int]) -> int:
+    """Index of the first line of the logical line that ends with line ``i``."""
+    while i > floor and lines[i - 1].end in soft:
+        i -= 1
+    return i
+
+
+def _header(lines: tuple[Line, ...], anchor: int, floor: int, names: set[str], rules: Rules,
+            soft: frozenset[int]) -> int:
+    """Index of the first header line above ``anchor`` (not below ``floor``):
+    the tagline (one logical line), and above it lines naming the city, its
+    country or when it joined."""
     i = anchor - 1
     while i >= floor and lines[i].blank:
         i -= 1
     if i < floor:
         return anchor
-    first = i  # the tagline
-    i -= 1
+    first = _logical_first(lines, i, floor, soft)  # the tagline
+    i = first - 1
     while i >= floor:
-        text = lines[i].text.strip()
-        if text and not (fold_key(text) in names or rules.joined_re.search(text)):
+        if lines[i].blank:
+            i -= 1
+            continue
+        top = _logical_first(lines, i, floor, soft)
+        text = " ".join(ln.text.strip() for ln in lines[top:i + 1])
+        if not (fold_key(text) in names or rules.joined_re.search(text)):
             break
-        if text:
-            first = i
-        i -= 1
+        first = top
+        i = top - 1
     return first
 
 
-def _contact_end(lines: tuple[Line, ...], start: int, stop: int, rules: Rules) -> int:
-    """Index after the last line of the contact block in ``lines[start:stop]``."""
+def _contact_end(lines: tuple[Line, ...], start: int, stop: int, rules: Rules) -> int | None:
+    """Index after the last line of the contact block in ``lines[start:stop]``
+    (the line with its email), or None if there is no such block."""
     contact = next((h for h in rules.headings if h.section == "contact"), None)
     if contact is None:
-        return stop
+        return None
     for i in range(start, stop):
         if contact.pattern.search(lines[i].text):
             seen = 0
@@ -102,8 +116,8 @@ def _contact_end(lines: tuple[Line, ...], start: int, stop: int, rules: Rules) -
                 seen += not lines[j].blank
                 if seen > _CONTACT_LINES:
                     break
-            return stop
-    return stop
+            return None
+    return None
 
 
 def segment(doc: Document, rules: Rules) -> Segmentation:
@@ -124,13 +138,16 @@ def segment(doc: Document, rules: Rules) -> Segmentation:
         floor = next(i for i, ln in enumerate(lines) if ln.start >= member_spans[-1].end)
     heads = []
     for k, a in enumerate(anchors):
-        heads.append(_header(lines, a, max(floor, anchors[k - 1] + 1 if k else floor), names, rules))
+        low = floor
+        if k:  # not above the previous portrait's table or contact block
+            low = max(low, anchors[k - 1] + 1, _contact_end(lines, anchors[k - 1], a, rules) or 0)
+        heads.append(_header(lines, a, low, names, rules, doc.soft or frozenset()))
     portraits, outside = [], []
     if heads and lines[floor].start < lines[heads[0]].start:
         outside.append(Span(lines[floor].start, lines[heads[0]].start))
     for k, (head, anchor) in enumerate(zip(heads, anchors)):
         stop = heads[k + 1] if k + 1 < len(heads) else len(lines)
-        end = _contact_end(lines, anchor, stop, rules)
+        end = _contact_end(lines, anchor, stop, rules) or stop
         body = lines[head:end]
         tail = tuple(ln for ln in lines[end:stop] if not ln.blank)
         if k + 1 == len(heads) and tail:

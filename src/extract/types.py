@@ -46,6 +46,11 @@ class Document:
     match_text: str
     encoding: str
     source_format: str = "brochure"
+    # Offsets of the ``\n`` that are wraps inside a paragraph (see
+    # ``wrapping``); None until the layout has been read.
+    soft: frozenset[int] | None = None
+    # Offset in ``text`` where each page starts (page 1 at 0).
+    page_starts: tuple[int, ...] = (0,)
 
 
 @dataclass(frozen=True)
@@ -215,3 +220,53 @@ class Segmentation:
     portraits: tuple[Portrait, ...]
     outside: tuple[Span, ...]
     published_year: int | None
+
+
+@dataclass(frozen=True)
+class Sdg:
+    """A Sustainable Development Goal a challenge page names: its number and
+    official short name, as printed in ``raw`` (``text[char_start:char_end]``)."""
+
+    number: int
+    name: str
+    raw: str
+    char_start: int
+    char_end: int
+    rule: str
+
+
+@dataclass(frozen=True)
+class ChallengePage:
+    """What one challenge page says. Text values are read from
+    ``Document.match_text`` with white space squashed (paragraphs joined by a
+    new line); each ``*_span`` is the trimmed source of its value in
+    ``Document.text``, ``None`` when the value is missing (``""``).
+    ``deadline`` is an ISO date ``YYYY-MM-DD`` read from ``deadline_raw``
+    (the date as printed) by the date rule ``deadline_rule``; ``evidence``
+    says how the city was found."""
+
+    document_id: str
+    city_id: str
+    title: str
+    title_span: Span | None
+    city: str
+    city_span: Span | None
+    country: str
+    country_code: str
+    country_span: Span | None
+    description: str
+    description_span: Span | None
+    challenge: str
+    challenge_span: Span | None
+    expected_impact: str
+    expected_impact_span: Span | None
+    deadline: str
+    deadline_raw: str
+    deadline_span: Span | None
+    deadline_rule: str
+    sdgs: tuple[Sdg, ...]
+    sdgs_span: Span | None
+    target_groups: tuple[Item, ...]
+    target_groups_span: Span | None
+    evidence: str
+    findings: tuple[Finding, ...] = field(default=())

@@ -1,0 +1,75 @@
+"""Hard-wrapped text: which line ends are wraps and which end a paragraph.
+
+Text taken from a PDF or a plain-text mail is broken at a column edge, often
+without blank lines between paragraphs. A line end is a *soft break* when
+the line was full: the first word of the next line would not have fitted on
+it. ``soft_breaks`` finds them in a text whose lines are wrapped at one width
+(estimated from the line lengths); the PDF ingest finds them from the
+positions of the words instead. A text that is not wrapped has none, and
+each of its lines is a paragraph or a list entry.
+
+A *logical line* is a run of lines joined by soft breaks."""
+from __future__ import annotations
+
+import regex
+
+from .textutil import lines_of
+
+# A word as a line breaker sees it: a no-break space does not end it.
+_FIRST_WORD = regex.compile(r"[^ \t\r\n]+")
+_MIN_LINES = 12
+_FULL_SHARE = 0.3
+_MAX_WIDTH = 200
+
+
+def wrap_width(text: str) -> int | None:
+    """The column width ``text`` is wrapped at, or None if it is not wrapped:
+    most of its long lines end close to one width."""
+    lengths = sorted(len(ln.text.rstrip().expandtabs()) for ln in lines_of(text) if not ln.blank)
+    if len(lengths) < _MIN_LINES:
+        return None
+    width = lengths[int(0.98 * (len(lengths) - 1))]
+    full = sum(1 for n in lengths if 0.8 * width <= n <= width)
+    if width > _MAX_WIDTH or full < _FULL_SHARE * len(lengths):
+        return None
+    return width
+
+
+def soft_breaks(text: str, bullet_re=None) -> frozenset[int]:
+    """Offsets of the ``\\n`` of every soft break of ``text`` (the document's
+    own text, where a no-break space still binds two words)."""
+    width = wrap_width(text)
+    if width is None:
+        return frozenset()
+    lines = lines_of(text)
+    out = set()
+    for a, b in zip(lines, lines[1:]):
+        if a.blank or b.blank or (bullet_re and bullet_re.match(b.text)):
+            continue
+        word = _FIRST_WORD.search(b.text)
+        if len(a.text.rstrip().expandtabs()) + 1 + len(word.group()) > width:
+            out.add(a.end)
+    return frozenset(out)
+
+
+def logical_end(text: str, pos: int, soft: frozenset[int], stop: int | None = None) -> int:
+    """End of the logical line that contains ``pos`` (not past ``stop``)."""
+    stop = len(text) if stop is None else stop
+    while True:
+        nl = text.find("\n", pos, stop)
+        if nl < 0:
+            return stop
+        if nl not in soft:
+            return nl
+        pos = nl + 1
+
+
+def logical_start(text: str, pos: int, soft: frozenset[int], floor: int = 0) -> int:
+    """Start of the logical line that contains ``pos`` (not before ``floor``)."""
+    while True:
+        nl = text.rfind("\n", floor, pos)
+        if nl < 0:
+            return floor
+        if nl not in soft:
+            return nl + 1
+        pos = nl
