@@ -12,6 +12,7 @@ from extract.pipeline import run
 from extract.rules import load_rules
 from extract.textutil import lines_of
 from extract.types import Document, Portrait, Span
+from extract.textpdf import text_to_pdf
 from extract.variants import VARIANTS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,14 +61,17 @@ def tables(brochure_out):
     return read_tables(brochure_out)
 
 
-# Other renderings of the brochure, made by code from the text file.
-RENDERINGS = ["text", *VARIANTS]
+# Other renderings of the brochure, made by code from the text file: a PDF
+# (fpdf2) and the text variants of ``extract.variants``.
+RENDERINGS = ["text", "pdf", *VARIANTS]
 
 
 def render(name: str, folder: Path) -> Path:
     """The brochure as rendering ``name``, written into ``folder``."""
     if name == "text":
         return BROCHURE
+    if name == "pdf":
+        return text_to_pdf(BROCHURE.read_text(encoding="utf-8"), folder / f"{BROCHURE.stem}.pdf")
     path = folder / f"{BROCHURE.stem}-{name}.txt"
     path.write_bytes(VARIANTS[name](BROCHURE.read_text(encoding="utf-8")).encode("utf-8"))
     return path

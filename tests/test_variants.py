@@ -42,7 +42,8 @@ def test_rendering_gives_the_same_records(rendered, rendering, table):
 def test_offsets_point_into_the_rendering(rendered, rendering, tmp_path):
     """Offsets are positions in the rendering's own text."""
     from conftest import render
-    text = render(rendering, tmp_path).read_bytes().decode("utf-8")
+    from extract.ingest import ingest
+    text = ingest(render(rendering, tmp_path)).text
     for _, r in rendered(rendering)["indicators"].iterrows():
         if r["raw"]:
             assert text[int(r["char_start"]):int(r["char_end"])] == r["raw"]

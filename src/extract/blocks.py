@@ -76,8 +76,8 @@ def _goes_on(last: Block, seg: str, at_line_start: bool, wrapped: bool) -> bool:
     in lower case does; otherwise a paragraph runs to a blank line."""
     if last.kind == "para" and not wrapped:
         return True
-    if at_line_start and seg[:1] in " \t":
-        return True
+    if last.kind == "item" and at_line_start and seg[:1] in " \t":
+        return True  # a hanging indent under a list entry
     return not last.text.rstrip().endswith((".", ";", ":", "!", "?")) and seg.lstrip()[:1].islower()
 
 

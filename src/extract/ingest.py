@@ -1,5 +1,7 @@
 """Stage 1, ingest: a file → a ``Document``.
 
+A PDF (recognized by its ``%PDF-`` header, whatever the file is called) is
+read by ``pdf.read_pdf``. Text:
 Decodes UTF-8 (with or without BOM) and UTF-16 (with BOM), falling back to
 Windows-1252. ``Document.text`` keeps every character of the file after the
 BOM, so offsets into it are offsets into what the user sees.
@@ -48,6 +50,9 @@ def ingest(path: str | Path) -> Document:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(str(path), f"cannot be read ({exc.strerror})") from None
+    if data[:1024].lstrip().startswith(b"%PDF-"):
+        from .pdf import read_pdf
+        return read_pdf(path)
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(str(path), "is binary, not text")
     try:
@@ -57,4 +62,9 @@ def ingest(path: str | Path) -> Document:
     if not text.strip():
         raise InputError(str(path), "is empty")
     return Document(document_id=path.name, path=str(path), text=text, match_text=fold(text),
-                    encoding=encoding)
+                    encoding=encoding, page_starts=page_starts(text))
+
+
+def page_starts(text: str) -> tuple[int, ...]:
+    """Where each page of a text starts: after each form feed (as ``pdftotext`` writes)."""
+    return (0,) + tuple(i + 1 for i, ch in enumerate(text) if ch == "\x0c" and i + 1 < len(text))

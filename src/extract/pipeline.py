@@ -46,9 +46,20 @@ def input_files(paths: list[str | Path]) -> list[Path]:
     return out
 
 
-def _document(path: Path, rules: Rules, rows: dict[str, list], results: list[PortraitResult],
-              members: dict, say) -> int:
+@dataclass
+class _Batch:
+    """What the documents of a run add up to before validation across them."""
+
+    rows: dict[str, list] = field(default_factory=lambda: {t: [] for t in TABLES})
+    results: list[PortraitResult] = field(default_factory=list)
+    members: dict = field(default_factory=dict)
+    page_starts: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+
+def _document(path: Path, rules: Rules, batch: _Batch, say) -> int:
+    rows, results, members = batch.rows, batch.results, batch.members
     doc = ingest(path)
+    batch.page_starts[doc.document_id] = doc.page_starts
     if doc.soft is None:
         doc = replace(doc, soft=soft_breaks(doc.text, rules.bullet_re))
     seg = segment(doc, rules)
@@ -85,10 +96,10 @@ def _document(path: Path, rules: Rules, rows: dict[str, list], results: list[Por
             say(f"{path}: portrait {portrait.index + 1} ({match.city_id}) failed: {exc}")
             continue
         results.append(result)
-        for table, new in result_to_rows(result, doc.source_format).items():
+        for table, new in result_to_rows(result, doc.source_format, doc.page_starts).items():
             rows[table] += new
         found += result.findings
-    rows["findings"] += [finding_to_row(f) for f in found]
+    rows["findings"] += [finding_to_row(f, doc.page_starts) for f in found]
     return len(seg.portraits)
 
 
@@ -96,18 +107,18 @@ def run(paths: list[str | Path], out_dir: str | Path, rules: Rules, say=None) ->
     """Extract every document of ``paths`` into the tables of ``out_dir``."""
     say = say or (lambda line: print(line, file=sys.stderr))
     summary = RunSummary()
-    rows: dict[str, list] = {t: [] for t in TABLES}
-    results: list[PortraitResult] = []
-    members: dict = {}
+    batch = _Batch()
+    rows = batch.rows
     for path in input_files(paths):
         summary.documents += 1
         try:
-            summary.portraits += _document(path, rules, rows, results, members, say)
+            summary.portraits += _document(path, rules, batch, say)
         except InputError as exc:
             say(str(exc))
             rows["findings"].append(finding_to_row(make_finding(
                 rules, path.name, "", "document_unreadable", "documents", "document", exc.reason)))
-    rows["findings"] += [finding_to_row(f) for f in validate(results, members, rules)]
+    rows["findings"] += [finding_to_row(f, batch.page_starts.get(f.document_id, (0,)))
+                         for f in validate(batch.results, batch.members, rules)]
     frames = {t: to_frame(t, rows[t]) for t in TABLES if t != "findings"}
     schema_findings: list[Finding] = []
     for table, frame in frames.items():

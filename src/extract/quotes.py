@@ -98,15 +98,18 @@ def _speaker_after(t: str, k: int, ctx: Context, soft: frozenset[int]) -> tuple[
 
 
 def _speaker_before(t: str, k: int, ctx: Context, soft: frozenset[int]) -> tuple[ParsedPerson, int, int] | None:
+    """Speaker printed on the line(s) just before the quote at ``k``: the
+    nearest line start, going back over wrapped lines, that opens a name."""
     head = t[:k].rstrip()
-    s = logical_start(head, len(head), soft)
-    line = " ".join(head[s:].split())
-    if not (line.lstrip().startswith(">") or ctx.rules.honorific_re.match(line.lstrip())):
-        return None
-    person = parse_person(line, ctx.rules)
-    if person is None or not person.person.role:
-        return None
-    return person, s, len(head)
+    floor = logical_start(head, len(head), soft)
+    starts = [floor] + [i + 1 for i in range(floor, len(head)) if head[i] == "\n"]
+    for s in reversed(starts):
+        line = " ".join(head[s:].split())
+        if line.startswith(">") or ctx.rules.honorific_re.match(line):
+            person = parse_person(line, ctx.rules)
+            if person is not None and person.person.role:
+                return person, s, len(head)
+    return None
 
 
 def _orphans(t: str, taken: list[Span], ctx: Context) -> list[tuple[int, int]]:

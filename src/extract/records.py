@@ -2,6 +2,7 @@
 row, keys = the columns of ``schemas``)."""
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import asdict
 
 from .indicators import wide_column
@@ -12,7 +13,7 @@ def _span_text(spans) -> str:
     return ";".join(f"{s.start}:{s.end}" for s in spans)
 
 
-def result_to_rows(r: PortraitResult, source_format: str) -> dict[str, list[dict]]:
+def result_to_rows(r: PortraitResult, source_format: str, page_starts: tuple[int, ...] = (0,)) -> dict[str, list[dict]]:
     m, doc = r.match, r.portrait.document_id
     base = {"city_id": m.city_id, "document_id": doc}
     city = dict(base, city=m.member.city, country=m.member.country, country_code=m.member.country_code,
@@ -33,7 +34,7 @@ def result_to_rows(r: PortraitResult, source_format: str) -> dict[str, list[dict
     if r.contacts:
         c = r.contacts[0]
         city.update(contact_name=c.name, contact_role=c.role, contact_email=c.email)
-    return {
+    tables = {
         "cities": [city],
         "indicators": [dict(base, **asdict(i)) for i in r.indicators],
         "sections": [dict(base, **asdict(s)) for s in r.sections],
@@ -42,7 +43,14 @@ def result_to_rows(r: PortraitResult, source_format: str) -> dict[str, list[dict
         "quotes": [dict(base, **{k: v for k, v in asdict(q).items() if k != "spans"}, spans=_span_text(q.spans))
                    for q in r.quotes],
     }
+    return {t: [with_page(row, page_starts) for row in rows] for t, rows in tables.items()}
 
 
-def finding_to_row(f: Finding) -> dict:
-    return asdict(f)
+def finding_to_row(f: Finding, page_starts: tuple[int, ...] = (0,)) -> dict:
+    return with_page(asdict(f), page_starts)
+
+
+def with_page(row: dict, page_starts: tuple[int, ...]) -> dict:
+    """``row`` with the 1-based page its ``char_start`` falls on."""
+    start = row.get("char_start")
+    return dict(row, page=bisect_right(page_starts, start) if start is not None else None)

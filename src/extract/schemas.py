@@ -76,13 +76,18 @@ def _doc(contract: bool = False) -> ColumnSpec:
 
 
 def _offsets(what: str, prefix: str = "", nullable: bool = False, contract: bool = True) -> tuple[ColumnSpec, ...]:
-    return (
+    cols = (
         _col(f"{prefix}char_start", "Int", f"Start of {what} in the decoded document text (0-based): "
              f"`text[{prefix}char_start:{prefix}char_end]` is the exact source.",
              nullable=nullable, contract=contract, minimum=0),
         _col(f"{prefix}char_end", "Int", f"End (exclusive) of {what} in the decoded document text; "
              f"never before `{prefix}char_start`.", nullable=nullable, contract=contract, minimum=0),
     )
+    if prefix:
+        return cols
+    return cols + (_col("page", "Int", f"1-based page of the document where {what} starts (a PDF's page, or the "
+                        "page between form feeds of a text file; 1 for a text without them).",
+                        nullable=nullable, contract=False, minimum=1),)
 
 
 def _measure(name: str, unit: str, year: bool = True) -> tuple[ColumnSpec, ...]:
@@ -125,7 +130,7 @@ CITIES = TableSpec("cities", "One row per city portrait or profile, with its fig
 ))
 
 INDICATORS = TableSpec("indicators", "One row per figure printed in a portrait's indicator table, in long form, with ranges.",
-                       ("city_id", "indicator", "scope", "group"), (
+                       ("city_id", "document_id", "indicator", "scope", "group"), (
     CITY_ID,
     _col("indicator", "string", "What the figure measures: `population` (persons), `area_km2` (km²), "
          "`population_density_per_km2` (persons per km²), `gdp_per_capita_usd` (USD), `mean_years_schooling` (years).",
@@ -148,7 +153,7 @@ INDICATORS = TableSpec("indicators", "One row per figure printed in a portrait's
 ))
 
 SECTIONS = TableSpec("sections", "One row per titled section of a portrait, with its full text and where it is.",
-                     ("city_id", "section"), (
+                     ("city_id", "document_id", "section"), (
     CITY_ID,
     _col("section", "string", "Which section: `intro`, `vision`, `challenges`, `plan`, `contact`, …", nullable=False),
     _col("text", "string", f"Section text, {SECTION_TEXT}."),
@@ -157,7 +162,7 @@ SECTIONS = TableSpec("sections", "One row per titled section of a portrait, with
     RULE,
 ))
 
-ITEMS = TableSpec("items", "One row per bullet or numbered list entry in a section.", ("city_id", "section", "position"), (
+ITEMS = TableSpec("items", "One row per bullet or numbered list entry in a section.", ("city_id", "document_id", "section", "position"), (
     CITY_ID,
     _col("section", "string", "Section the list is in (see `sections`).", nullable=False),
     _col("position", "Int", "1-based order of the entry within its section.", nullable=False, minimum=1),
@@ -170,7 +175,7 @@ ITEMS = TableSpec("items", "One row per bullet or numbered list entry in a secti
     RULE,
 ))
 
-CONTACTS = TableSpec("contacts", "One row per contact person named in a portrait.", ("city_id", "position"), (
+CONTACTS = TableSpec("contacts", "One row per contact person named in a portrait.", ("city_id", "document_id", "position"), (
     CITY_ID,
     _col("position", "Int", "1-based order of the contact in the portrait; 1 is the primary contact.", nullable=False, minimum=1),
     _col("honorific", "string", "Honorific as printed, normalized (`Mr`, `Ms`); empty when none."),
@@ -185,7 +190,7 @@ CONTACTS = TableSpec("contacts", "One row per contact person named in a portrait
     RULE,
 ))
 
-QUOTES = TableSpec("quotes", "One row per quotation printed in a portrait, with its speaker.", ("city_id", "position"), (
+QUOTES = TableSpec("quotes", "One row per quotation printed in a portrait, with its speaker.", ("city_id", "document_id", "position"), (
     CITY_ID,
     _col("position", "Int", "1-based order of the quote in the portrait.", nullable=False, minimum=1),
     _col("text", "string", "The quotation without its quotation marks, broken lines and pieces re-joined.", nullable=False),

@@ -49,8 +49,10 @@ class Document:
     # Offsets of the ``\n`` that are wraps inside a paragraph (see
     # ``wrapping``); None until the layout has been read.
     soft: frozenset[int] | None = None
-    # Offset in ``text`` where each page starts (page 1 at 0).
+    # Offset in ``text`` where each page starts (page 1 at 0), and the
+    # number printed on each page (PDF), if any.
     page_starts: tuple[int, ...] = (0,)
+    page_labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,130 @@
+"""Stage 1 for PDFs: a PDF file → a ``Document`` (pdfplumber).
+
+The words of each page are grouped into lines by their baseline and read
+left to right; a gap wider than ``_TAB_EM`` times the font size (a table
+column) becomes a tab, so the cells of the indicator table stay apart. Pages
+are joined with a line end and ``Document.page_starts`` keeps where each
+begins. A line set in from the column's left edge starts with spaces. A line that holds only a page number in the top or bottom margin is
+page furniture and is left out of the text (its label is kept in
+``Document.page_labels``).
+
+Line ends inside a paragraph are found from the geometry: a line is *full*
+when the next line's first word would not have fitted before the column's
+right edge, and its line end is then a soft break (see ``wrapping``)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import regex
+
+from .errors import InputError
+from .ingest import fold
+from .types import Document
+
+_TAB_EM = 1.2          # a gap wider than this many font sizes is a column gap
+_LINE_EM = 0.5         # words whose tops differ by less than this are on one line
+_SPACE_EM = 0.25       # width of a space, for the fits-on-the-line test
+_INDENT_EM = 0.5       # one leading space per this many font sizes of indent
+_MAX_INDENT = 40
+_MARGIN = 0.1          # share of the page height at the top and bottom that may hold furniture
+_PAGE_NUMBER = regex.compile(r"^\W*(?:page\s+)?\d{1,4}\W*$", regex.I)
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    top: float
+    x0: float
+    x1: float
+    first_word: float  # width of the first word
+    size: float
+
+
+def _words_to_lines(words: list[dict]) -> list[_Line]:
+    rows: list[list[dict]] = []
+    for w in sorted(words, key=lambda w: (round(w["top"], 1), w["x0"])):
+        if rows and abs(w["top"] - rows[-1][0]["top"]) < _LINE_EM * rows[-1][0]["height"]:
+            rows[-1].append(w)
+        else:
+            rows.append([w])
+    out = []
+    for row in rows:
+        row.sort(key=lambda w: w["x0"])
+        size = max(w["height"] for w in row)
+        parts = [row[0]["text"]]
+        for a, b in zip(row, row[1:]):
+            parts.append("\t" if b["x0"] - a["x1"] > _TAB_EM * size else " ")
+            parts.append(b["text"])
+        out.append(_Line("".join(parts), row[0]["top"], row[0]["x0"], row[-1]["x1"],
+                         row[0]["x1"] - row[0]["x0"], size))
+    return out
+
+
+def _is_furniture(line: _Line, height: float) -> bool:
+    in_margin = line.top < _MARGIN * height or line.top > (1 - _MARGIN) * height
+    return in_margin and bool(_PAGE_NUMBER.match(line.text))
+
+
+def read_pdf(path: str | Path) -> Document:
+    """Read a PDF into a ``Document``; ``InputError`` if it cannot be read or
+    has no text layer."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    path = Path(path)
+    pages: list[list[_Line]] = []
+    labels: list[str] = []
+    try:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                words = page.extract_words(x_tolerance=1.5, y_tolerance=2)
+                lines, label = [], ""
+                for ln in _words_to_lines(words):
+                    if _is_furniture(ln, float(page.height)):
+                        label = ln.text.strip()
+                    else:
+                        lines.append(ln)
+                pages.append(lines)
+                labels.append(label)
+    except PDFPasswordIncorrect:
+        raise InputError(str(path), "is an encrypted PDF (a password is needed)") from None
+    except InputError:
+        raise
+    except Exception as exc:  # pdfminer raises many kinds on a damaged file
+        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        raise InputError(str(path), f"is not a readable PDF ({detail})") from None
+    if not any(pages):
+        raise InputError(str(path), "has no text layer (a scanned PDF? run OCR first)")
+    return _document(path, pages, labels)
+
+
+def _indent(line: _Line, left: float) -> str:
+    """Spaces for a line set in from the column's left edge (one per half em),
+    so a hanging indent under a list entry shows, as in ``pdftotext -layout``."""
+    n = round((line.x0 - left) / (_INDENT_EM * line.size))
+    return " " * min(max(n, 0), _MAX_INDENT)
+
+
+def _document(path: Path, pages: list[list[_Line]], labels: list[str]) -> Document:
+    """Join the pages' lines into one text; mark the line ends of full lines soft."""
+    rights = sorted(ln.x1 for page in pages for ln in page)
+    right = rights[int(0.9 * (len(rights) - 1))]
+    lefts = sorted(ln.x0 for page in pages for ln in page)
+    left = lefts[int(0.1 * (len(lefts) - 1))]
+    texts = [_indent(ln, left) + ln.text for page in pages for ln in page]
+    flat = [ln for page in pages for ln in page]
+    starts, ends, pos = [], [], 0
+    k = 0
+    for page in pages:
+        starts.append(pos)
+        for _ in page:
+            pos += len(texts[k])
+            ends.append(pos)
+            pos += 1
+            k += 1
+    soft = frozenset(end for a, b, end in zip(flat, flat[1:], ends)
+                     if "\t" not in a.text and a.x1 + _SPACE_EM * a.size + b.first_word > right + 0.5 * a.size)
+    text = "\n".join(texts)
+    return Document(document_id=path.name, path=str(path), text=text, match_text=fold(text), encoding="pdf",
+                    soft=soft, page_starts=tuple(starts), page_labels=tuple(labels))
