@@ -10,16 +10,18 @@ from extract.errors import RuleError
 from extract.rules import DEFAULT_DIR, load_rules
 
 
+def _ids(node) -> set[str]:
+    """Every rule id in a YAML tree (rules may nest: a format's signals)."""
+    if isinstance(node, list):
+        return set().union(*map(_ids, node)) if node else set()
+    if isinstance(node, dict):
+        own = {node["id"]} if "id" in node else set()
+        return own.union(*map(_ids, node.values())) if node else own
+    return set()
+
+
 def _ids_on_disk() -> set[str]:
-    ids = set()
-    for path in DEFAULT_DIR.glob("*.yaml"):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for value in data.values():
-            if isinstance(value, list):
-                ids |= {r["id"] for r in value if isinstance(r, dict)}
-            elif isinstance(value, dict) and "id" in value:
-                ids.add(value["id"])
-    return ids
+    return set().union(*(_ids(yaml.safe_load(p.read_text(encoding="utf-8"))) for p in DEFAULT_DIR.glob("*.yaml")))
 
 
 def test_rules_loaded_equal_rules_on_disk(rules):

@@ -42,6 +42,15 @@ CONTRACT: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "findings": (("document_id", "city_id", "code", "field"), {
         "document_id": "string", "city_id": "string", "table": "string", "field": "string", "severity": "string",
         "code": "string", "message": "string", "value": "string"}),
+    # Added to the contract for challenge pages (README, datapackage.json).
+    "challenges": (("document_id",), {
+        "document_id": "string", "city_id": "string", "city": "string", "country": "string",
+        "country_code": "string", "title": "string", "description": "string", "challenge": "string",
+        "expected_impact": "string", "sdgs": "string", "target_groups": "string", "deadline": "string",
+        "deadline_raw": "string", "char_start": "Int", "char_end": "Int"}),
+    "challenge_sdgs": (("document_id", "sdg"), {
+        "document_id": "string", "city_id": "string", "sdg": "Int", "name": "string", "raw": "string",
+        "char_start": "Int", "char_end": "Int"}),
 }
 CONTRACT_COLUMNS = [(t, c, ty) for t, (_, cols) in CONTRACT.items() for c, ty in cols.items()]
 ALL_COLUMNS = [(t, c) for t, spec in TABLES.items() for c in spec.columns]
@@ -56,7 +65,7 @@ def good_row(table: str, **values: object) -> dict[str, object]:
     row: dict[str, object] = {c.name: fill[c.type] for c in spec.columns if not c.nullable or c.name in spec.key}
     row.update({"city_id": "villa-maria-arg", "country_code": "ARG", "scope": "city", "group": "all",
                 "severity": "info", "email_status": "valid", "position": 1, "level": 1, "portrait_index": 1,
-                "char_start": 3, "char_end": 9, "spans": "3:5;7:9"})
+                "char_start": 3, "char_end": 9, "spans": "3:5;7:9", "sdg": 4})
     row = {k: v for k, v in row.items() if k in spec.names}
     row.update(values)
     return row
@@ -96,11 +105,12 @@ def test_every_column_is_described(table: str, column: schemas.ColumnSpec) -> No
 @pytest.mark.parametrize("table", list(TABLES))
 def test_to_frame_types_orders_and_sorts(table: str) -> None:
     spec = TABLES[table]
-    strings = [k for k in spec.key if k not in ("city_id", "position")]
+    numbers = {c.name for c in spec.columns if c.type != "string"}
+    strings = [k for k in spec.key if k != "city_id" and k not in numbers]
     first = good_row(table, **{k: "b" for k in strings}, city_id="b-arg")
     second = good_row(table, **{k: "a" for k in strings}, city_id="a-arg")
-    if "position" in spec.key:
-        first["position"], second["position"] = 2, 1
+    for k in numbers & set(spec.key):
+        first[k], second[k] = 2, 1
     frame = to_frame(table, [first, second])
     assert tuple(frame.columns) == spec.names
     assert {c.name: str(frame[c.name].dtype) for c in spec.columns} == {

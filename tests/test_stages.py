@@ -5,7 +5,7 @@ import pytest
 
 from conftest import cases, context
 from extract.contacts import extract_contacts
-from extract.indicators import number
+from extract.quantities import number
 from extract.items import extract_items
 from extract.names import parse_person
 from extract.quotes import extract_quotes

@@ -12,14 +12,11 @@ from __future__ import annotations
 import regex
 
 from .findings import Context
-from .rows import Row, line_to_row
+from .quantities import number, quantity
+from .rows import Row, line_to_row, value_below
 from .textutil import trimmed
 from .types import Extracted, Indicator, Span
 
-_THOUSANDS = regex.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
-_PLAIN = regex.compile(r"[0-9]+(?:\.[0-9]+)?")
-_DECIMAL_COMMA = regex.compile(r"[0-9]+,[0-9]{1,2}")
-_EURO = regex.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+")
 _STRAY = regex.compile(r"^[/|\\]+[ \t]*")
 _GROUP = regex.compile(r"(?P<word>\p{L}+)[ \t]*:[ \t]*(?P<num>[0-9][0-9.,]*)")
 
@@ -34,35 +31,31 @@ def wide_column(indicator: str, scope: str, group: str = "all") -> str:
     return indicator if group == "all" else f"{indicator}_{group}"
 
 
-def number(raw: str) -> tuple[float | None, str]:
-    """A printed number → (value, repair code or ``""``); (None, "") if unreadable."""
-    s = raw.strip()
-    if _PLAIN.fullmatch(s):
-        return float(s), ""
-    if _THOUSANDS.fullmatch(s):
-        return float(s.replace(",", "")), ""
-    if _DECIMAL_COMMA.fullmatch(s):
-        return float(s.replace(",", ".")), "decimal_comma"
-    if _EURO.fullmatch(s):
-        return float(s.replace(".", "").replace(",", ".")), "decimal_comma"
-    return None, ""
-
-
 def _year(raw: str) -> int | None:
     return int(raw) if regex.fullmatch(r"(?:19|20)[0-9]{2}", raw.strip()) else None
 
 
 def _rows(ctx: Context) -> list[tuple[Row, Span]]:
-    """(row, trimmed line span) of each table row, in order."""
+    """(row, trimmed span of its line or lines) of each table row, in order.
+    A label whose value is printed on the next line (`• Population Density:`
+    then `More than 500 inhabitants per km²`) takes that line along."""
     p = ctx.portrait
     out: list[tuple[Row, Span]] = []
-    for line in p.lines[p.table_start:]:
-        if line.blank:
-            continue
+    lines = [ln for ln in p.lines[p.table_start:] if not ln.blank]
+    k = 0
+    while k < len(lines):
+        line = lines[k]
         row = line_to_row(line.text, ctx.rules)
         if row is None:
             break
-        out.append((row, trimmed(line)))
+        span = trimmed(line)
+        if k + 1 < len(lines):
+            below = value_below(row, line.text, lines[k + 1].text, lines[k + 1].start - line.start, ctx.rules)
+            if below is not None:
+                row, span = below, Span(span.start, trimmed(lines[k + 1]).end)
+                k += 1
+        out.append((row, span))
+        k += 1
     return out
 
 
@@ -122,7 +115,12 @@ def _values(ctx: Context, row: Row, start: int, indicator: str, scope: str, rule
             out.append(Indicator(group=group, value=value, raw=ctx.text[s:s + len(g["num"])],
                                  char_start=s, char_end=s + len(g["num"]), **common))
         return out
-    if raw.lower() in ctx.rules.missing or not raw:
+    if not raw:
+        findings.append(ctx.finding("indicator_empty", "indicators", wide_column(indicator, scope),
+                                    f"{row.label_raw.strip()!r} is listed with no value.", row.label_raw.strip(),
+                                    start, start + len(row.label_raw)))
+        return []
+    if raw.lower() in ctx.rules.missing:
         return [Indicator(group="all", value=None, raw=raw, char_start=vs, char_end=vs + len(raw), **common)]
     field = wide_column(indicator, scope)
     stray = _STRAY.match(raw)
@@ -132,11 +130,14 @@ def _values(ctx: Context, row: Row, start: int, indicator: str, scope: str, rule
                                     raw, vs, vs + len(raw)))
         vs += stray.end()
         raw = raw[stray.end():]
-    value, repair = number(raw)
-    if value is None:
+    q = quantity(raw, ctx.rules)
+    if q is None:
         findings.append(ctx.finding("table_row_unparsed", "indicators", field,
                                     f"The value {raw!r} is not a number.", raw, vs, vs + len(raw)))
-    elif repair:
-        findings.append(ctx.finding(repair, "indicators", field,
-                                    f"{raw!r} was read as {value:g} (decimal comma).", raw, vs, vs + len(raw)))
-    return [Indicator(group="all", value=value, raw=raw, char_start=vs, char_end=vs + len(raw), **common)]
+    elif q.repair:
+        findings.append(ctx.finding(q.repair, "indicators", field,
+                                    f"{raw!r} was read as {q.value if q.value is not None else q.value_min:g} (decimal comma).", raw, vs, vs + len(raw)))
+    if q is not None and q.rule:
+        common.update(value_min=q.value_min, value_max=q.value_max, rule=f"{rule}+{q.rule}")
+    return [Indicator(group="all", value=q.value if q else None, raw=raw, char_start=vs, char_end=vs + len(raw),
+                      **common)]

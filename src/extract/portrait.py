@@ -10,7 +10,8 @@ from .items import extract_items
 from .quotes import extract_quotes
 from .sections import extract_sections
 from .textutil import trimmed
-from .types import CityMatch, Finding, PortraitResult, Span
+from .rules import format_rules
+from .types import CityMatch, Extracted, Finding, PortraitResult, Span
 from .wrapping import logical_start
 
 def _header(ctx: Context) -> tuple[str, Span | None, str, list[Span]]:
@@ -29,6 +30,19 @@ def _header(ctx: Context) -> tuple[str, Span | None, str, list[Span]]:
     tag_span = Span(trimmed(next(h for h in header if h.start >= tag_start)).start, trimmed(header[-1]).end)
     tagline = " ".join(ctx.text[tag_span.start:tag_span.end].split())
     return tagline, tag_span, joined, claimed
+
+
+def _boilerplate(ctx: Context, start: int, end: int) -> Extracted:
+    """The format's standard sentences (a disclaimer) in ``[start, end)``."""
+    fmt = format_rules(ctx.rules, ctx.doc.source_format)
+    claimed, findings = [], []
+    for rid, pattern in fmt.boilerplate if fmt else ():
+        for m in pattern.finditer(ctx.text, start, end):
+            claimed.append(Span(m.start(), m.end()))
+            findings.append(ctx.finding("boilerplate_removed", "sections", f"text@{m.start()}",
+                                        f"A standard sentence of the format ({rid}) was left out of the sections.",
+                                        m.group(), m.start(), m.end()))
+    return Extracted((), tuple(claimed), tuple(findings))
 
 
 def _unclaimed(ctx: Context, claimed: list[Span]) -> list[Finding]:
@@ -51,11 +65,14 @@ def extract_portrait(ctx: Context, match: CityMatch) -> PortraitResult:
     p = ctx.portrait
     tagline, tag_span, joined, claimed = _header(ctx)
     table, body_start = extract_indicators(ctx)
+    if tag_span and tag_span.start >= body_start:  # a web profile's tagline follows its table
+        body_start = tag_span.end
     quotes = extract_quotes(ctx, body_start, p.span.end)
-    sections, blocks, contact_span = extract_sections(ctx, body_start, p.span.end, quotes.claimed)
+    boiler = _boilerplate(ctx, body_start, p.span.end)
+    sections, blocks, contact_span = extract_sections(ctx, body_start, p.span.end, quotes.claimed + boiler.claimed)
     items = extract_items(ctx, blocks)
     contacts = extract_contacts(ctx, *contact_span) if contact_span else None
-    parts = [table, quotes, sections, items] + ([contacts] if contacts else [])
+    parts = [table, quotes, boiler, sections, items] + ([contacts] if contacts else [])
     for part in parts:
         claimed += part.claimed
     findings = [f for part in parts for f in part.findings] + _unclaimed(ctx, claimed)

@@ -6,10 +6,11 @@ to lower-case letters and fullmatched against the fuzzy patterns of
 ``rules/indicators.yaml``."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 
+from .quantities import quantity
 from .rules import Label, Rules
 
 # Where the value starts: a digit, a stray slash or bar before a digit, a
@@ -63,10 +64,14 @@ def line_to_row(text: str, rules: Rules) -> Row | None:
     start = _VALUE_START.search(body)
     # A label with nothing after it (`GDP per capita (in USD) City`) has no value.
     cut = len(body) if start is None else start.start()
-    label_raw = body[:cut]
-    got = classify(label_raw, rules)
+    got = classify(body[:cut], rules)
+    colon = body.find(":")
+    if got is None and colon > 0:  # `• GDP – city: Between USD 10,000 and USD 15,000`
+        cut = colon + 1
+        got = classify(body[:colon], rules)
     if got is None:
         return None
+    label_raw = body[:cut].rstrip(": \t") if body[:cut].rstrip().endswith(":") else body[:cut]
     lab, sc, errors = got
     rest = body[cut:]
     ym = _YEAR.search(rest)
@@ -79,3 +84,18 @@ def line_to_row(text: str, rules: Rules) -> Row | None:
     value_raw = value_part.strip()
     return Row(lab, sc, errors, label_raw.strip(), value_raw, cut + lead, cut + lead + len(value_raw),
                year_raw, ys, ye)
+
+
+def value_below(row: Row, line: str, below: str, offset: int, rules: Rules) -> Row | None:
+    """``row`` (a label with no value on its line) with its value taken from
+    the next line ``below`` (``offset`` characters after the row's line
+    start), when that line is a figure and not a row of its own."""
+    if row.value_raw or row.label is None or line_to_row(below, rules) is not None:
+        return None
+    value = below.strip()
+    if not value or len(value) > 80 or (value.lower() not in rules.missing and quantity(value, rules) is None):
+        return None
+    lead = len(below) - len(below.lstrip())
+    vs = offset + lead
+    return replace(row, value_raw=value, value_start=vs, value_end=vs + len(value),
+                   year_start=vs + len(value), year_end=vs + len(value))

@@ -44,6 +44,65 @@ class Severity:
 
 
 @dataclass(frozen=True)
+class ChallengePart:
+    id: str
+    part: str
+    pattern: Any
+
+
+@dataclass(frozen=True)
+class SdgRule:
+    id: str
+    number: int
+    name: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChallengeRules:
+    """Rules of ``challenges.yaml``. ``sdg_re`` finds a goal by number
+    (groups ``number`` and an optional ``name``) or by name (group ``alone``);
+    ``sdg_names`` maps a folded name or alias to its number."""
+
+    breadcrumb_id: str
+    breadcrumb_re: Any
+    parts: tuple[ChallengePart, ...]
+    sdgs: tuple[SdgRule, ...]
+    sdg_names: dict[str, int]
+    sdg_number_id: str
+    sdg_re: Any
+    sdg_line_id: str
+    sdg_separator_re: Any
+    max_unknown_words: int
+    group_separator_id: str
+    group_separator_re: Any
+    connectors: frozenset[str]
+    dates: tuple[tuple[str, Any], ...]
+    generic_words: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Signal:
+    id: str
+    pattern: Any
+    weight: float
+    min_count: int = 1
+    max_count: int | None = None
+
+
+@dataclass(frozen=True)
+class Format:
+    """A kind of document (``formats.yaml``) and the signals that tell it."""
+
+    id: str
+    format: str
+    threshold: float
+    signals: tuple[Signal, ...]
+    sections: tuple[str, ...] = ()
+    boilerplate: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
 class Rules:
     headings: tuple[Heading, ...]
     labels: tuple[Label, ...]
@@ -73,6 +132,15 @@ class Rules:
     findings: dict[str, Severity]
     rule_ids: tuple[str, ...]
     digest: str
+    challenges: ChallengeRules | None = None
+    formats: tuple[Format, ...] = ()
+    unit_re: Any = None
+    ranges: tuple[tuple[str, Any], ...] = ()
+
+
+def format_rules(rules: "Rules", name: str) -> Format | None:
+    """The rules of format ``name`` (``brochure``, ``web_profile``, …)."""
+    return next((f for f in rules.formats if f.format == name), None)
 
 
 def phrase_re(phrase: str) -> str:
@@ -130,7 +198,90 @@ def _read(path: Path) -> dict:
 
 
 KINDS = ("headings", "indicators", "people", "countries", "cities", "document", "text",
-         "validation", "findings")
+         "validation", "findings", "challenges", "formats")
+CHALLENGE_PARTS = ("challenge", "expected_impact", "target_groups", "deadline")
+
+
+def sdg_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _section(file: str, data: dict, key: str, keys: tuple[str, ...], ids: list[str]) -> dict:
+    if not isinstance(data.get(key), dict):
+        raise RuleError(file, key, "missing section")
+    ids.append(_need(file, data[key], keys))
+    return data[key]
+
+
+def _challenge_rules(file: str, data: dict, ids: list[str]) -> ChallengeRules:
+    """The rules of the ``challenges`` kind, validated; ``ids`` gets their ids."""
+    def listed(key: str) -> list:
+        if not isinstance(data.get(key), list) or not data[key]:
+            raise RuleError(file, "-", f"{key!r} must be a non-empty list")
+        ids.extend(_need(file, r, ()) for r in data[key])
+        return data[key]
+
+    bc = _section(file, data, "breadcrumb", ("pattern",), ids)
+    breadcrumb_re = _compile(file, bc["id"], bc["pattern"], regex.M)
+    if "title" not in breadcrumb_re.groupindex:
+        raise RuleError(file, bc["id"], "the pattern needs a group 'title'")
+    parts = []
+    for r in listed("parts"):
+        rid = _need(file, r, ("part", "phrase"))
+        if r["part"] not in CHALLENGE_PARTS:
+            raise RuleError(file, rid, f"part must be one of {', '.join(CHALLENGE_PARTS)}, not {r['part']!r}")
+        # At a line start, glued to the text before it or after a sentence's
+        # end; then a colon, the line end, glued text or a capital or digit.
+        pat = (rf"(?:^[ \t]*|(?<=\S)|(?<=[.!?;:)\"'][ \t]+))(?P<h>{phrase_re(str(r['phrase']))})"
+               rf"(?=[ \t]*:|[ \t]*$|\S|[ \t]+[\p{{Lu}}\p{{N}}])[ \t]*:?[ \t]*")
+        parts.append(ChallengePart(rid, r["part"], _compile(file, rid, pat, regex.M)))
+    for part in CHALLENGE_PARTS:
+        if part not in {p.part for p in parts}:
+            raise RuleError(file, "parts", f"no label of the part {part!r}")
+    sdgs, names = [], {}
+    for r in listed("sdgs"):
+        rid = _need(file, r, ("number", "name"))
+        aliases = r.get("aliases", [])
+        if not isinstance(r["number"], int) or not 1 <= r["number"] <= 17:
+            raise RuleError(file, rid, "number must be a whole number from 1 to 17")
+        if r["number"] in {s.number for s in sdgs} or not isinstance(aliases, list):
+            raise RuleError(file, rid, f"number {r['number']} is used twice, or aliases is not a list")
+        for name in [r["name"], *aliases]:
+            if sdg_key(str(name)) in names:
+                raise RuleError(file, rid, f"{name!r} also names SDG {names[sdg_key(str(name))]}")
+            names[sdg_key(str(name))] = r["number"]
+        sdgs.append(SdgRule(rid, r["number"], str(r["name"]), tuple(map(str, aliases))))
+    if len(sdgs) != 17:
+        raise RuleError(file, "sdgs", "all 17 goals need a rule")
+    num = _section(file, data, "sdg_number", ("pattern", "joiner"), ids)
+    alts = "|".join(phrase_re(n) for n in sorted(names, key=len, reverse=True))
+    sdg_re = _compile(file, num["id"], rf"(?<![\p{{L}}\p{{N}}])(?:(?:{num['pattern']})(?:{num['joiner']}"
+                      rf"(?P<name>{alts}))?|(?P<alone>{alts}))(?![\p{{L}}\p{{N}}])", regex.I)
+    if "number" not in sdg_re.groupindex:
+        raise RuleError(file, num["id"], "the pattern needs a group 'number'")
+    line = _section(file, data, "sdg_line", ("separators", "max_unknown_words"), ids)
+    if not isinstance(line["max_unknown_words"], int):
+        raise RuleError(file, line["id"], "max_unknown_words must be a whole number")
+    gs = _section(file, data, "group_separators", ("pattern",), ids)
+    gc = _section(file, data, "group_connectors", ("words",), ids)
+    gw = _section(file, data, "generic_words", ("words",), ids)
+    dates = []
+    for r in listed("dates"):
+        rid = _need(file, r, ("pattern",))
+        pattern = _compile(file, rid, r["pattern"], regex.I)
+        if not {"year", "month", "day"} <= set(pattern.groupindex):
+            raise RuleError(file, rid, "a date pattern needs the groups 'year', 'month' and 'day'")
+        dates.append((rid, pattern))
+    generic = {str(w).casefold() for w in gw["words"]}
+    generic |= {w.casefold() for s in sdgs for n in (s.name, *s.aliases) for w in regex.findall(r"[\w'-]+", n)}
+    return ChallengeRules(
+        breadcrumb_id=bc["id"], breadcrumb_re=breadcrumb_re, parts=tuple(parts), sdgs=tuple(sdgs),
+        sdg_names=names, sdg_number_id=num["id"], sdg_re=sdg_re, sdg_line_id=line["id"],
+        sdg_separator_re=_compile(file, line["id"], line["separators"]),
+        max_unknown_words=int(line["max_unknown_words"]), group_separator_id=gs["id"],
+        group_separator_re=_compile(file, gs["id"], gs["pattern"]),
+        connectors=frozenset(str(w).casefold() for w in gc["words"]), dates=tuple(dates),
+        generic_words=frozenset(generic))
 
 
 def load_rules(directory: str | Path = DEFAULT_DIR) -> Rules:
@@ -234,6 +385,39 @@ def load_rules(directory: str | Path = DEFAULT_DIR) -> Rules:
             raise RuleError(f, rid, f"severity must be error, warning or info, not {r['severity']!r}")
         findings[rid] = Severity(rid, r["severity"], r["description"])
 
+    challenges = _challenge_rules(*by_kind["challenges"], ids)
+
+    f, us = rules_of("indicators", "units")
+    unit_re = _compile(f, "units", "|".join(f"(?:{_need(f, r, ('pattern',)) and r['pattern']})" for r in us), regex.I)
+    f, rs = rules_of("indicators", "ranges")
+    ranges = []
+    for r in rs:
+        rid = _need(f, r, ("pattern",))
+        pattern = _compile(f, rid, r["pattern"], regex.I)
+        if not {"min", "max"} <= set(pattern.groupindex):
+            raise RuleError(f, rid, "a range pattern needs the groups 'min' and 'max'")
+        ranges.append((rid, pattern))
+
+    f, fs = rules_of("formats", "formats")
+    formats = []
+    for r in fs:
+        rid = _need(f, r, ("format", "threshold", "signals"))
+        if not isinstance(r["signals"], list) or not r["signals"]:
+            raise RuleError(f, rid, "signals must be a non-empty list")
+        signals = []
+        for sg in r["signals"]:
+            sid = _need(f, sg, ("pattern", "weight"))
+            ids.append(sid)
+            signals.append(Signal(sid, _compile(f, sid, sg["pattern"], regex.M), float(sg["weight"]),
+                                  int(sg.get("min_count", 1)), sg.get("max_count")))
+        boilerplate = []
+        for bp in r.get("boilerplate", []):
+            bid = _need(f, bp, ("pattern",))
+            ids.append(bid)
+            boilerplate.append((bid, _compile(f, bid, bp["pattern"])))
+        formats.append(Format(rid, str(r["format"]), float(r["threshold"]), tuple(signals),
+                              tuple(map(str, r.get("sections", []))), tuple(boilerplate)))
+
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise RuleError(str(directory), dupes[0], "rule id used more than once")
@@ -254,4 +438,5 @@ def load_rules(directory: str | Path = DEFAULT_DIR) -> Rules:
         continuation_words=frozenset(map(str, text.get("continuation_words", []))),
         row_patterns=_row_patterns(labels, scopes),
         checks=checks, findings=findings, rule_ids=tuple(ids), digest=digest.hexdigest(),
+        challenges=challenges, formats=tuple(formats), unit_re=unit_re, ranges=tuple(ranges),
     )

@@ -7,7 +7,7 @@ same specs: the README's data dictionary and ``datapackage.json``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any, Mapping
 
@@ -122,11 +122,15 @@ CITIES = TableSpec("cities", "One row per city portrait or profile, with its fig
     _col("contact_name", "string", "Name of the primary contact (`contacts` position 1), without honorific."),
     _col("contact_role", "string", "Role or office of the primary contact, as printed."),
     _col("contact_email", "string", "Email address of the primary contact after repair; empty when missing or invalid."),
+    *(replace(c, contract=False) for c in _measure(
+        "population_density_per_km2", "Inhabitants per square kilometre, where the document prints a density")),
     _col("portrait_index", "Int", "1-based position of the portrait in its document.", nullable=False, contract=False, minimum=1),
     *_offsets("the whole portrait", contract=False),
     *_offsets("the tagline", prefix="tagline_", nullable=True, contract=False),
     _col("city_evidence", "string", "Why the portrait was tied to this city: the rule and the printed text that named it.",
          nullable=False, contract=False),
+    _col("format_evidence", "string", "Why the document was read as `source_format`: the format rule, its score "
+         "against its threshold, and the signals of `rules/formats.yaml` that counted.", nullable=False, contract=False),
 ))
 
 INDICATORS = TableSpec("indicators", "One row per figure printed in a portrait's indicator table, in long form, with ranges.",
@@ -166,7 +170,8 @@ ITEMS = TableSpec("items", "One row per bullet or numbered list entry in a secti
     CITY_ID,
     _col("section", "string", "Section the list is in (see `sections`).", nullable=False),
     _col("position", "Int", "1-based order of the entry within its section.", nullable=False, minimum=1),
-    _col("marker", "string", "The list marker as printed: `-`, `2.`, `1)`, `·`.", nullable=False),
+    _col("marker", "string", "The list marker as printed: `-`, `2.`, `1)`, `·`; empty for an entry of a run-in "
+         "list (a challenge page's comma-separated target groups)."),
     _col("text", "string", "Entry text without its marker, broken lines re-joined.", nullable=False),
     *_offsets("the entry, marker included"),
     _doc(),
@@ -219,8 +224,51 @@ FINDINGS = TableSpec("findings", "What validation found: every value repaired, g
     *_offsets("the text concerned", nullable=True, contract=False),
 ))
 
+CHALLENGE_FIELDS = (("title", "The challenge's title."),
+                    ("description", "The paragraph that presents the city and its challenge."),
+                    ("challenge", "The text under `Our challenge`."),
+                    ("expected_impact", "The text under `Expected impact`."))
+CHALLENGES = TableSpec("challenges", "One row per challenge page: a challenge a city posts to the network, "
+                       "with the goals it serves and its deadline.", ("document_id",), (
+    _col("document_id", "string", DOCUMENT_ID, nullable=False),
+    replace(CITY_ID, nullable=True, description=CITY_ID.description + " Empty when no city could be tied to the page."),
+    _col("city", "string", "City the page is about, as the page (or another document of the batch) names it."),
+    _col("country", "string", "Its country as printed; empty when the page names none."),
+    _col("country_code", "string", "ISO 3166-1 alpha-3 code of the country.", pattern="[A-Z]{3}"),
+    *(_col(name, "string", text) for name, text in CHALLENGE_FIELDS),
+    _col("sdgs", "string", "Numbers of the UN Sustainable Development Goals the page names, `;`-separated in printed "
+         "order (`4;11;13`); one row each in `challenge_sdgs`.", pattern="[0-9]{1,2}(;[0-9]{1,2})*"),
+    _col("target_groups", "string", "The target groups, `; `-separated; one row each in `items` "
+         "(section `target_groups`)."),
+    _col("deadline", "string", "Deadline for applications as an ISO date `YYYY-MM-DD`.",
+         pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+    _col("deadline_raw", "string", "The deadline as printed."),
+    *_offsets("the page's text", nullable=True),
+    *(c for name, _ in CHALLENGE_FIELDS for c in _offsets(f"the {name.replace('_', ' ')}", prefix=f"{name}_",
+                                                         nullable=True, contract=False)),
+    *_offsets("the deadline as printed", prefix="deadline_", nullable=True, contract=False),
+    _col("source_format", "string", "Kind of input document: `challenge_page`.", nullable=False, contract=False),
+    _col("format_evidence", "string", "Why the document was read as a challenge page (see `cities.format_evidence`).",
+         nullable=False, contract=False),
+    _col("city_evidence", "string", "How the page was tied to its city: a city another document of the batch "
+         "names, or a proper noun of the title the text repeats.", contract=False),
+    RULE,
+))
+
+CHALLENGE_SDGS = TableSpec("challenge_sdgs", "One row per Sustainable Development Goal a challenge page names.",
+                           ("document_id", "sdg"), (
+    _col("document_id", "string", DOCUMENT_ID, nullable=False),
+    replace(CITY_ID, nullable=True, description="City of the challenge page (see `challenges`)."),
+    _col("sdg", "Int", "Number of the goal, 1 to 17 (`Quality Education` is 4).", nullable=False, minimum=1, maximum=17),
+    _col("name", "string", "Official short name of the goal (`Quality Education`).", nullable=False),
+    _col("raw", "string", "The goal as printed (`Quality Education`, `SDG 4`).", nullable=False),
+    *_offsets("the goal as printed"),
+    RULE,
+))
+
 TABLES: Mapping[str, TableSpec] = MappingProxyType(
-    {t.name: t for t in (CITIES, INDICATORS, SECTIONS, ITEMS, CONTACTS, QUOTES, FINDINGS)})
+    {t.name: t for t in (CITIES, INDICATORS, SECTIONS, ITEMS, CONTACTS, QUOTES, FINDINGS, CHALLENGES,
+                         CHALLENGE_SDGS)})
 
 
 def _is_empty(value: Any) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .blocks import Block, lines_to_blocks
 from .findings import Context
+from .rules import format_rules
 from .types import Extracted, Section, Span
 
 
@@ -33,9 +34,11 @@ def extract_sections(ctx: Context, start: int, end: int, cut: tuple[Span, ...]
     contact block (after its heading) if there is one."""
     heads = _headings(ctx, start, end)
     seen = {h[0] for h in heads}
+    fmt = format_rules(ctx.rules, ctx.doc.source_format)
+    expected = set(fmt.sections) if fmt else {h.section for h in ctx.rules.headings}
     findings = [ctx.finding("section_missing", "sections", h.section,
                             f"The portrait has no {h.section!r} section (heading {h.id}).")
-                for h in ctx.rules.headings if h.section not in seen]
+                for h in ctx.rules.headings if h.section not in seen and h.section in expected]
     bounds = [("intro", "section.intro", start, start)] + heads
     records, by_section, contact = [], {}, None
     claimed = [Span(h[2], h[3]) for h in heads]
