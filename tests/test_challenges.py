@@ -142,7 +142,7 @@ def test_the_17_goals(rules):
     (lambda d: d["dates"][0].update(pattern="(?P<year>\\d{4})"), "challenge.date.iso"),
     (lambda d: d.pop("group_separators"), "group_separators"),
     (lambda d: d["generic_words"].pop("id"), "?"),
-])
+], ids=lambda x: x if isinstance(x, str) else "")
 def test_bad_challenge_rule_names_file_and_id(tmp_path, edit, rule_id):
     rules_dir = tmp_path / "rules"
     shutil.copytree(DEFAULT_DIR, rules_dir)

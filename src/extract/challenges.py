@@ -18,6 +18,7 @@ is in ``rules/challenges.yaml``.
   at a bare ``and``: it joins two groups (``parents and pupils``) as often as
   two words of one (``Formal and informal education institutions and NGOs``).
   A connector right after a separator (``A, B, and C``) is dropped.
+- The deadline is the earliest match of a date rule that is a real date.
 
 Values are read from ``match_text``, white space squashed, paragraphs joined
 by a new line; spans are the trimmed source in ``doc.text``."""
@@ -199,7 +200,8 @@ def known_to_city(plained: str, title: Span | None, known, rules: Rules):
     """((city, country, code), first span, evidence) of the known city named most, or None."""
     best = None
     for city, country, code in known:
-        names = {city} | {a for _, c, a in rules.city_aliases if fold_key(c) == fold_key(city)}
+        names = {n for n in {city, *(a for _, c, a in rules.city_aliases if fold_key(c) == fold_key(city))}
+                 if n.strip()}
         spans = sorted((s for n in names for s in name_to_spans(plained, n)), key=lambda s: s.start)
         in_title = sum(1 for s in spans if title and title.start <= s.start < title.end)
         score = 10 * in_title + len(spans) - in_title
@@ -243,12 +245,15 @@ def text_to_country(text: str, start: int, rules: Rules) -> tuple[str, str, Span
     ``start`` names most often (the first on a tie), or None."""
     words, found, skip = list(_WORD.finditer(text, start)), {}, 0
     for i, w in enumerate(words):
-        for j in range(min(len(words), i + 4) - 1, i - 1, -1):
+        if i < skip or not w.group()[0].isupper():
+            continue
+        for j in range(min(len(words), i + 4) - 1, i - 1, -1):  # the longest name first
             name = text[w.start():words[j].end()]
-            if (i >= skip and name[0].isupper() and name.split()[-1][0].isupper() and len(name) > 3
-                    and _NAME.fullmatch(name) and (code := country_code(name, rules))):
+            if (words[j].group()[0].isupper() and len(name) > 3 and _NAME.fullmatch(name)
+                    and (code := country_code(name, rules))):
                 found.setdefault(code, []).append((name, Span(w.start(), words[j].end())))
                 skip = j + 1
+                break
     if not found:
         return None
     code, hits = max(found.items(), key=lambda kv: (len(kv[1]), -kv[1][0][1].start))

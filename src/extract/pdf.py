@@ -1,7 +1,9 @@
 """Stage 1 for PDFs: a PDF file → a ``Document`` (pdfplumber).
 
 The words of each page are grouped into lines by their baseline and read
-left to right; a gap wider than ``_TAB_EM`` times the font size (a table
+left to right; a page set in two columns (a gutter down its middle that no
+word crosses) is read column by column, band by band between the lines that
+run across it; a gap wider than ``_TAB_EM`` times the font size (a table
 column) becomes a tab, so the cells of the indicator table stay apart. Pages
 are joined with a line end and ``Document.page_starts`` keeps where each
 begins. A line set in from the column's left edge starts with spaces. A line that holds only a page number in the top or bottom margin is
@@ -13,7 +15,7 @@ when the next line's first word would not have fitted before the column's
 right edge, and its line end is then a soft break (see ``wrapping``)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import regex
@@ -27,6 +29,9 @@ _LINE_EM = 0.5         # words whose tops differ by less than this are on one li
 _SPACE_EM = 0.25       # width of a space, for the fits-on-the-line test
 _INDENT_EM = 0.5       # one leading space per this many font sizes of indent
 _MAX_INDENT = 40
+_GUTTER_ZONE = (0.3, 0.7)  # where on the page a gutter between two columns may be
+_GUTTER_MIN = 6            # points: the narrowest gap that is a gutter
+_GUTTER_CROSSING = 0.01    # share of the words that may cross it (a title across both columns)
 _MARGIN = 0.1          # share of the page height at the top and bottom that may hold furniture
 _PAGE_NUMBER = regex.compile(r"^\W*(?:page\s+)?\d{1,4}\W*$", regex.I)
 
@@ -39,6 +44,46 @@ class _Line:
     x1: float
     first_word: float  # width of the first word
     size: float
+    column: str = "full"  # "full" (across the page), "left" or "right"
+
+
+def _gutter(words: list[dict], width: float) -> float | None:
+    """x of the gap between two text columns: the widest run of the middle
+    of the page that (almost) no word crosses, if it is wide enough."""
+    lo, hi = int(_GUTTER_ZONE[0] * width), int(_GUTTER_ZONE[1] * width)
+    cover = [0] * (hi - lo)
+    for w in words:
+        for x in range(max(lo, int(w["x0"])), min(hi, int(w["x1"]) + 1)):
+            cover[x - lo] += 1
+    allowed = max(1, int(_GUTTER_CROSSING * len(words)))
+    best, start = (0, None), None
+    for i, n in enumerate(cover + [allowed + 1]):
+        if n <= allowed and start is None:
+            start = i
+        elif n > allowed and start is not None:
+            best = max(best, (i - start, lo + (start + i) / 2))
+            start = None
+    return best[1] if best[0] >= _GUTTER_MIN else None
+
+
+def _page_lines(words: list[dict], width: float) -> list[_Line]:
+    """The lines of a page in reading order: with two columns, in each band
+    between lines that run across the page, the left column, then the right."""
+    g = _gutter(words, width) if len(words) > 20 else None
+    if g is None:
+        return _words_to_lines(words)
+    across = _words_to_lines([w for w in words if w["x0"] < g < w["x1"]])
+    cuts = sorted(ln.top for ln in across) + [float("inf")]
+    out: list[_Line] = []
+    top = float("-inf")
+    for k, cut in enumerate(cuts):
+        band = [w for w in words if top <= w["top"] < cut and not w["x0"] < g < w["x1"]]
+        for column, part in (("left", [w for w in band if w["x1"] <= g]), ("right", [w for w in band if w["x0"] >= g])):
+            out += [replace(ln, column=column) for ln in _words_to_lines(part)]
+        if k < len(across):
+            out += _words_to_lines([w for w in words if abs(w["top"] - across[k].top) < _LINE_EM * w["height"]])
+        top = cut + 0.5
+    return out
 
 
 def _words_to_lines(words: list[dict]) -> list[_Line]:
@@ -80,7 +125,7 @@ def read_pdf(path: str | Path) -> Document:
             for page in pdf.pages:
                 words = page.extract_words(x_tolerance=1.5, y_tolerance=2)
                 lines, label = [], ""
-                for ln in _words_to_lines(words):
+                for ln in _page_lines(words, float(page.width)):
                     if _is_furniture(ln, float(page.height)):
                         label = ln.text.strip()
                     else:
@@ -108,12 +153,13 @@ def _indent(line: _Line, left: float) -> str:
 
 def _document(path: Path, pages: list[list[_Line]], labels: list[str]) -> Document:
     """Join the pages' lines into one text; mark the line ends of full lines soft."""
-    rights = sorted(ln.x1 for page in pages for ln in page)
-    right = rights[int(0.9 * (len(rights) - 1))]
-    lefts = sorted(ln.x0 for page in pages for ln in page)
-    left = lefts[int(0.1 * (len(lefts) - 1))]
-    texts = [_indent(ln, left) + ln.text for page in pages for ln in page]
     flat = [ln for page in pages for ln in page]
+    edges = {}  # column → (left edge, right edge), over the whole document
+    for column in {ln.column for ln in flat}:
+        rights = sorted(ln.x1 for ln in flat if ln.column == column)
+        lefts = sorted(ln.x0 for ln in flat if ln.column == column)
+        edges[column] = (lefts[int(0.1 * (len(lefts) - 1))], rights[int(0.9 * (len(rights) - 1))])
+    texts = [_indent(ln, edges[ln.column][0]) + ln.text for ln in flat]
     starts, ends, pos = [], [], 0
     k = 0
     for page in pages:
@@ -124,7 +170,8 @@ def _document(path: Path, pages: list[list[_Line]], labels: list[str]) -> Docume
             pos += 1
             k += 1
     soft = frozenset(end for a, b, end in zip(flat, flat[1:], ends)
-                     if "\t" not in a.text and a.x1 + _SPACE_EM * a.size + b.first_word > right + 0.5 * a.size)
+                     if "\t" not in a.text
+                     and a.x1 + _SPACE_EM * a.size + b.first_word > edges[a.column][1] + 0.5 * a.size)
     text = "\n".join(texts)
     return Document(document_id=path.name, path=str(path), text=text, match_text=fold(text), encoding="pdf",
                     soft=soft, page_starts=tuple(starts), page_labels=tuple(labels))

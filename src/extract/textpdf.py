@@ -64,8 +64,10 @@ def box_font(chars: str) -> bytes:
     return buf.getvalue()
 
 
-def text_to_pdf(text: str, path: str | Path) -> Path:
-    """Write ``text`` as a PDF at ``path``."""
+def text_to_pdf(text: str, path: str | Path, columns: int = 1) -> Path:
+    """Write ``text`` as a PDF at ``path``, in one column or several (text
+    flowing down each column, then on to the next; table cells then set as
+    plain text)."""
     from fpdf import FPDF
 
     class _Pdf(FPDF):
@@ -83,7 +85,12 @@ def text_to_pdf(text: str, path: str | Path) -> Path:
         pdf.add_font("Box", fname=str(font))
         pdf.set_font("Box", size=_FONT_SIZE)
         pdf.add_page()
-        for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        if columns > 1:
+            _columns(pdf, lines, columns)
+            pdf.output(str(path))
+            return path
+        for line in lines:
             if not line.strip():
                 continue
             if "\t" in line:
@@ -108,3 +115,13 @@ def _row(pdf, line: str) -> None:
             pdf.cell(text=cell.strip())
             x_end = pdf.get_x()
     pdf.set_xy(pdf.l_margin, y + _LINE_MM)
+
+
+def _columns(pdf, lines: list[str], columns: int) -> None:
+    with pdf.text_columns(ncols=columns, gutter=8, text_align="J", line_height=1.2) as cols:
+        for line in lines:
+            if not line.strip():
+                continue
+            indent = len(line) - len(line.lstrip())
+            with cols.paragraph(indent=4 * min(indent, 4), text_align="L" if "\t" in line else "J") as par:
+                par.write("  ".join(c.strip() for c in line.split("\t") if c.strip()))
