@@ -61,17 +61,18 @@ def tables(brochure_out):
     return read_tables(brochure_out)
 
 
-# Other renderings of the brochure, made by code from the text file: a PDF
-# (fpdf2) and the text variants of ``extract.variants``.
-RENDERINGS = ["text", "pdf", *VARIANTS]
+# Other renderings of the brochure, made by code from the text file: a PDF in
+# one column and one in two (fpdf2), and the text variants of ``extract.variants``.
+RENDERINGS = ["text", "pdf", "pdf-2col", *VARIANTS]
 
 
 def render(name: str, folder: Path) -> Path:
     """The brochure as rendering ``name``, written into ``folder``."""
     if name == "text":
         return BROCHURE
-    if name == "pdf":
-        return text_to_pdf(BROCHURE.read_text(encoding="utf-8"), folder / f"{BROCHURE.stem}.pdf")
+    if name in ("pdf", "pdf-2col"):
+        return text_to_pdf(BROCHURE.read_text(encoding="utf-8"), folder / f"{BROCHURE.stem}-{name}.pdf",
+                           columns=2 if name == "pdf-2col" else 1)
     path = folder / f"{BROCHURE.stem}-{name}.txt"
     path.write_bytes(VARIANTS[name](BROCHURE.read_text(encoding="utf-8")).encode("utf-8"))
     return path

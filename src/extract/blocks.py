@@ -44,15 +44,17 @@ def lines_to_blocks(ctx: Context, start: int, end: int, cut: tuple[Span, ...]) -
     blocks: list[Block] = []
     findings: list[Finding] = []
     gap = True  # a blank line (or cut text) since the last block line
-    soft = False  # whether the line above wrapped into this one
+    soft = False  # whether the line above wraps on into the next
     for line in lines_of(text, start, end):
+        soft, wraps = line.end in ctx.soft, soft  # `soft` now tells whether this line wraps on
         pieces = _visible(text, line.start, line.end, cut)
         if not pieces:
             gap = True
             continue
         for s, e in pieces:
             seg = text[s:e]
-            m = rules.bullet_re.match(seg) if s == pieces[0][0] else None
+            # A marker on a line wrapped into from the line above is text, not a list entry.
+            m = rules.bullet_re.match(seg) if s == pieces[0][0] and not wraps else None
             body_s = s + (m.end() if m else len(seg) - len(seg.lstrip()))
             body = text[body_s:e].rstrip()
             if m:
@@ -60,13 +62,12 @@ def lines_to_blocks(ctx: Context, start: int, end: int, cut: tuple[Span, ...]) -
                 level = 2 if m.group("indent") else 1
                 blocks.append(Block("item", marker_raw.split()[-1], marker_raw, level, squash(body),
                                     body_s, body_s + len(body)))
-            elif blocks and not gap and (soft or _goes_on(blocks[-1], seg, line.start == s, bool(ctx.soft))):
+            elif blocks and not gap and (wraps or _goes_on(blocks[-1], seg, line.start == s, bool(ctx.soft))):
                 last = blocks[-1]
                 blocks[-1] = replace(last, text=squash(last.text + " " + body), end=body_s + len(body))
             else:
                 blocks.append(Block("para", "", "", 0, squash(body), body_s, body_s + len(body)))
             gap = False
-        soft = line.end in ctx.soft
     return _rejoin(ctx, blocks, findings), findings
 
 

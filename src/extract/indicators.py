@@ -17,6 +17,7 @@ from .rows import Row, line_to_row, value_below
 from .textutil import trimmed
 from .types import Extracted, Indicator, Span
 
+_GOES_ON = ("/", ",", ";", ":", "-", "\u2013")  # a value cut off at the line end
 _STRAY = regex.compile(r"^[/|\\]+[ \t]*")
 _GROUP = regex.compile(r"(?P<word>\p{L}+)[ \t]*:[ \t]*(?P<num>[0-9][0-9.,]*)")
 
@@ -48,6 +49,14 @@ def _rows(ctx: Context) -> list[tuple[Row, Span]]:
         row = line_to_row(line.text, ctx.rules)
         if row is None:
             break
+        if (k + 1 < len(lines) and row.value_raw.rstrip().endswith(_GOES_ON)
+                and line_to_row(lines[k + 1].text, ctx.rules) is None):
+            # a row wrapped in a narrow column: `… Men: 12.4 /` then `Women: 10.9 (2015)`
+            joined = line_to_row(ctx.text[line.start:lines[k + 1].end].replace("\n", " "), ctx.rules)
+            if joined is not None and joined.label is row.label:
+                out.append((joined, Span(trimmed(line).start, trimmed(lines[k + 1]).end)))
+                k += 2
+                continue
         span = trimmed(line)
         if k + 1 < len(lines):
             below = value_below(row, line.text, lines[k + 1].text, lines[k + 1].start - line.start, ctx.rules)

@@ -97,9 +97,13 @@ def _words_to_lines(words: list[dict]) -> list[_Line]:
     for row in rows:
         row.sort(key=lambda w: w["x0"])
         size = max(w["height"] for w in row)
+        gaps = [b["x0"] - a["x1"] for a, b in zip(row, row[1:])]
+        # A column gap is wide, and wider than the line's usual gap: the
+        # stretched spaces of a justified line are all alike.
+        usual = sorted(gaps)[len(gaps) // 2] if gaps else 0.0
         parts = [row[0]["text"]]
-        for a, b in zip(row, row[1:]):
-            parts.append("\t" if b["x0"] - a["x1"] > _TAB_EM * size else " ")
+        for gap, b in zip(gaps, row[1:]):
+            parts.append("\t" if gap > _TAB_EM * size and gap > 2 * usual else " ")
             parts.append(b["text"])
         out.append(_Line("".join(parts), row[0]["top"], row[0]["x0"], row[-1]["x1"],
                          row[0]["x1"] - row[0]["x0"], size))

@@ -27,7 +27,7 @@ from .profile import segment_profile
 from .segment import segment
 from .types import CityMatch, Document, Finding, Portrait, PortraitResult
 from .validate import validate
-from .wrapping import soft_breaks
+from .wrapping import hard_before, soft_breaks
 from .write import write_tables
 
 @dataclass
@@ -68,8 +68,9 @@ def _document(path: Path, rules: Rules, batch: _Batch, say) -> int:
     every other document has named its cities."""
     doc = ingest(path)
     batch.page_starts[doc.document_id] = doc.page_starts
-    if doc.soft is None:
-        doc = replace(doc, soft=soft_breaks(doc.text, rules.bullet_re))
+    soft = doc.soft if doc.soft is not None else soft_breaks(doc.text)
+    starts = [rules.member_heading] + [h.pattern for h in rules.headings]
+    doc = replace(doc, soft=hard_before(doc.match_text, soft, starts, rules.bullet_re))
     detection = detect_format(doc.match_text, rules)
     if not detection.format:
         say(f"{path}: unknown format (looked for {detection.looked_for})")

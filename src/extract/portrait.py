@@ -12,7 +12,6 @@ from .sections import extract_sections
 from .textutil import trimmed
 from .rules import format_rules
 from .types import CityMatch, Extracted, Finding, PortraitResult, Span
-from .wrapping import logical_start
 
 def _header(ctx: Context) -> tuple[str, Span | None, str, list[Span]]:
     """Tagline, its span, the joining date, and the header spans claimed."""
@@ -21,7 +20,11 @@ def _header(ctx: Context) -> tuple[str, Span | None, str, list[Span]]:
     tagline, tag_span, joined = "", None, ""
     if not header:
         return tagline, tag_span, joined, claimed
-    tag_start = logical_start(ctx.text, header[-1].start, ctx.soft, header[0].start)
+    tag_start = header[-1].start
+    for h in reversed(header[:-1]):  # the tagline's wrapped lines, up to a joining statement
+        if h.end not in ctx.soft or ctx.rules.joined_re.search(h.text):
+            break
+        tag_start = h.start
     names = [h for h in header if h.start < tag_start]
     m = ctx.rules.joined_re.search(" ".join(h.text for h in names))
     if m:

@@ -15,6 +15,7 @@ import regex
 
 from .findings import Context
 from .names import ParsedPerson, parse_person
+from .textutil import last_word
 from .types import Extracted, Quote, Span
 from .wrapping import logical_end, logical_start
 
@@ -22,6 +23,7 @@ MAX_QUOTE = 1500
 _SENTENCE_END = ".!?:;"
 _GAP = regex.compile(r"[ \t]*(?:\n[ \t]*)*")
 _PARAGRAPH_BREAK = regex.compile(r"\n[ \t]*\n")
+_PARAGRAPH_WORDS = 6
 _WORD_AFTER = regex.compile(r"[ \t]+\S")
 _NEXT_BULLET = regex.compile(r"[ \t]*(?:\n[ \t]*)+([-\u2013][ \t]+[^\n]+)")
 
@@ -73,7 +75,7 @@ def _speaker_after(t: str, k: int, ctx: Context, soft: frozenset[int]) -> tuple[
     marked = t.startswith(">", s)
     if marked:
         s += 1
-    e = _line_end(t, s, soft)
+    e = _shortest_speaker_end(t, s, _line_end(t, s, soft), ctx)
     line = " ".join(t[s:e].split())
     if not line.strip():
         return None
@@ -95,6 +97,27 @@ def _speaker_after(t: str, k: int, ctx: Context, soft: frozenset[int]) -> tuple[
     elif not (marked or honorific) and not ctx.rules.role_words & {person.person.role.split()[0].lower()}:
         return None
     return person, first, e
+
+
+def _shortest_speaker_end(t: str, s: int, e: int, ctx: Context) -> int:
+    """Where a speaker line from ``s`` ends: at the first line end before
+    ``e`` (the end of the logical line) where the name already has a complete
+    role and what follows reads as a paragraph (several words, a sentence's
+    end), so that a paragraph wrapped into from a full speaker line is not
+    taken as part of the role."""
+    for cand in (i for i in range(s, e) if t[i] == "\n"):
+        rest = t[cand + 1:e].split()
+        if len(rest) < _PARAGRAPH_WORDS or not rest[-1].endswith((".", "!", "?", ".'", '."')):
+            continue
+        line = " ".join(t[s:cand].split())
+        person = parse_person(line, ctx.rules) if line else None
+        if person is None or not person.person.role:
+            continue
+        role = person.person.role.rstrip()
+        goes_on = role.endswith((",", "-", "\u2013")) or last_word(role) in ctx.rules.continuation_words
+        if not goes_on and not t[cand + 1:cand + 80].lstrip()[:1].islower():
+            return cand
+    return e
 
 
 def _speaker_before(t: str, k: int, ctx: Context, soft: frozenset[int]) -> tuple[ParsedPerson, int, int] | None:

@@ -20,6 +20,7 @@ from .rows import line_to_row
 from .rules import Rules
 from .textutil import fold_key, lines_of, trimmed
 from .types import Document, Line, Member, Portrait, Segmentation, Span
+from .wrapping import logical_lines
 
 _EMAIL = regex.compile(r"@[\w.-]+\.\w")
 _CONTACT_LINES = 8
@@ -45,7 +46,7 @@ def _members(doc: Document, lines: tuple[Line, ...], rules: Rules) -> tuple[list
     legend = rules.award_legend_re.search(doc.match_text)
     award_year = int(legend.group("year")) if legend else None
     members, spans = [], [trimmed(lines[start])]
-    for ln in lines[start + 1:]:
+    for ln in logical_lines(doc.match_text, lines[start + 1:], doc.soft or frozenset()):
         if ln.blank:
             continue
         if legend and legend.start() <= ln.start < legend.end():
@@ -69,9 +70,10 @@ def _is_table_start(line: Line, rules: Rules) -> bool:
     return bool(row and row.label and row.label.starts_table and row.value_raw)
 
 
-def _logical_first(lines: tuple[Line, ...], i: int, floor: int, soft: frozenset[int]) -> int:
-    """Index of the first line of the logical line that ends with line ``i``."""
-    while i > floor and lines[i - 1].end in soft:
+def _logical_first(lines: tuple[Line, ...], i: int, floor: int, soft: frozenset[int], rules: Rules) -> int:
+    """Index of the first line of the logical line that ends with line ``i``
+    (a joining statement above it is a line of its own)."""
+    while i > floor and lines[i - 1].end in soft and not rules.joined_re.search(lines[i - 1].text):
         i -= 1
     return i
 
@@ -86,13 +88,13 @@ def _header(lines: tuple[Line, ...], anchor: int, floor: int, names: set[str], r
         i -= 1
     if i < floor:
         return anchor
-    first = _logical_first(lines, i, floor, soft)  # the tagline
+    first = _logical_first(lines, i, floor, soft, rules)  # the tagline
     i = first - 1
     while i >= floor:
         if lines[i].blank:
             i -= 1
             continue
-        top = _logical_first(lines, i, floor, soft)
+        top = _logical_first(lines, i, floor, soft, rules)
         text = " ".join(ln.text.strip() for ln in lines[top:i + 1])
         if not (fold_key(text) in names or rules.joined_re.search(text)):
             break

@@ -14,9 +14,11 @@ from __future__ import annotations
 import regex
 
 from .textutil import lines_of
+from .types import Line
 
 # A word as a line breaker sees it: a no-break space does not end it.
 _FIRST_WORD = regex.compile(r"[^ \t\r\n]+")
+_COLUMN_GAP = regex.compile(r"\t| {2,}")
 _MIN_LINES = 12
 _FULL_SHARE = 0.3
 _MAX_WIDTH = 200
@@ -35,7 +37,7 @@ def wrap_width(text: str) -> int | None:
     return width
 
 
-def soft_breaks(text: str, bullet_re=None) -> frozenset[int]:
+def soft_breaks(text: str) -> frozenset[int]:
     """Offsets of the ``\\n`` of every soft break of ``text`` (the document's
     own text, where a no-break space still binds two words)."""
     width = wrap_width(text)
@@ -44,12 +46,18 @@ def soft_breaks(text: str, bullet_re=None) -> frozenset[int]:
     lines = lines_of(text)
     out = set()
     for a, b in zip(lines, lines[1:]):
-        if a.blank or b.blank or (bullet_re and bullet_re.match(b.text)):
+        if a.blank or b.blank or _is_row(a.text) or _is_row(b.text):
             continue
         word = _FIRST_WORD.search(b.text)
         if len(a.text.rstrip().expandtabs()) + 1 + len(word.group()) > width:
             out.add(a.end)
     return frozenset(out)
+
+
+def _is_row(line: str) -> bool:
+    """A line set in columns (a table row, a list of members): a tab or a run
+    of spaces inside it. It is never wrapped."""
+    return bool(_COLUMN_GAP.search(line.strip()))
 
 
 def logical_end(text: str, pos: int, soft: frozenset[int], stop: int | None = None) -> int:
@@ -73,3 +81,29 @@ def logical_start(text: str, pos: int, soft: frozenset[int], floor: int = 0) -> 
         if nl not in soft:
             return nl + 1
         pos = nl
+
+
+def hard_before(text: str, soft: frozenset[int], starts, bullet_re=None) -> frozenset[int]:
+    """``soft`` without the breaks before a line that one of ``starts`` (a
+    heading) matches at its start or that opens with a list marker: such a
+    line always starts a block. (A dash or number that running text wraps
+    onto a line start is read as a list marker too.)"""
+    out = set()
+    for k in soft:
+        line = text[k + 1:k + 200]
+        if any(p.match(text, k + 1) for p in starts) or (bullet_re and bullet_re.match(line)):
+            continue
+        out.add(k)
+    return frozenset(out)
+
+
+def logical_lines(text: str, lines: tuple[Line, ...], soft: frozenset[int]) -> list[Line]:
+    """``lines`` (consecutive lines of ``text``) with the ones joined by soft
+    breaks merged into one ``Line`` whose text keeps the inner line ends."""
+    out: list[Line] = []
+    for ln in lines:
+        if out and out[-1].end in soft and not ln.blank:
+            out[-1] = Line(out[-1].start, ln.end, text[out[-1].start:ln.end])
+        else:
+            out.append(ln)
+    return out
