@@ -31,41 +31,45 @@ CONTACT_FIELDS = [(g["city"], k, g[k]) for g in gold("contacts.csv") for k in ("
 QUOTES = [(g["city"], g["speaker"], g["speaker_role"]) for g in gold("quotes.csv")]
 
 
+# Every test runs once per rendering of the brochure.
+pytestmark = pytest.mark.parametrize("rendering", RENDERINGS)
+
+
+@pytest.fixture
+def out(rendered, rendering):
+    """The tables extracted from this rendering."""
+    return rendered(rendering)
+
+
 def _row(table, city):
     rows = table[table["city"].map(norm) == norm(city)]
     assert len(rows) == 1, f"{city}: {len(rows)} rows"
     return rows.iloc[0]
 
 
-@pytest.mark.parametrize("rendering", RENDERINGS)
 @pytest.mark.parametrize("city,field,want", CITY_FIELDS, ids=[f"{c}-{f}" for c, f, _ in CITY_FIELDS])
-def test_city_field(rendered, rendering, city, field, want):
-    tables = rendered(rendering)
-    got = _row(tables["cities"], city)[field]
+def test_city_field(out, city, field, want):
+    got = _row(out["cities"], city)[field]
     if field in TEXT:
         assert norm(got) == norm(want)
     else:
         assert same_number(got, want), f"{got!r} != {want!r}"
 
 
-@pytest.mark.parametrize("rendering", RENDERINGS)
 @pytest.mark.parametrize("city,field,want", CONTACT_FIELDS, ids=[f"{c}-{f}" for c, f, _ in CONTACT_FIELDS])
-def test_contact_field(rendered, rendering, city, field, want):
-    tables = rendered(rendering)
-    city_id = _row(tables["cities"], city)["city_id"]
-    contacts = tables["contacts"]
+def test_contact_field(out, city, field, want):
+    city_id = _row(out["cities"], city)["city_id"]
+    contacts = out["contacts"]
     first = contacts[(contacts["city_id"] == city_id) & (contacts["position"] == "1")].iloc[0]
     assert norm(first[field]) == norm(want)
     if field == "email":
         assert first["email_status"] == ("repaired" if want != first["email_raw"] else "valid")
 
 
-@pytest.mark.parametrize("rendering", RENDERINGS)
 @pytest.mark.parametrize("city,speaker,role", QUOTES, ids=[f"{c}-{s}" for c, s, _ in QUOTES])
-def test_quote_speaker(rendered, rendering, city, speaker, role):
-    tables = rendered(rendering)
-    city_id = _row(tables["cities"], city)["city_id"]
-    quotes = tables["quotes"]
+def test_quote_speaker(out, city, speaker, role):
+    city_id = _row(out["cities"], city)["city_id"]
+    quotes = out["quotes"]
     mine = quotes[quotes["city_id"] == city_id]
     match = mine[mine["speaker"].map(lambda s: norm(HONORIFICS.sub("", s))) == norm(speaker)]
     assert len(match) >= 1, list(mine["speaker"])

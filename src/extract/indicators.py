@@ -13,11 +13,9 @@ import regex
 
 from .findings import Context
 from .quantities import number, quantity
-from .rows import Row, line_to_row, value_below
-from .textutil import trimmed
-from .types import Extracted, Indicator, Span
+from .rows import Row, lines_to_rows
+from .types import Extracted, Indicator
 
-_GOES_ON = ("/", ",", ";", ":", "-", "\u2013")  # a value cut off at the line end
 _STRAY = regex.compile(r"^[/|\\]+[ \t]*")
 _GROUP = regex.compile(r"(?P<word>\p{L}+)[ \t]*:[ \t]*(?P<num>[0-9][0-9.,]*)")
 
@@ -36,38 +34,6 @@ def _year(raw: str) -> int | None:
     return int(raw) if regex.fullmatch(r"(?:19|20)[0-9]{2}", raw.strip()) else None
 
 
-def _rows(ctx: Context) -> list[tuple[Row, Span]]:
-    """(row, trimmed span of its line or lines) of each table row, in order.
-    A label whose value is printed on the next line (`• Population Density:`
-    then `More than 500 inhabitants per km²`) takes that line along."""
-    p = ctx.portrait
-    out: list[tuple[Row, Span]] = []
-    lines = [ln for ln in p.lines[p.table_start:] if not ln.blank]
-    k = 0
-    while k < len(lines):
-        line = lines[k]
-        row = line_to_row(line.text, ctx.rules)
-        if row is None:
-            break
-        if (k + 1 < len(lines) and row.value_raw.rstrip().endswith(_GOES_ON)
-                and line_to_row(lines[k + 1].text, ctx.rules) is None):
-            # a row wrapped in a narrow column: `… Men: 12.4 /` then `Women: 10.9 (2015)`
-            joined = line_to_row(ctx.text[line.start:lines[k + 1].end].replace("\n", " "), ctx.rules)
-            if joined is not None and joined.label is row.label:
-                out.append((joined, Span(trimmed(line).start, trimmed(lines[k + 1]).end)))
-                k += 2
-                continue
-        span = trimmed(line)
-        if k + 1 < len(lines):
-            below = value_below(row, line.text, lines[k + 1].text, lines[k + 1].start - line.start, ctx.rules)
-            if below is not None:
-                row, span = below, Span(span.start, trimmed(lines[k + 1]).end)
-                k += 1
-        out.append((row, span))
-        k += 1
-    return out
-
-
 def extract_indicators(ctx: Context) -> tuple[Extracted, int]:
     """Indicators of ``ctx.portrait`` and the offset where its table ends."""
     p = ctx.portrait
@@ -77,7 +43,7 @@ def extract_indicators(ctx: Context) -> tuple[Extracted, int]:
     claimed, findings = [], []
     label = None
     end = p.lines[p.table_start].start
-    for row, span in _rows(ctx):
+    for row, span in lines_to_rows(ctx.text, p.lines[p.table_start:], ctx.rules)[0]:
         start = ctx.text.rfind("\n", 0, span.start) + 1
         claimed.append(span)
         end = span.end
@@ -124,14 +90,14 @@ def _values(ctx: Context, row: Row, start: int, indicator: str, scope: str, rule
             out.append(Indicator(group=group, value=value, raw=ctx.text[s:s + len(g["num"])],
                                  char_start=s, char_end=s + len(g["num"]), **common))
         return out
+    field = wide_column(indicator, scope)
     if not raw:
-        findings.append(ctx.finding("indicator_empty", "indicators", wide_column(indicator, scope),
+        findings.append(ctx.finding("indicator_empty", "indicators", field,
                                     f"{row.label_raw.strip()!r} is listed with no value.", row.label_raw.strip(),
                                     start, start + len(row.label_raw)))
         return []
     if raw.lower() in ctx.rules.missing:
         return [Indicator(group="all", value=None, raw=raw, char_start=vs, char_end=vs + len(raw), **common)]
-    field = wide_column(indicator, scope)
     stray = _STRAY.match(raw)
     if stray:
         findings.append(ctx.finding("stray_character_removed", "indicators", field,

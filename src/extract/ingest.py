@@ -14,9 +14,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import regex
+
 from .errors import InputError
 from .types import Document
 
+_FORM_FEED = regex.compile("\x0c")
 _FOLD = str.maketrans({
     "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\ufeff": " ",
     "\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'", "\u201a": "'",
@@ -67,4 +70,4 @@ def ingest(path: str | Path) -> Document:
 
 def page_starts(text: str) -> tuple[int, ...]:
     """Where each page of a text starts: after each form feed (as ``pdftotext`` writes)."""
-    return (0,) + tuple(i + 1 for i, ch in enumerate(text) if ch == "\x0c" and i + 1 < len(text))
+    return (0,) + tuple(m.end() for m in _FORM_FEED.finditer(text) if m.end() < len(text))

@@ -16,6 +16,7 @@ right edge, and its line end is then a soft break (see ``wrapping``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import accumulate
 from pathlib import Path
 
 import regex
@@ -72,17 +73,21 @@ def _page_lines(words: list[dict], width: float) -> list[_Line]:
     g = _gutter(words, width) if len(words) > 20 else None
     if g is None:
         return _words_to_lines(words)
-    across = _words_to_lines([w for w in words if w["x0"] < g < w["x1"]])
-    cuts = sorted(ln.top for ln in across) + [float("inf")]
+    tops = [ln.top for ln in _words_to_lines([w for w in words if w["x0"] < g < w["x1"]])]
+
+    def across(w: dict) -> float | None:
+        """Top of the line across the page that ``w`` is on, if any."""
+        return next((t for t in tops if abs(w["top"] - t) < _LINE_EM * w["height"]), None)
+
+    rest = [w for w in words if across(w) is None]
+    bounds = [float("-inf"), *tops, float("inf")]
     out: list[_Line] = []
-    top = float("-inf")
-    for k, cut in enumerate(cuts):
-        band = [w for w in words if top <= w["top"] < cut and not w["x0"] < g < w["x1"]]
+    for k in range(len(bounds) - 1):
+        band = [w for w in rest if bounds[k] < w["top"] < bounds[k + 1]]
         for column, part in (("left", [w for w in band if w["x1"] <= g]), ("right", [w for w in band if w["x0"] >= g])):
             out += [replace(ln, column=column) for ln in _words_to_lines(part)]
-        if k < len(across):
-            out += _words_to_lines([w for w in words if abs(w["top"] - across[k].top) < _LINE_EM * w["height"]])
-        top = cut + 0.5
+        if k < len(tops):
+            out += _words_to_lines([w for w in words if across(w) == tops[k]])
     return out
 
 
@@ -164,15 +169,9 @@ def _document(path: Path, pages: list[list[_Line]], labels: list[str]) -> Docume
         lefts = sorted(ln.x0 for ln in flat if ln.column == column)
         edges[column] = (lefts[int(0.1 * (len(lefts) - 1))], rights[int(0.9 * (len(rights) - 1))])
     texts = [_indent(ln, edges[ln.column][0]) + ln.text for ln in flat]
-    starts, ends, pos = [], [], 0
-    k = 0
-    for page in pages:
-        starts.append(pos)
-        for _ in page:
-            pos += len(texts[k])
-            ends.append(pos)
-            pos += 1
-            k += 1
+    line_starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
+    ends = [start + len(t) for start, t in zip(line_starts, texts)]  # where each line's `\n` is
+    starts = [line_starts[k] for k in accumulate((len(page) for page in pages[:-1]), initial=0)]
     soft = frozenset(end for a, b, end in zip(flat, flat[1:], ends)
                      if "\t" not in a.text
                      and a.x1 + _SPACE_EM * a.size + b.first_word > edges[a.column][1] + 0.5 * a.size)

@@ -82,14 +82,14 @@ def _document(path: Path, rules: Rules, batch: _Batch, say) -> int:
     if detection.format == "challenge_page":
         batch.challenge_pages.append((doc, detection))
         return 0
-    if detection.format == "web_profile":
+    if detection.format == "web_profile":  # the title names the city
         seg, matches = segment_profile(doc, rules)
+        index = mention_index(seg.members, rules)
     else:
         seg = segment(doc, rules)
-    index = mention_index(seg.members, rules)
-    batch.members[doc.document_id] = (seg.members, index)
-    if detection.format != "web_profile":
+        index = mention_index(seg.members, rules)
         matches = identify(seg, rules, index)
+    batch.members[doc.document_id] = (seg.members, index)
     found = [make_finding(rules, doc.document_id, "", "text_outside_portraits", "documents", f"text@{s.start}",
                           "Text outside any portrait (front matter or back cover).",
                           " ".join(doc.match_text[s.start:s.end].split())[:200], s.start, s.end)

@@ -12,6 +12,7 @@ from .sections import extract_sections
 from .textutil import trimmed
 from .rules import format_rules
 from .types import CityMatch, Extracted, Finding, PortraitResult, Span
+from .wrapping import wrapped_start
 
 def _header(ctx: Context) -> tuple[str, Span | None, str, list[Span]]:
     """Tagline, its span, the joining date, and the header spans claimed."""
@@ -20,11 +21,9 @@ def _header(ctx: Context) -> tuple[str, Span | None, str, list[Span]]:
     tagline, tag_span, joined = "", None, ""
     if not header:
         return tagline, tag_span, joined, claimed
-    tag_start = header[-1].start
-    for h in reversed(header[:-1]):  # the tagline's wrapped lines, up to a joining statement
-        if h.end not in ctx.soft or ctx.rules.joined_re.search(h.text):
-            break
-        tag_start = h.start
+    # the tagline's wrapped lines, up to a joining statement
+    tag_start = header[wrapped_start(header, len(header) - 1, ctx.soft,
+                                     stop=lambda h: ctx.rules.joined_re.search(h.text))].start
     names = [h for h in header if h.start < tag_start]
     m = ctx.rules.joined_re.search(" ".join(h.text for h in names))
     if m:

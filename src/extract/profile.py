@@ -9,7 +9,7 @@ through the same extractors as a brochure portrait."""
 from __future__ import annotations
 
 from .places import city_id, country_code
-from .rows import line_to_row, value_below
+from .rows import line_to_row, lines_to_rows
 from .rules import Rules
 from .textutil import lines_of, trimmed
 from .types import CityMatch, Document, Line, Member, Portrait, Segmentation, Span
@@ -30,26 +30,13 @@ def _title(lines: tuple[Line, ...], rules: Rules) -> tuple[int, Member] | None:
                      span=trimmed(lines[i]), rule="web.title")
 
 
-def _table(lines: tuple[Line, ...], start: int, rules: Rules) -> tuple[int | None, int]:
-    """Index of the first indicator row from ``start`` and of the line after
-    the rows (a value printed under its label belongs to the rows)."""
-    first, last, k = None, start, start
-    while k < len(lines):
-        ln = lines[k]
-        k += 1
-        if ln.blank:
-            continue
-        row = line_to_row(ln.text, rules)
-        if row is None or row.label is None:
-            if first is not None:
-                break
-            continue
-        first = k - 1 if first is None else first
-        nxt = next((j for j in range(k, len(lines)) if not lines[j].blank), None)
-        if nxt is not None and value_below(row, ln.text, lines[nxt].text, 0, rules) is not None:
-            k = nxt + 1
-        last = k
-    return first, last
+def _table(text: str, lines: tuple[Line, ...], start: int, rules: Rules) -> tuple[int | None, int]:
+    """Index of the first indicator row from ``start`` and of the line after the rows."""
+    first = next((k for k in range(start, len(lines)) if not lines[k].blank
+                  and (row := line_to_row(lines[k].text, rules)) is not None and row.label is not None), None)
+    if first is None:
+        return None, start
+    return first, first + lines_to_rows(text, lines[first:], rules)[1]
 
 
 def _tagline(lines: tuple[Line, ...], after: int, rules: Rules) -> int | None:
@@ -73,9 +60,9 @@ def segment_profile(doc: Document, rules: Rules) -> tuple[Segmentation, tuple[Ci
     lines = lines_of(doc.match_text)
     title = _title(lines, rules)
     head = title[0] if title else 0
-    first, after = _table(lines, head + 1 if title else 0, rules)
+    first, after = _table(doc.match_text, lines, head + 1 if title else 0, rules)
     tag = _tagline(lines, after, rules)
-    header = tuple(ln for ln in (lines[head] if title else None, lines[tag] if tag is not None else None) if ln)
+    header = tuple(lines[k] for k in (head if title else None, tag) if k is not None)
     body = lines[head:]
     while body and body[-1].blank:
         body = body[:-1]

@@ -11,13 +11,15 @@ quote split across a page. The quote and speaker text are claimed, so the
 sections leave them out."""
 from __future__ import annotations
 
+from collections.abc import Container
+
 import regex
 
 from .findings import Context
 from .names import ParsedPerson, parse_person
 from .textutil import last_word
 from .types import Extracted, Quote, Span
-from .wrapping import logical_end, logical_start
+from .wrapping import Shifted, logical_end, logical_start
 
 MAX_QUOTE = 1500
 _SENTENCE_END = ".!?:;"
@@ -28,7 +30,7 @@ _WORD_AFTER = regex.compile(r"[ \t]+\S")
 _NEXT_BULLET = regex.compile(r"[ \t]*(?:\n[ \t]*)+([-\u2013][ \t]+[^\n]+)")
 
 
-def _opens(t: str, i: int, opens: str, soft: frozenset[int]) -> int:
+def _opens(t: str, i: int, opens: str, soft: Container[int]) -> int:
     """Whether a quote opens at ``i``: 2 at the start of a logical line or
     after a sentence; 1 at the start of a line wrapped into from the line
     above (a quote only if its speaker follows it); 0 not."""
@@ -42,7 +44,7 @@ def _opens(t: str, i: int, opens: str, soft: frozenset[int]) -> int:
     return 0
 
 
-def _close(t: str, i: int, ctx: Context, soft: frozenset[int]) -> int | None:
+def _close(t: str, i: int, ctx: Context, soft: Container[int]) -> int | None:
     """Offset of the quote mark closing the quote opened at ``i``."""
     opens, closes = ctx.rules.open_quotes, ctx.rules.close_quotes
     depth, j, stop = 1, i + 1, min(len(t), i + MAX_QUOTE)
@@ -64,18 +66,13 @@ def _close(t: str, i: int, ctx: Context, soft: frozenset[int]) -> int | None:
     return None
 
 
-def _line_end(t: str, k: int, soft: frozenset[int]) -> int:
-    """End of the (logical) line at ``k``: wrapped lines go on."""
-    return logical_end(t, k, soft)
-
-
-def _speaker_after(t: str, k: int, ctx: Context, soft: frozenset[int]) -> tuple[ParsedPerson, int, int] | None:
+def _speaker_after(t: str, k: int, ctx: Context, soft: Container[int]) -> tuple[ParsedPerson, int, int] | None:
     """Speaker printed from ``k`` on: (person, start, end) or None."""
     s = first = _GAP.match(t, k).end()
     marked = t.startswith(">", s)
     if marked:
         s += 1
-    e = _shortest_speaker_end(t, s, _line_end(t, s, soft), ctx)
+    e = _shortest_speaker_end(t, s, logical_end(t, s, soft), ctx)
     line = " ".join(t[s:e].split())
     if not line.strip():
         return None
@@ -120,7 +117,7 @@ def _shortest_speaker_end(t: str, s: int, e: int, ctx: Context) -> int:
     return e
 
 
-def _speaker_before(t: str, k: int, ctx: Context, soft: frozenset[int]) -> tuple[ParsedPerson, int, int] | None:
+def _speaker_before(t: str, k: int, ctx: Context, soft: Container[int]) -> tuple[ParsedPerson, int, int] | None:
     """Speaker printed on the line(s) just before the quote at ``k``: the
     nearest line start, going back over wrapped lines, that opens a name."""
     head = t[:k].rstrip()
@@ -149,7 +146,7 @@ def _orphans(t: str, taken: list[Span], ctx: Context) -> list[tuple[int, int]]:
 def extract_quotes(ctx: Context, start: int, end: int) -> Extracted:
     """Quotes in ``ctx.text[start:end]``; offsets in the document."""
     t = ctx.text[start:end]
-    soft = frozenset(k - start for k in ctx.soft if start <= k < end)
+    soft = Shifted(ctx.soft, start)
     quotes, claimed, findings, unclosed = [], [], [], []
     i = 0
     while i < len(t):
@@ -159,7 +156,7 @@ def extract_quotes(ctx: Context, start: int, end: int) -> Extracted:
             continue
         j = _close(t, i, ctx, soft)
         if j is None:
-            qe = _line_end(t, i, soft)
+            qe = logical_end(t, i, soft)
             sp = _speaker_after(t, qe, ctx, soft)
             if sp is not None:
                 unclosed.append((i, qe, sp))

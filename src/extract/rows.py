@@ -12,11 +12,14 @@ import regex
 
 from .quantities import quantity
 from .rules import Label, Rules
+from .textutil import trimmed
+from .types import Line, Span
 
 # Where the value starts: a digit, a stray slash or bar before a digit, a
 # missing-value marker, or a group word with a colon (`Men: 12.4`).
 _VALUE_START = regex.compile(
     r"(?<![\p{L}])(?:[/|][ \t]*(?=[0-9])|[0-9]|n/a\b|\p{L}+[ \t]*:[ \t]*[0-9])", regex.I)
+_GOES_ON = ("/", ",", ";", ":", "-", "\u2013")  # a value cut off at the line end
 _YEAR = regex.compile(r"\(\s*(?P<year>[^()]*?)\s*\)?\s*$")
 
 
@@ -86,7 +89,7 @@ def line_to_row(text: str, rules: Rules) -> Row | None:
                year_raw, ys, ye)
 
 
-def value_below(row: Row, line: str, below: str, offset: int, rules: Rules) -> Row | None:
+def value_below(row: Row, below: str, offset: int, rules: Rules) -> Row | None:
     """``row`` (a label with no value on its line) with its value taken from
     the next line ``below`` (``offset`` characters after the row's line
     start), when that line is a figure and not a row of its own."""
@@ -99,3 +102,33 @@ def value_below(row: Row, line: str, below: str, offset: int, rules: Rules) -> R
     vs = offset + lead
     return replace(row, value_raw=value, value_start=vs, value_end=vs + len(value),
                    year_start=vs + len(value), year_end=vs + len(value))
+
+
+def lines_to_rows(text: str, lines: tuple[Line, ...], rules: Rules) -> tuple[list[tuple[Row, Span]], int]:
+    """The rows of a table that starts at ``lines[0]``, each with the trimmed
+    span of its line or lines, and the index in ``lines`` after the last row.
+    A label whose value is printed on the next line (`• Population Density:`
+    then `More than 500 inhabitants per km²`) takes that line along, and so
+    does a row cut off in a narrow column (`… Men: 12.4 /` then
+    `Women: 10.9 (2015)`). Blank lines are skipped."""
+    idx = [i for i, ln in enumerate(lines) if not ln.blank]
+    out: list[tuple[Row, Span]] = []
+    end, k = 0, 0
+    while k < len(idx):
+        line = lines[idx[k]]
+        row = line_to_row(line.text, rules)
+        if row is None:
+            break
+        nxt = lines[idx[k + 1]] if k + 1 < len(idx) else None
+        span, k = trimmed(line), k + 1
+        if nxt is not None and row.value_raw.rstrip().endswith(_GOES_ON) and line_to_row(nxt.text, rules) is None:
+            joined = line_to_row(text[line.start:nxt.end].replace("\n", " "), rules)
+            if joined is not None and joined.label is row.label:
+                row, span, k = joined, Span(span.start, trimmed(nxt).end), k + 1
+        elif nxt is not None:
+            below = value_below(row, nxt.text, nxt.start - line.start, rules)
+            if below is not None:
+                row, span, k = below, Span(span.start, trimmed(nxt).end), k + 1
+        out.append((row, span))
+        end = idx[k - 1] + 1
+    return out, end

@@ -20,7 +20,7 @@ from .rows import line_to_row
 from .rules import Rules
 from .textutil import fold_key, lines_of, trimmed
 from .types import Document, Line, Member, Portrait, Segmentation, Span
-from .wrapping import logical_lines
+from .wrapping import logical_lines, wrapped_start
 
 _EMAIL = regex.compile(r"@[\w.-]+\.\w")
 _CONTACT_LINES = 8
@@ -70,12 +70,9 @@ def _is_table_start(line: Line, rules: Rules) -> bool:
     return bool(row and row.label and row.label.starts_table and row.value_raw)
 
 
-def _logical_first(lines: tuple[Line, ...], i: int, floor: int, soft: frozenset[int], rules: Rules) -> int:
-    """Index of the first line of the logical line that ends with line ``i``
-    (a joining statement above it is a line of its own)."""
-    while i > floor and lines[i - 1].end in soft and not rules.joined_re.search(lines[i - 1].text):
-        i -= 1
-    return i
+def _joined(rules: Rules):
+    """Whether a line states when the city joined: it is a line of its own."""
+    return lambda line: rules.joined_re.search(line.text)
 
 
 def _header(lines: tuple[Line, ...], anchor: int, floor: int, names: set[str], rules: Rules,
@@ -88,13 +85,13 @@ def _header(lines: tuple[Line, ...], anchor: int, floor: int, names: set[str], r
         i -= 1
     if i < floor:
         return anchor
-    first = _logical_first(lines, i, floor, soft, rules)  # the tagline
+    first = wrapped_start(lines, i, soft, floor, _joined(rules))  # the tagline
     i = first - 1
     while i >= floor:
         if lines[i].blank:
             i -= 1
             continue
-        top = _logical_first(lines, i, floor, soft, rules)
+        top = wrapped_start(lines, i, soft, floor, _joined(rules))
         text = " ".join(ln.text.strip() for ln in lines[top:i + 1])
         if not (fold_key(text) in names or rules.joined_re.search(text)):
             break

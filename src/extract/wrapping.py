@@ -11,6 +11,9 @@ each of its lines is a paragraph or a list entry.
 A *logical line* is a run of lines joined by soft breaks."""
 from __future__ import annotations
 
+from collections.abc import Callable, Container, Sequence
+from dataclasses import dataclass
+
 import regex
 
 from .textutil import lines_of
@@ -24,10 +27,22 @@ _FULL_SHARE = 0.3
 _MAX_WIDTH = 200
 
 
-def wrap_width(text: str) -> int | None:
-    """The column width ``text`` is wrapped at, or None if it is not wrapped:
-    most of its long lines end close to one width."""
-    lengths = sorted(len(ln.text.rstrip().expandtabs()) for ln in lines_of(text) if not ln.blank)
+@dataclass(frozen=True)
+class Shifted:
+    """The soft breaks of a document as seen from its slice that starts at
+    ``offset`` (``k in Shifted`` ⇔ ``k + offset in soft``)."""
+
+    soft: frozenset[int]
+    offset: int
+
+    def __contains__(self, k: object) -> bool:
+        return isinstance(k, int) and k + self.offset in self.soft
+
+
+def wrap_width(lines: tuple[Line, ...]) -> int | None:
+    """The column width ``lines`` are wrapped at, or None if they are not
+    wrapped: most of the long lines end close to one width."""
+    lengths = sorted(len(ln.text.rstrip().expandtabs()) for ln in lines if not ln.blank)
     if len(lengths) < _MIN_LINES:
         return None
     width = lengths[int(0.98 * (len(lengths) - 1))]
@@ -40,10 +55,10 @@ def wrap_width(text: str) -> int | None:
 def soft_breaks(text: str) -> frozenset[int]:
     """Offsets of the ``\\n`` of every soft break of ``text`` (the document's
     own text, where a no-break space still binds two words)."""
-    width = wrap_width(text)
+    lines = lines_of(text)
+    width = wrap_width(lines)
     if width is None:
         return frozenset()
-    lines = lines_of(text)
     out = set()
     for a, b in zip(lines, lines[1:]):
         if a.blank or b.blank or _is_row(a.text) or _is_row(b.text):
@@ -60,7 +75,7 @@ def _is_row(line: str) -> bool:
     return bool(_COLUMN_GAP.search(line.strip()))
 
 
-def logical_end(text: str, pos: int, soft: frozenset[int], stop: int | None = None) -> int:
+def logical_end(text: str, pos: int, soft: Container[int], stop: int | None = None) -> int:
     """End of the logical line that contains ``pos`` (not past ``stop``)."""
     stop = len(text) if stop is None else stop
     while True:
@@ -72,7 +87,7 @@ def logical_end(text: str, pos: int, soft: frozenset[int], stop: int | None = No
         pos = nl + 1
 
 
-def logical_start(text: str, pos: int, soft: frozenset[int], floor: int = 0) -> int:
+def logical_start(text: str, pos: int, soft: Container[int], floor: int = 0) -> int:
     """Start of the logical line that contains ``pos`` (not before ``floor``)."""
     while True:
         nl = text.rfind("\n", floor, pos)
@@ -95,6 +110,15 @@ def hard_before(text: str, soft: frozenset[int], starts, bullet_re=None) -> froz
             continue
         out.add(k)
     return frozenset(out)
+
+
+def wrapped_start(lines: Sequence[Line], i: int, soft: Container[int], floor: int = 0,
+                  stop: Callable[[Line], object] = lambda line: False) -> int:
+    """Index of the first line of the run joined by soft breaks that ends with
+    ``lines[i]``: not before ``floor``, and not over a line ``stop`` accepts."""
+    while i > floor and lines[i - 1].end in soft and not stop(lines[i - 1]):
+        i -= 1
+    return i
 
 
 def logical_lines(text: str, lines: tuple[Line, ...], soft: frozenset[int]) -> list[Line]:
