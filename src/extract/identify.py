@@ -5,8 +5,14 @@ Evidence, per portrait and member: the portrait's header names the city
 line names it (+2), and every mention of the city or one of its aliases
 (+1). The member's place in the list is a weak prior (+0.5), never enough on
 its own. Pairs are assigned greedily, strongest evidence first, so each
-member is used once."""
+member is used once.
+
+A portrait that repeats an earlier one — the same words, or a header naming
+the same city as the earlier one's header — is not a candidate for another
+city: it is matched to the earlier one's city with ``repeats`` set."""
 from __future__ import annotations
+
+from dataclasses import replace
 
 import regex
 
@@ -57,8 +63,11 @@ def identify(seg: Segmentation, rules: Rules, index: MentionIndex) -> tuple[City
                 names[i].add(fold_key(alias))
     slugs = [slug(m.city).replace("-", "") for m in members]
     text = seg.document.match_text
+    repeats = _repeats(seg, names)
     pairs = []
     for p in seg.portraits:
+        if p.index in repeats:
+            continue
         for i, (score, why, mentions) in enumerate(_evidence(p, text[p.span.start:p.span.end], names, slugs, index, rules)):
             pairs.append((score, -abs(i - p.index), p.index, i, why, mentions))
     pairs.sort(reverse=True)
@@ -71,4 +80,29 @@ def identify(seg: Segmentation, rules: Rules, index: MentionIndex) -> tuple[City
         m = members[mi]
         out[pi] = CityMatch(member=m, city_id=city_id(m.city, m.country_code), score=score,
                             evidence=why, mentions=mentions)
+    for pi, first in repeats.items():
+        if first in out:
+            out[pi] = replace(out[first], evidence=f"repeats portrait {first + 1}", repeats=first)
     return tuple(out.get(p.index) for p in seg.portraits)
+
+
+def _repeats(seg: Segmentation, names: list[set[str]]) -> dict[int, int]:
+    """Portrait index → index of the earlier portrait it repeats: the same
+    words, or a header naming the same (single) member city."""
+    text = seg.document.match_text
+    first_by_words: dict[str, int] = {}
+    first_by_city: dict[int, int] = {}
+    out = {}
+    for p in seg.portraits:
+        words = " ".join(text[p.span.start:p.span.end].split())
+        header = {fold_key(h.text) for h in p.header}
+        named = [i for i, member_names in enumerate(names) if header & member_names]
+        city = named[0] if len(named) == 1 else None
+        earlier = first_by_words.get(words, first_by_city.get(city) if city is not None else None)
+        if earlier is not None:
+            out[p.index] = earlier
+            continue
+        first_by_words[words] = p.index
+        if city is not None:
+            first_by_city[city] = p.index
+    return out

@@ -63,9 +63,13 @@ def extract_indicators(ctx: Context) -> tuple[Extracted, int]:
         for ind in _values(ctx, row, start, label.key, scope, label.id, findings):
             key = (ind.indicator, ind.scope, ind.group)
             if key in records:
+                first = records[key]
+                same = (first.value, first.value_min, first.value_max, first.year) == \
+                       (ind.value, ind.value_min, ind.value_max, ind.year)
                 findings.append(ctx.finding(
-                    "indicator_duplicated", "indicators", wide_column(*key),
-                    f"The table prints {wide_column(*key)} twice; the first value is kept.",
+                    "indicator_duplicated" if same else "indicator_conflicting", "indicators", wide_column(*key),
+                    f"The table prints {wide_column(*key)} twice"
+                    + ("" if same else f", as {first.raw!r} and {ind.raw!r}") + "; the first value is kept.",
                     ind.raw, ind.char_start, ind.char_end))
                 continue
             records[key] = ind

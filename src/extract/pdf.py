@@ -120,9 +120,9 @@ def _is_furniture(line: _Line, height: float) -> bool:
     return in_margin and bool(_PAGE_NUMBER.match(line.text))
 
 
-def read_pdf(path: str | Path) -> Document:
-    """Read a PDF into a ``Document``; ``InputError`` if it cannot be read or
-    has no text layer."""
+def read_pdf(path: str | Path, max_pages: int = 1_000) -> Document:
+    """Read a PDF into a ``Document``; ``InputError`` if it cannot be read, has
+    more than ``max_pages`` pages or has no text layer."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
@@ -131,6 +131,8 @@ def read_pdf(path: str | Path) -> Document:
     labels: list[str] = []
     try:
         with pdfplumber.open(path) as pdf:
+            if len(pdf.pages) > max_pages:
+                raise InputError(str(path), f"has {len(pdf.pages)} pages, over the limit of {max_pages} (--max-pages)")
             for page in pdf.pages:
                 words = page.extract_words(x_tolerance=1.5, y_tolerance=2)
                 lines, label = [], ""

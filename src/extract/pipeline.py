@@ -1,23 +1,27 @@
 """Run the stages over a batch of documents and write the tables.
 
 ``run`` never stops on one bad document or portrait: a file that cannot be
-read, a document without portraits or an extractor that fails becomes an
-``error`` finding and one line on stderr, and the batch goes on."""
+read, a document without portraits, a document over its time budget or an
+extractor that fails becomes an ``error`` finding and one line on stderr, and
+the batch goes on. A document that fails as a whole leaves no rows but its
+findings."""
 from __future__ import annotations
 
+import os
 import sys
-
-import pandas as pd
 import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import pandas as pd
+
 from .challenges import extract_challenge
 from .detect import Detection, detect_format
-from .errors import InputError
+from .errors import InputError, UsageError
 from .findings import Context, make_finding
 from .identify import PRIOR, identify
 from .ingest import ingest
+from .limits import Limits, TimeBudgetExceeded, time_budget
 from .mentions import mention_index
 from .portrait import extract_portrait
 from .records import challenge_to_rows, finding_to_row, result_to_rows
@@ -36,19 +40,48 @@ class RunSummary:
     portraits: int = 0
     rows: dict[str, int] = field(default_factory=dict)
     errors: int = 0
-    problems: list[str] = field(default_factory=list)
 
 
-def input_files(paths: list[str | Path]) -> list[Path]:
-    """Files named, and the files of folders named (not hidden), sorted."""
-    out: list[Path] = []
+@dataclass(frozen=True)
+class Input:
+    """One file of the batch and the id its rows carry: its path relative to
+    the folder named (``sub/brochure.txt``), or its name for a file named."""
+
+    path: Path
+    document_id: str
+
+
+def input_files(paths: list[str | Path]) -> list[Input]:
+    """Files named, and the files of folders named (not hidden, symbolic links
+    to folders not followed), each once, in a stable order. ``UsageError`` for
+    a path that does not exist."""
+    out: list[Input] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file() and not any(
-                part.startswith(".") for part in f.relative_to(p).parts))
+            found = []
+            for root, dirs, files in os.walk(p):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                found += [Path(root, f) for f in files if not f.startswith(".")]
+            out += sorted((Input(f, f.relative_to(p).as_posix()) for f in found if f.is_file()),
+                          key=lambda i: i.document_id)
+        elif p.exists():
+            out.append(Input(p, p.name))
         else:
-            out.append(p)
-    return out
+            raise UsageError(f"{p}: no such file or folder")
+    seen: set[Path] = set()
+    unique = []
+    for i in out:
+        key = i.path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(i)
+    return unique
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: line ends and other control characters shown as
+    escapes, so a file name or a message can never break a line of stderr."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 @dataclass
@@ -61,22 +94,35 @@ class _Batch:
     page_starts: dict[str, tuple[int, ...]] = field(default_factory=dict)
     challenge_pages: list[tuple[Document, Detection]] = field(default_factory=list)
 
+    def mark(self) -> dict[str, int]:
+        """Where each list stands, for ``rollback``."""
+        return {**{t: len(v) for t, v in self.rows.items()}, "_results": len(self.results),
+                "_challenge_pages": len(self.challenge_pages)}
 
-def _document(path: Path, rules: Rules, batch: _Batch, say) -> int:
+    def rollback(self, mark: dict[str, int], document_id: str) -> None:
+        """Forget what one document added since ``mark``."""
+        for t, v in self.rows.items():
+            del v[mark[t]:]
+        del self.results[mark["_results"]:]
+        del self.challenge_pages[mark["_challenge_pages"]:]
+        self.members.pop(document_id, None)
+
+
+def _document(item: Input, rules: Rules, batch: _Batch, limits: Limits) -> int:
     """Ingest, detect and extract one document into ``batch``; the number of
     portraits found. Challenge pages wait in ``batch.challenge_pages`` until
     every other document has named its cities."""
-    doc = ingest(path)
+    doc = replace(ingest(item.path, limits), document_id=item.document_id)
     batch.page_starts[doc.document_id] = doc.page_starts
+    batch.rows["findings"] += [finding_to_row(f, doc.page_starts) for f in _ingest_findings(doc, rules, limits)]
     soft = doc.soft if doc.soft is not None else soft_breaks(doc.text)
     starts = [rules.member_heading] + [h.pattern for h in rules.headings]
     doc = replace(doc, soft=hard_before(doc.match_text, soft, starts, rules.bullet_re))
     detection = detect_format(doc.match_text, rules)
     if not detection.format:
-        say(f"{path}: unknown format (looked for {detection.looked_for})")
         batch.rows["findings"].append(finding_to_row(make_finding(
             rules, doc.document_id, "", "format_unknown", "documents", "document",
-            f"The document is of no known format; looked for {detection.looked_for}.")))
+            f"unknown format (looked for {detection.looked_for})")))
         return 0
     doc = replace(doc, source_format=detection.format)
     if detection.format == "challenge_page":
@@ -96,22 +142,46 @@ def _document(path: Path, rules: Rules, batch: _Batch, say) -> int:
              for s in seg.outside]
     if not seg.portraits:
         found.append(make_finding(rules, doc.document_id, "", "no_portraits", "documents", "document",
-                                  "No portrait (indicator table or section headings) was found in the document."))
-        say(f"{path}: no portrait found")
+                                  "no portrait found (no indicator table or section headings)"))
     for portrait, match in zip(seg.portraits, matches):
-        found += _portrait(doc, portrait, match, detection, rules, batch, say)
+        found += _portrait(doc, portrait, match, detection, rules, batch)
     batch.rows["findings"] += [finding_to_row(f, doc.page_starts) for f in found]
     return len(seg.portraits)
 
 
+GUESSED_ENCODINGS = {"cp1252": "Windows-1252", "utf-16-le": "UTF-16 (little-endian)",
+                     "utf-16-be": "UTF-16 (big-endian)"}
+
+
+def _ingest_findings(doc: Document, rules: Rules, limits: Limits) -> list[Finding]:
+    """What reading the file left doubtful: a guessed encoding, lines too long to extract."""
+    found = []
+    if doc.encoding in GUESSED_ENCODINGS:
+        found.append(make_finding(rules, doc.document_id, "", "encoding_guessed", "documents", "encoding",
+                                  f"not UTF-8 and no byte order mark: read as {GUESSED_ENCODINGS[doc.encoding]}",
+                                  doc.encoding))
+    for s in doc.masked:
+        found.append(make_finding(rules, doc.document_id, "", "line_too_long", "documents", f"line@{s.start}",
+                                  f"a line of {s.end - s.start:,} characters (over the limit of "
+                                  f"{limits.max_line_chars:,}, --max-line-chars) was not extracted",
+                                  doc.text[s.start:s.start + 200], s.start, s.end))
+    return found
+
+
 def _portrait(doc: Document, portrait: Portrait, match: CityMatch | None, detection: Detection, rules: Rules,
-              batch: _Batch, say) -> list[Finding]:
+              batch: _Batch) -> list[Finding]:
     """Extract one portrait into ``batch``; the findings that are not the result's."""
     if match is None:
         return [make_finding(rules, doc.document_id, f"portrait-{portrait.index + 1}", "city_unidentified",
                              "cities", "city", "No member city could be tied to this portrait.", "",
                              portrait.span.start, portrait.span.end)]
     ctx = Context(doc, rules, portrait, match.city_id)
+    if match.repeats is not None:
+        return [ctx.finding("portrait_duplicated", "cities", "portrait",
+                            f"portrait {portrait.index + 1} repeats portrait {match.repeats + 1} "
+                            f"({match.member.city}); the first is kept",
+                            " ".join(doc.match_text[portrait.span.start:portrait.span.end].split())[:200],
+                            portrait.span.start, portrait.span.end)]
     found = []
     if match.score <= PRIOR:
         found.append(ctx.finding("city_evidence_weak", "cities", "city",
@@ -124,11 +194,8 @@ def _portrait(doc: Document, portrait: Portrait, match: CityMatch | None, detect
     try:
         result = extract_portrait(ctx, match)
     except Exception as exc:  # one bad portrait never stops the batch
-        last = traceback.extract_tb(exc.__traceback__)[-1]
-        say(f"{doc.path}: portrait {portrait.index + 1} ({match.city_id}) failed: {exc}")
         return found + [ctx.finding("extractor_failed", "cities", "portrait",
-                                    f"Extraction failed: {type(exc).__name__}: {exc} "
-                                    f"({Path(last.filename).name}:{last.lineno}).", "",
+                                    f"portrait {portrait.index + 1} failed: {_failure(exc)}", "",
                                     portrait.span.start, portrait.span.end)]
     batch.results.append(result)
     for table, new in result_to_rows(result, doc, detection.evidence).items():
@@ -136,56 +203,103 @@ def _portrait(doc: Document, portrait: Portrait, match: CityMatch | None, detect
     return found + list(result.findings)
 
 
-def _challenge_pages(batch: _Batch, rules: Rules, say) -> None:
-    """Extract the challenge pages, knowing the cities every other document named."""
-    known = tuple(sorted({(m.city, m.country, m.country_code) for members, _ in batch.members.values()
-                          for m in members}))
-    for doc, detection in batch.challenge_pages:
-        try:
-            page = extract_challenge(doc, rules, known)
-        except Exception as exc:  # one bad page never stops the batch
-            say(f"{doc.path}: challenge page failed: {exc}")
-            batch.rows["findings"].append(finding_to_row(make_finding(
-                rules, doc.document_id, "", "extractor_failed", "challenges", "page",
-                f"Extraction failed: {type(exc).__name__}: {exc}.")))
-            continue
-        for table, new in challenge_to_rows(page, doc, detection.evidence).items():
-            batch.rows[table] += new
-        batch.rows["findings"] += [finding_to_row(f, doc.page_starts) for f in page.findings]
+def _failure(exc: BaseException) -> str:
+    """``exc`` as a short phrase naming where in the code it happened."""
+    last = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    where = f" ({Path(last.filename).name}:{last.lineno})" if last else ""
+    return f"{type(exc).__name__}: {exc}{where}"
 
 
-def run(paths: list[str | Path], out_dir: str | Path, rules: Rules, say=None) -> RunSummary:
-    """Extract every document of ``paths`` into the tables of ``out_dir``."""
+def _challenge_page(doc: Document, detection: Detection, rules: Rules, batch: _Batch, known: tuple) -> int:
+    page = extract_challenge(doc, rules, known)
+    for table, new in challenge_to_rows(page, doc, detection.evidence).items():
+        batch.rows[table] += new
+    batch.rows["findings"] += [finding_to_row(f, doc.page_starts) for f in page.findings]
+    return 0
+
+
+def _guarded(document_id: str, work, batch: _Batch, rules: Rules, limits: Limits) -> int:
+    """Run ``work()`` (one document's extraction into ``batch``) within the
+    time budget; if it fails as a whole, roll back what it added and record
+    why as an ``error`` finding. The number of portraits it found."""
+    mark = batch.mark()
+    try:
+        with time_budget(limits.document_seconds):
+            return work()
+    except InputError as exc:
+        code, message = "document_unreadable", exc.reason
+    except TimeBudgetExceeded as exc:
+        code, message = "time_budget_exceeded", f"{exc} (--time-budget); nothing of it was extracted"
+    except Exception as exc:  # a fault in a stage stops this document only
+        code, message = "extractor_failed", f"failed: {_failure(exc)}; nothing of it was extracted"
+    batch.rollback(mark, document_id)
+    batch.rows["findings"].append(finding_to_row(make_finding(
+        rules, document_id, "", code, "documents", "document", message)))
+    return 0
+
+
+def _report(rows: list[dict], paths: dict[str, str], rules: Rules, say) -> None:
+    """One stderr line per ``error`` finding (and per finding of a code marked
+    ``stderr`` in ``rules/findings.yaml``): the file, the city, the problem."""
+    for r in rows:
+        if r["severity"] == "error" or rules.findings[r["code"]].stderr:
+            where = [paths.get(r["document_id"], r["document_id"]) or "batch"]
+            where += [r["city_id"]] if r["city_id"] else []
+            say(one_line(": ".join(where + [r["message"]])))
+
+
+def collect(paths: list[str | Path], rules: Rules, limits: Limits = Limits(),
+            say=None) -> tuple[dict[str, pd.DataFrame], RunSummary]:
+    """Extract every document of ``paths`` into validated frames (nothing is written)."""
     say = say or (lambda line: print(line, file=sys.stderr))
     summary = RunSummary()
     batch = _Batch()
     rows = batch.rows
-    for path in input_files(paths):
+    paths_of: dict[str, str] = {}
+    for item in input_files(paths):
         summary.documents += 1
-        try:
-            summary.portraits += _document(path, rules, batch, say)
-        except InputError as exc:
-            say(str(exc))
-            rows["findings"].append(finding_to_row(make_finding(
-                rules, path.name, "", "document_unreadable", "documents", "document", exc.reason)))
-    _challenge_pages(batch, rules, say)
+        paths_of[item.document_id] = str(item.path)
+        start = len(rows["findings"])
+        summary.portraits += _guarded(item.document_id, lambda: _document(item, rules, batch, limits),
+                                      batch, rules, limits)
+        _report(rows["findings"][start:], paths_of, rules, say)
+    known = tuple(sorted({(m.city, m.country, m.country_code) for members, _ in batch.members.values()
+                          for m in members}))
+    for doc, detection in list(batch.challenge_pages):
+        start = len(rows["findings"])
+        _guarded(doc.document_id, lambda: _challenge_page(doc, detection, rules, batch, known),
+                 batch, rules, limits)
+        _report(rows["findings"][start:], paths_of, rules, say)
+    start = len(rows["findings"])
     rows["findings"] += [finding_to_row(f, batch.page_starts.get(f.document_id, (0,)))
                          for f in validate(batch.results, batch.members, rules)]
     frames = {t: to_frame(t, rows[t]) for t in TABLES if t != "findings"}
-    schema_findings: list[Finding] = []
+    rows["findings"] += [finding_to_row(f) for f in _schema_findings(frames, rules)]
+    _report(rows["findings"][start:], paths_of, rules, say)
+    frames["findings"] = to_frame("findings", _unique_findings(rows["findings"]))
+    summary.rows = {t: len(f) for t, f in frames.items()}
+    summary.errors = int((frames["findings"]["severity"] == "error").sum())
+    return frames, summary
+
+
+def _schema_findings(frames: dict[str, pd.DataFrame], rules: Rules) -> list[Finding]:
+    out = []
     for table, frame in frames.items():
         for case in validate_frame(table, frame):
             row = frame.loc[case["row"]] if case.get("row") in frame.index else None
             doc_id, city = ("", "") if row is None else (row.get("document_id"), row.get("city_id"))
-            schema_findings.append(make_finding(
+            out.append(make_finding(
                 rules, "" if pd.isna(doc_id) else doc_id, "" if pd.isna(city) else city,
                 "schema_violation", table, f"{case.get('column')}:{case.get('check')}",
                 f"{table}.{case.get('column')} fails {case.get('check')}.", str(case.get("value"))))
-    rows["findings"] += [finding_to_row(f) for f in schema_findings]
-    frames["findings"] = to_frame("findings", _unique_findings(rows["findings"]))
+    return out
+
+
+def run(paths: list[str | Path], out_dir: str | Path, rules: Rules, say=None,
+        limits: Limits = Limits()) -> RunSummary:
+    """Extract every document of ``paths`` into the tables of ``out_dir``."""
+    frames, summary = collect(paths, rules, limits, say)
     write_tables(frames, out_dir)
-    summary.rows = {t: len(f) for t, f in frames.items()}
-    summary.errors = int((frames["findings"]["severity"] == "error").sum())
     return summary
 
 

@@ -63,10 +63,28 @@ def _unclaimed(ctx: Context, claimed: list[Span]) -> list[Finding]:
     return out
 
 
+def _table_findings(ctx: Context, table_end: int) -> list[Finding]:
+    """A portrait without the indicator table its format has, or a document
+    that ends inside the table (cut off)."""
+    p = ctx.portrait
+    if p.table_start is None:
+        fmt = format_rules(ctx.rules, ctx.doc.source_format)
+        if fmt and fmt.indicator_table:
+            return [ctx.finding("indicator_table_missing", "indicators", "",
+                                "The portrait has no indicator table.", "", p.span.start, p.span.end)]
+        return []
+    if not ctx.text[table_end:].strip():
+        return [ctx.finding("portrait_truncated", "cities", "portrait",
+                            "the document ends inside this portrait's indicator table (cut off?)",
+                            ctx.text[p.lines[p.table_start].start:table_end][-200:], p.span.start, table_end)]
+    return []
+
+
 def extract_portrait(ctx: Context, match: CityMatch) -> PortraitResult:
     p = ctx.portrait
     tagline, tag_span, joined, claimed = _header(ctx)
     table, body_start = extract_indicators(ctx)
+    table_findings = _table_findings(ctx, body_start)
     if tag_span and tag_span.start >= body_start:  # a web profile's tagline follows its table
         body_start = tag_span.end
     quotes = extract_quotes(ctx, body_start, p.span.end)
@@ -77,7 +95,7 @@ def extract_portrait(ctx: Context, match: CityMatch) -> PortraitResult:
     parts = [table, quotes, boiler, sections, items] + ([contacts] if contacts else [])
     for part in parts:
         claimed += part.claimed
-    findings = [f for part in parts for f in part.findings] + _unclaimed(ctx, claimed)
+    findings = table_findings + [f for part in parts for f in part.findings] + _unclaimed(ctx, claimed)
     return PortraitResult(
         portrait=p, match=match, tagline=tagline, tagline_span=tag_span, joined_gnlc=joined,
         indicators=table.records, sections=sections.records, items=items.records,

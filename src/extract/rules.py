@@ -41,6 +41,7 @@ class Severity:
     id: str
     severity: str
     description: str
+    stderr: bool = False  # said on stderr too (errors always are)
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class Format:
     signals: tuple[Signal, ...]
     sections: tuple[str, ...] = ()
     boilerplate: tuple[tuple[str, Any], ...] = ()
+    indicator_table: bool = False  # its portraits are expected to have one
 
 
 @dataclass(frozen=True)
@@ -383,7 +385,9 @@ def load_rules(directory: str | Path = DEFAULT_DIR) -> Rules:
         rid = _need(f, r, ("severity", "description"))
         if r["severity"] not in ("error", "warning", "info"):
             raise RuleError(f, rid, f"severity must be error, warning or info, not {r['severity']!r}")
-        findings[rid] = Severity(rid, r["severity"], r["description"])
+        if not isinstance(r.get("stderr", False), bool):
+            raise RuleError(f, rid, "stderr must be true or false")
+        findings[rid] = Severity(rid, r["severity"], r["description"], r.get("stderr", False))
 
     challenges = _challenge_rules(*by_kind["challenges"], ids)
 
@@ -416,7 +420,8 @@ def load_rules(directory: str | Path = DEFAULT_DIR) -> Rules:
             ids.append(bid)
             boilerplate.append((bid, _compile(f, bid, bp["pattern"])))
         formats.append(Format(rid, str(r["format"]), float(r["threshold"]), tuple(signals),
-                              tuple(map(str, r.get("sections", []))), tuple(boilerplate)))
+                              tuple(map(str, r.get("sections", []))), tuple(boilerplate),
+                              bool(r.get("indicator_table", False))))
 
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import regex
 
 from .places import country_code
-from .rows import line_to_row
+from .rows import Row, line_to_row
 from .rules import Rules
 from .textutil import fold_key, lines_of, trimmed
 from .types import Document, Line, Member, Portrait, Segmentation, Span
@@ -65,9 +65,12 @@ def _members(doc: Document, lines: tuple[Line, ...], rules: Rules) -> tuple[list
     return members, spans
 
 
-def _is_table_start(line: Line, rules: Rules) -> bool:
-    row = line_to_row(line.text, rules)
+def _starts_table(row: Row | None) -> bool:
     return bool(row and row.label and row.label.starts_table and row.value_raw)
+
+
+def _is_table_start(line: Line, rules: Rules) -> bool:
+    return _starts_table(line_to_row(line.text, rules))
 
 
 def _joined(rules: Rules):
@@ -127,10 +130,17 @@ def segment(doc: Document, rules: Rules) -> Segmentation:
     names |= {fold_key(alias) for _, _, alias in rules.city_aliases}
     vision = next((h for h in rules.headings if h.section == "vision"), None)
     anchors: list[int] = []
+    in_table = False  # every line since the last anchor is a table row or blank
     for i, ln in enumerate(lines):
-        if _is_table_start(ln, rules):
-            anchors.append(i)
-        elif vision and vision.pattern.match(ln.text) and (not anchors or _has_vision(lines, anchors[-1], i, vision)):
+        row = line_to_row(ln.text, rules) if not ln.blank else None
+        if _starts_table(row):
+            if not (anchors and in_table):  # a table right after a table is the same portrait's
+                anchors.append(i)
+            in_table = True
+            continue
+        if not ln.blank and row is None:
+            in_table = False
+        if vision and vision.pattern.match(ln.text) and (not anchors or _has_vision(lines, anchors[-1], i, vision)):
             anchors.append(i)
     floor = 0
     if member_spans:

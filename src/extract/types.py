@@ -53,6 +53,8 @@ class Document:
     # number printed on each page (PDF), if any.
     page_starts: tuple[int, ...] = (0,)
     page_labels: tuple[str, ...] = ()
+    # Lines over the line limit, blanked in ``match_text`` (see ``limits``).
+    masked: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,9 @@ class CityMatch:
     score: float
     evidence: str
     mentions: tuple[tuple[str, int], ...] = ()
+    # Index of the earlier portrait this one repeats (same text, or a header
+    # naming the same city), if it is a repeat.
+    repeats: int | None = None
 
 
 @dataclass(frozen=True)

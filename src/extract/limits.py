@@ -1,0 +1,59 @@
+"""Bounds on the work one document may cost: its size, its pages, its
+longest line and its time.
+
+A file over ``max_file_bytes`` or a PDF over ``max_pages`` is refused before
+it is parsed (an ``InputError``). A line longer than ``max_line_chars`` is
+kept out of extraction and reported (``line_too_long``). ``time_budget``
+stops a document that takes longer than ``document_seconds``: it interrupts
+Python code and the ``regex`` module's matching alike (both check for
+signals), so a pattern that backtracks badly on odd input cannot hang a run."""
+from __future__ import annotations
+
+import signal
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 20_000_000
+    max_pages: int = 1_000
+    max_line_chars: int = 100_000
+    document_seconds: float = 60.0
+
+
+class TimeBudgetExceeded(BaseException):
+    """A document ran over its time budget. A ``BaseException``, like
+    ``KeyboardInterrupt``, so that no ``except Exception`` in a stage or a
+    library swallows it; ``pipeline.run`` catches it per document."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        super().__init__(f"took longer than its time budget of {seconds:g} s")
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Raise ``TimeBudgetExceeded`` in the block once ``seconds`` have passed.
+
+    Uses a real-time interval timer, so it works only in the main thread of
+    a POSIX process; elsewhere (or with ``seconds <= 0``) the block runs
+    unbounded."""
+    usable = (seconds > 0 and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TimeBudgetExceeded(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
