@@ -58,6 +58,9 @@ def extract_contacts(ctx: Context, start: int, end: int) -> Extracted:
         who = label.sub(" ", who).strip(" -:\u2013")
         parsed = parse_person(who, ctx.rules)
         if parsed is None:
+            findings.append(ctx.finding("contact_unparsed", "contacts", f"contact@{len(findings)}",
+                                        "A piece of the contact block could not be read as a person.",
+                                        " ".join(filter(None, (who, raw)))[:200], start, end))
             continue
         pos += 1
         email = regex.sub(r"[ \t]+", "_", raw)

@@ -32,3 +32,8 @@ class InputError(ExtractError):
 
 class UsageError(ExtractError):
     exit_code = 2
+
+
+class NotAnOutputFolder(UsageError, ValueError):
+    """The output folder named is something a run must not replace (a file,
+    a symbolic link, the current folder, a folder with sub-folders)."""

@@ -59,7 +59,7 @@ def extract_indicators(ctx: Context) -> tuple[Extracted, int]:
             findings.append(ctx.finding(
                 "label_repaired", "indicators", field,
                 f"The damaged label {row.label_raw!r} was read as {label.key} ({scope}).",
-                row.label_raw, start, start + len(row.label_raw)))
+                row.label_raw, start + row.label_start, start + row.label_end))
         for ind in _values(ctx, row, start, label.key, scope, label.id, findings):
             key = (ind.indicator, ind.scope, ind.group)
             if key in records:
@@ -81,7 +81,8 @@ def _values(ctx: Context, row: Row, start: int, indicator: str, scope: str, rule
     year = _year(row.year_raw)
     raw, vs = row.value_raw, start + row.value_start
     common = dict(indicator=indicator, scope=scope, value_min=None, value_max=None, year=year,
-                  year_raw=row.year_raw, label_raw=row.label_raw, rule=rule)
+                  year_raw=row.year_raw, label_raw=row.label_raw, rule=rule,
+                  label_char_start=start + row.label_start, label_char_end=start + row.label_end)
     groups = list(_GROUP.finditer(raw))
     if groups:
         out = []
@@ -97,8 +98,8 @@ def _values(ctx: Context, row: Row, start: int, indicator: str, scope: str, rule
     field = wide_column(indicator, scope)
     if not raw:
         findings.append(ctx.finding("indicator_empty", "indicators", field,
-                                    f"{row.label_raw.strip()!r} is listed with no value.", row.label_raw.strip(),
-                                    start, start + len(row.label_raw)))
+                                    f"{row.label_raw!r} is listed with no value.", row.label_raw,
+                                    start + row.label_start, start + row.label_end))
         return []
     if raw.lower() in ctx.rules.missing:
         return [Indicator(group="all", value=None, raw=raw, char_start=vs, char_end=vs + len(raw), **common)]

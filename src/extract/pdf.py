@@ -15,6 +15,7 @@ when the next line's first word would not have fitted before the column's
 right edge, and its line end is then a soft break (see ``wrapping``)."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 from itertools import accumulate
 from pathlib import Path
@@ -34,6 +35,7 @@ _GUTTER_ZONE = (0.3, 0.7)  # where on the page a gutter between two columns may 
 _GUTTER_MIN = 6            # points: the narrowest gap that is a gutter
 _GUTTER_CROSSING = 0.01    # share of the words that may cross it (a title across both columns)
 _MARGIN = 0.1          # share of the page height at the top and bottom that may hold furniture
+_CID = regex.compile(r"\(cid:[0-9]+\)")
 _PAGE_NUMBER = regex.compile(r"^\W*(?:page\s+)?\d{1,4}\W*$", regex.I)
 
 
@@ -126,6 +128,7 @@ def read_pdf(path: str | Path, max_pages: int = 1_000) -> Document:
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its warnings on damaged fonts are not ours to print
     path = Path(path)
     pages: list[list[_Line]] = []
     labels: list[str] = []
@@ -143,16 +146,21 @@ def read_pdf(path: str | Path, max_pages: int = 1_000) -> Document:
                         lines.append(ln)
                 pages.append(lines)
                 labels.append(label)
-    except PDFPasswordIncorrect:
-        raise InputError(str(path), "is an encrypted PDF (a password is needed)") from None
     except InputError:
         raise
     except Exception as exc:  # pdfminer raises many kinds on a damaged file
+        if any(isinstance(e, PDFPasswordIncorrect) for e in (exc, exc.__cause__, exc.__context__, *exc.args)):
+            raise InputError(str(path), "is an encrypted PDF (a password is needed)") from None
         detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         raise InputError(str(path), f"is not a readable PDF ({detail})") from None
     if not any(pages):
         raise InputError(str(path), "has no text layer (a scanned PDF? run OCR first)")
-    return _document(path, pages, labels)
+    doc = _document(path, pages, labels)
+    glyphs = sum(len(m) for m in _CID.findall(doc.text))
+    if glyphs > 0.3 * len(doc.text.replace(" ", "").replace("\n", "")):
+        raise InputError(str(path), "has text in fonts without a Unicode map (`(cid:N)` glyphs); "
+                                    "nothing readable to extract")
+    return doc
 
 
 def _indent(line: _Line, left: float) -> str:

@@ -32,7 +32,7 @@ from .segment import segment
 from .types import CityMatch, Document, Finding, Portrait, PortraitResult
 from .validate import validate
 from .wrapping import hard_before, soft_breaks
-from .write import write_tables
+from .write import check_output_folder, write_tables
 
 @dataclass
 class RunSummary:
@@ -239,13 +239,17 @@ def _guarded(document_id: str, work, batch: _Batch, rules: Rules, limits: Limits
 
 
 def _report(rows: list[dict], paths: dict[str, str], rules: Rules, say) -> None:
-    """One stderr line per ``error`` finding (and per finding of a code marked
-    ``stderr`` in ``rules/findings.yaml``): the file, the city, the problem."""
+    """One stderr line per problem: per document, city and code, the first
+    ``error`` finding's message (or that of a code marked ``stderr`` in
+    ``rules/findings.yaml``) and how many more there are of that code."""
+    said: dict[tuple, list[dict]] = {}
     for r in rows:
         if r["severity"] == "error" or rules.findings[r["code"]].stderr:
-            where = [paths.get(r["document_id"], r["document_id"]) or "batch"]
-            where += [r["city_id"]] if r["city_id"] else []
-            say(one_line(": ".join(where + [r["message"]])))
+            said.setdefault((r["document_id"], r["city_id"], r["code"]), []).append(r)
+    for (document_id, city_id, code), found in said.items():
+        where = [paths.get(document_id, document_id) or "batch"] + ([city_id] if city_id else [])
+        more = f" (and {len(found) - 1} more {code})" if len(found) > 1 else ""
+        say(one_line(": ".join(where + [found[0]["message"]]) + more))
 
 
 def collect(paths: list[str | Path], rules: Rules, limits: Limits = Limits(),
@@ -282,6 +286,18 @@ def collect(paths: list[str | Path], rules: Rules, limits: Limits = Limits(),
     return frames, summary
 
 
+def document_rows(path: str | Path, rules: Rules, limits: Limits = Limits()) -> dict[str, list[dict]]:
+    """One document through the stages, in memory: its rows per table (no
+    checks across documents, no frames, nothing written). A challenge page
+    is tied only to a city its own text names."""
+    batch = _Batch()
+    item = Input(Path(path), Path(path).name)
+    _guarded(item.document_id, lambda: _document(item, rules, batch, limits), batch, rules, limits)
+    for doc, detection in list(batch.challenge_pages):
+        _guarded(doc.document_id, lambda: _challenge_page(doc, detection, rules, batch, ()), batch, rules, limits)
+    return batch.rows
+
+
 def _schema_findings(frames: dict[str, pd.DataFrame], rules: Rules) -> list[Finding]:
     out = []
     for table, frame in frames.items():
@@ -298,6 +314,7 @@ def _schema_findings(frames: dict[str, pd.DataFrame], rules: Rules) -> list[Find
 def run(paths: list[str | Path], out_dir: str | Path, rules: Rules, say=None,
         limits: Limits = Limits()) -> RunSummary:
     """Extract every document of ``paths`` into the tables of ``out_dir``."""
+    check_output_folder(out_dir)
     frames, summary = collect(paths, rules, limits, say)
     write_tables(frames, out_dir)
     return summary

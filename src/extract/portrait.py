@@ -71,7 +71,7 @@ def _table_findings(ctx: Context, table_end: int) -> list[Finding]:
         fmt = format_rules(ctx.rules, ctx.doc.source_format)
         if fmt and fmt.indicator_table:
             return [ctx.finding("indicator_table_missing", "indicators", "",
-                                "The portrait has no indicator table.", "", p.span.start, p.span.end)]
+                                "The portrait has no indicator table.", "", p.span.start, p.span.start)]
         return []
     if not ctx.text[table_end:].strip():
         return [ctx.finding("portrait_truncated", "cities", "portrait",

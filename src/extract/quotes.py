@@ -170,7 +170,7 @@ def extract_quotes(ctx: Context, start: int, end: int) -> Extracted:
             i = j + 1
             continue
         person, ss, se = sp
-        quotes.append((i, j + 1, person, [Span(start + i + 1, start + j)]))
+        quotes.append((i, j + 1, person, [Span(start + i + 1, start + j)], Span(start + ss, start + se)))
         claimed += [Span(start + i, start + j + 1), Span(start + ss, start + se)]
         i = max(j + 1, se)
     for qi, qe, sp in unclosed:
@@ -182,9 +182,9 @@ def extract_quotes(ctx: Context, start: int, end: int) -> Extracted:
                                         "A quote split across the page was joined from two pieces.",
                                         ctx.text[start + os_:start + oe], start + os_, start + oe))
             break
-        quotes.append((qi, qe, sp[0], pieces))
+        quotes.append((qi, qe, sp[0], pieces, Span(start + sp[1], start + sp[2])))
     records = []
-    for pos, (qi, qe, person, pieces) in enumerate(sorted(quotes, key=lambda q: q[0]), 1):
+    for pos, (qi, qe, person, pieces, said) in enumerate(sorted(quotes, key=lambda q: q[0]), 1):
         text = " ".join(" ".join(ctx.text[s.start:s.end].split()) for s in pieces)
         if person.name_rejoined:
             findings.append(ctx.finding("name_rejoined", "quotes", f"speaker:{pos}",
@@ -193,5 +193,5 @@ def extract_quotes(ctx: Context, start: int, end: int) -> Extracted:
         records.append(Quote(position=pos, text=text, speaker_honorific=person.person.honorific,
                              speaker=person.person.name, speaker_role=person.person.role,
                              char_start=pieces[0].start, char_end=pieces[0].end, spans=tuple(pieces),
-                             rule="quote.speaker"))
+                             rule="quote.speaker", speaker_char_start=said.start, speaker_char_end=said.end))
     return Extracted(tuple(records), tuple(claimed), tuple(findings))

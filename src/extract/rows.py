@@ -35,6 +35,8 @@ class Row:
     year_raw: str
     year_start: int
     year_end: int
+    label_start: int = 0  # where ``label_raw`` is in the line
+    label_end: int = 0
 
 
 def compact(label: str) -> str:
@@ -85,8 +87,10 @@ def line_to_row(text: str, rules: Rules) -> Row | None:
         value_part, year_raw, ys, ye = rest, "", len(body), len(body)
     lead = len(value_part) - len(value_part.lstrip())
     value_raw = value_part.strip()
-    return Row(lab, sc, errors, label_raw.strip(), value_raw, cut + lead, cut + lead + len(value_raw),
-               year_raw, ys, ye)
+    label_lead = len(label_raw) - len(label_raw.lstrip())
+    label_raw = label_raw.strip()
+    return Row(lab, sc, errors, label_raw, value_raw, cut + lead, cut + lead + len(value_raw),
+               year_raw, ys, ye, label_lead, label_lead + len(label_raw))
 
 
 def value_below(row: Row, below: str, offset: int, rules: Rules) -> Row | None:

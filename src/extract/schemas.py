@@ -153,6 +153,7 @@ INDICATORS = TableSpec("indicators", "One row per figure printed in a portrait's
     _doc(),
     _col("year_raw", "string", "The year as printed (`2015`, `n/a`), brackets dropped.", contract=False),
     _col("label_raw", "string", "The row label as printed (`Total population`).", contract=False),
+    *_offsets("the row label as printed", "label_", nullable=True, contract=False),
     RULE,
 ))
 
@@ -207,6 +208,7 @@ QUOTES = TableSpec("quotes", "One row per quotation printed in a portrait, with 
     _col("spans", "string", "`start:end;start:end` offsets of the pieces the quote was joined from, in text order.",
          nullable=False, contract=False, pattern="[0-9]+:[0-9]+(;[0-9]+:[0-9]+)*"),
     RULE,
+    *_offsets("the speaker line (name and role as printed)", "speaker_", contract=False),
 ))
 
 FINDINGS = TableSpec("findings", "What validation found: every value repaired, guessed or looking wrong, and every "

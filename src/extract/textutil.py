@@ -10,6 +10,9 @@ from anyascii import anyascii
 from .types import Line, Span
 
 _WORD = regex.compile(r"[\p{L}\p{N}']+")
+_NOT_NAME = regex.compile(r"[^\w'-]+")
+_NOT_SLUG = regex.compile(r"[^a-z0-9]+")
+_BROKEN_HYPHEN = regex.compile(r"(?<=\p{Ll})- (?=\p{Ll})")
 
 
 def lines_of(text: str, start: int = 0, end: int | None = None) -> tuple[Line, ...]:
@@ -33,17 +36,17 @@ def trimmed(line: Line) -> Span:
 def fold_key(s: str) -> str:
     """A key for comparing names: ASCII, lower case, single spaces."""
     s = anyascii(unicodedata.normalize("NFC", s)).casefold()
-    return " ".join(regex.sub(r"[^\w'-]+", " ", s).split())
+    return " ".join(_NOT_NAME.sub(" ", s).split())
 
 
 def slug(s: str) -> str:
-    return regex.sub(r"[^a-z0-9]+", "-", anyascii(s).lower().replace("'", "")).strip("-")
+    return _NOT_SLUG.sub("-", anyascii(s).lower().replace("'", "")).strip("-")
 
 
 def squash(s: str) -> str:
     """White space runs to one space, ends stripped; `non- governmental` → `non-governmental`."""
     s = " ".join(s.split())
-    return regex.sub(r"(?<=\p{Ll})- (?=\p{Ll})", "-", s)
+    return _BROKEN_HYPHEN.sub("-", s)
 
 
 def last_word(s: str) -> str:

@@ -130,6 +130,8 @@ class Indicator:
     char_start: int
     char_end: int
     rule: str
+    label_char_start: int | None = None
+    label_char_end: int | None = None
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,8 @@ class Quote:
     char_end: int
     spans: tuple[Span, ...]
     rule: str
+    speaker_char_start: int | None = None
+    speaker_char_end: int | None = None
 
 
 @dataclass(frozen=True)
