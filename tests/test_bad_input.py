@@ -107,3 +107,29 @@ def test_limits_are_options(tmp_path, capsys):
     assert "took longer than its time budget" in capsys.readouterr().err
     findings = pd.read_csv(out / "findings.csv", keep_default_na=False)
     assert list(findings["code"]) == ["time_budget_exceeded"]  # its rows were rolled back
+
+
+def test_page_limit(batch, tmp_path, capsys):
+    _, raw, _ = batch
+    assert main(["run", str(raw / "good.pdf"), "--out", str(tmp_path / "o"), "--max-pages", "2"]) == 0
+    assert "has 3 pages, over the limit of 2 (--max-pages)" in capsys.readouterr().err
+
+
+def test_a_fault_in_the_program_is_one_line_and_exit_4(monkeypatch, tmp_path, capsys):
+    import extract.cli
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("something the code did not expect")
+
+    monkeypatch.setattr(extract.cli, "run", broken)
+    monkeypatch.delenv("EXTRACT_DEBUG", raising=False)
+    assert main(["run", str(BROCHURE), "--out", str(tmp_path / "o")]) == 4
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["extract: internal error: RuntimeError: something the code did not expect "
+                   "(set EXTRACT_DEBUG=1 for the traceback)"]
+
+
+def test_an_output_folder_that_is_not_one_is_refused_before_any_work(tmp_path, capsys):
+    (tmp_path / "sub").mkdir()
+    assert main(["run", str(BROCHURE), "--out", str(tmp_path)]) == 2
+    assert "is not an output folder" in capsys.readouterr().err
