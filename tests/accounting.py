@@ -6,9 +6,9 @@ A line is accounted for when:
   item, quote piece, quote speaker or contact;
 - it lies in a portrait's header (from the portrait's start to the end of its
   tagline: the lines naming the city, and the tagline);
-- it overlaps sections' spans and its letters and digits, with or without
-  the headings in it (a heading glued to a line's end starts the next
-  section), run on in those sections' texts, in order; or it is a heading;
+- it overlaps sections' spans and its letters and digits, the section
+  headings in it left out, run on in those sections' texts, in order; or it
+  is a heading line (a section may be empty and give no row);
 - it overlaps the span of a finding that keeps text (``KEEPING``), or the
   document failed as a whole (an ``error`` finding without a city or span).
 The member list of a brochure (before the first portrait) is left to the
@@ -51,6 +51,8 @@ def unaccounted_lines(text: str, rows: dict[str, list[dict]], rules, start: int 
               if f["code"] in KEEPING and f["char_start"] is not None]
     headers = [(c["char_start"], c["tagline_char_end"] or c["char_start"]) for c in rows["cities"]]
     sections = [(s["char_start"], s["char_end"], _letters(s["text"])) for s in rows["sections"]]
+    headings = [(s["heading_char_start"], s["heading_char_end"]) for s in rows["sections"]
+                if s["heading_char_start"] is not None]
     out = []
     pos = start
     text = fold(text)  # the text the stages read: same offsets, line ends and spaces folded
@@ -66,11 +68,9 @@ def unaccounted_lines(text: str, rows: dict[str, list[dict]], rules, start: int 
             continue
         if any(h.pattern.match(stripped) for h in rules.headings):
             continue
-        near = "".join(letters for s, e, letters in sorted(sections) if s < b and a < e)
-        rest = stripped
-        for h in rules.headings:
-            rest = h.pattern.sub(" ", rest)
-        if near and any(_letters(form) in near for form in (stripped, rest)):
+        near = [letters for s, e, letters in sorted(sections) if s < b and a < e]
+        rest = "".join(ch for k, ch in enumerate(text[a:b], a) if not _overlaps(headings, k, k + 1))
+        if near and _letters(rest) in "".join(near):
             continue
         out.append(stripped)
     return out

@@ -165,6 +165,7 @@ SECTIONS = TableSpec("sections", "One row per titled section of a portrait, with
     *_offsets("the section"),
     _doc(),
     RULE,
+    *_offsets("the section's heading as printed (empty for the intro)", "heading_", nullable=True, contract=False),
 ))
 
 ITEMS = TableSpec("items", "One row per bullet or numbered list entry in a section.", ("city_id", "document_id", "section", "position"), (

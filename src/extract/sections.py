@@ -42,7 +42,7 @@ def extract_sections(ctx: Context, start: int, end: int, cut: tuple[Span, ...]
     bounds = [("intro", "section.intro", start, start)] + heads
     records, by_section, contact = [], {}, None
     claimed = [Span(h[2], h[3]) for h in heads]
-    for k, (section, rule, _, body_start) in enumerate(bounds):
+    for k, (section, rule, head_start, body_start) in enumerate(bounds):
         body_end = bounds[k + 1][2] if k + 1 < len(bounds) else end
         if section == "contact":
             contact = (body_start, body_end)
@@ -50,8 +50,14 @@ def extract_sections(ctx: Context, start: int, end: int, cut: tuple[Span, ...]
         blocks, found = lines_to_blocks(ctx, body_start, body_end, cut)
         findings += found
         claimed.append(Span(body_start, body_end))
+        heading = (head_start, head_start + len(ctx.text[head_start:body_start].rstrip(" \t:\n"))) if k else (None, None)
         if not blocks:
+            if k:  # a heading with nothing under it: the row keeps where the heading is
+                findings.append(ctx.finding("section_empty", "sections", section,
+                                            f"The {section!r} heading has no text under it.",
+                                            ctx.text[heading[0]:heading[1]], *heading))
+                records.append(Section(section, "", body_start, body_start, rule, *heading))
             continue
         by_section[section] = blocks
-        records.append(Section(section, block_text(blocks), blocks[0].start, blocks[-1].end, rule))
+        records.append(Section(section, block_text(blocks), blocks[0].start, blocks[-1].end, rule, *heading))
     return Extracted(tuple(records), tuple(claimed), tuple(findings)), by_section, contact

@@ -141,6 +141,8 @@ class Section:
     char_start: int
     char_end: int
     rule: str
+    heading_char_start: int | None = None  # the heading as printed; None for the intro
+    heading_char_end: int | None = None
 
 
 @dataclass(frozen=True)
