@@ -6,6 +6,7 @@ from bisect import bisect_right
 from dataclasses import asdict
 
 from .indicators import wide_column
+from .schemas import CITY_SECTIONS
 from .types import ChallengePage, Document, Finding, PortraitResult
 
 
@@ -30,7 +31,8 @@ def result_to_rows(r: PortraitResult, doc: Document, format_evidence: str = "") 
         else:  # only split values printed (`Men: … / Women: …`): their year is the figure's year
             city.setdefault(f"{wide_column(i.indicator, i.scope)}_year", i.year)
     for s in r.sections:
-        city[s.section] = s.text
+        if s.section in CITY_SECTIONS:
+            city[s.section] = s.text
     if r.contacts:
         c = r.contacts[0]
         city.update(contact_name=c.name, contact_role=c.role, contact_email=c.email)

@@ -95,6 +95,9 @@ def _measure(name: str, unit: str, year: bool = True) -> tuple[ColumnSpec, ...]:
     return (value, _year(f"{name}_year", name)) if year else (value,)
 
 
+# Sections that are also columns of `cities` (the contact block is read into `contacts`).
+CITY_SECTIONS = ("intro", "vision", "challenges", "plan")
+
 CITIES = TableSpec("cities", "One row per city portrait or profile, with its figures and section texts in wide form.",
                    ("city_id", "document_id"), (
     CITY_ID,
@@ -118,7 +121,7 @@ CITIES = TableSpec("cities", "One row per city portrait or profile, with its fig
     *_measure("mean_years_schooling_women", "Mean years of schooling of women (years), where the document splits by sex; "
               "its year is `mean_years_schooling_year`", year=False),
     *(_col(s, "string", f"Text of the `{s}` section, {SECTION_TEXT}; offsets in `sections`.")
-      for s in ("intro", "vision", "challenges", "plan")),
+      for s in CITY_SECTIONS),
     _col("contact_name", "string", "Name of the primary contact (`contacts` position 1), without honorific."),
     _col("contact_role", "string", "Role or office of the primary contact, as printed."),
     _col("contact_email", "string", "Email address of the primary contact after repair; empty when missing or invalid."),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from .blocks import Block, lines_to_blocks
 from .findings import Context
 from .rules import format_rules
+from .textutil import lines_of, trimmed
 from .types import Extracted, Section, Span
 
 
@@ -44,18 +45,25 @@ def extract_sections(ctx: Context, start: int, end: int, cut: tuple[Span, ...]
     claimed = [Span(h[2], h[3]) for h in heads]
     for k, (section, rule, head_start, body_start) in enumerate(bounds):
         body_end = bounds[k + 1][2] if k + 1 < len(bounds) else end
-        if section == "contact":
+        heading = (head_start, head_start + len(ctx.text[head_start:body_start].rstrip(" \t:\n"))) if k else (None, None)
+        empty = ctx.finding("section_empty", "sections", section, f"The {section!r} heading has no text under it.",
+                            ctx.text[heading[0]:heading[1]], *heading) if k else None
+        if section == "contact":  # read by ``contacts``; its row keeps the block as printed
             contact = (body_start, body_end)
+            lines = [trimmed(ln) for ln in lines_of(ctx.text, body_start, body_end) if not ln.blank]
+            if lines:
+                text = "\n".join(" ".join(ctx.text[s.start:s.end].split()) for s in lines)
+                records.append(Section(section, text, lines[0].start, lines[-1].end, rule, *heading))
+            else:
+                findings.append(empty)
+                records.append(Section(section, "", body_start, body_start, rule, *heading))
             continue
         blocks, found = lines_to_blocks(ctx, body_start, body_end, cut)
         findings += found
         claimed.append(Span(body_start, body_end))
-        heading = (head_start, head_start + len(ctx.text[head_start:body_start].rstrip(" \t:\n"))) if k else (None, None)
         if not blocks:
             if k:  # a heading with nothing under it: the row keeps where the heading is
-                findings.append(ctx.finding("section_empty", "sections", section,
-                                            f"The {section!r} heading has no text under it.",
-                                            ctx.text[heading[0]:heading[1]], *heading))
+                findings.append(empty)
                 records.append(Section(section, "", body_start, body_start, rule, *heading))
             continue
         by_section[section] = blocks
