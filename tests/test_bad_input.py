@@ -20,13 +20,15 @@ from extract.pipeline import document_rows, one_line
 def batch(tmp_path_factory, rules):
     """The corpus and the brochure run through the command once: (cases,
     raw folder, output folder, exit code, stderr lines)."""
-    raw = tmp_path_factory.mktemp("raw")
+    base = tmp_path_factory.mktemp("batch")
+    raw = base / "raw"
+    raw.mkdir()
     text = BROCHURE.read_text(encoding="utf-8")
     spans = sorted((c["char_start"], c["char_end"]) for c in document_rows(BROCHURE, rules)["cities"])
     cases = badinputs.build(raw, text, spans)
     shutil.copy(BROCHURE, raw)
     assert [c.file for c in cases] == list(badinputs.FILES)
-    return cases, raw, tmp_path_factory.mktemp("out")
+    return cases, raw, base / "out"
 
 
 @pytest.fixture(scope="module")
@@ -133,3 +135,28 @@ def test_an_output_folder_that_is_not_one_is_refused_before_any_work(tmp_path, c
     (tmp_path / "sub").mkdir()
     assert main(["run", str(BROCHURE), "--out", str(tmp_path)]) == 2
     assert "is not an output folder" in capsys.readouterr().err
+
+
+def test_output_goes_only_into_the_output_folder(batch, ran):
+    """Whatever the documents are called or contain, the run writes only its
+    own files, and only into the output folder."""
+    cases, raw, out = batch
+    tables = {p.stem for p in out.glob("*.csv")}
+    assert {p.name for p in out.iterdir()} == {f"{t}{s}" for t in tables for s in (".csv", ".parquet")} | {
+        "datapackage.json"}
+    assert sorted(p.name for p in out.parent.iterdir()) == ["out", "raw"]  # no temporary folder left beside it
+    assert sorted(p.name for p in raw.iterdir()) == sorted([c.file for c in cases] + [BROCHURE.name])
+
+
+def test_file_names_that_look_like_paths_or_commands_stay_values(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    names = ["..", "$(touch pwned).txt", "; rm -rf ~.txt", "-rf", "%2e%2e%2fescape.txt"]
+    for name in names[1:]:
+        shutil.copy(BROCHURE.parent / "web-profile-kaunas.txt", raw / name)
+    out = tmp_path / "out"
+    assert main(["run", str(raw), "--out", str(out)]) == 0
+    cities = pd.read_csv(out / "cities.csv", keep_default_na=False)
+    assert sorted(cities["document_id"]) == sorted(names[1:])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "raw"]
+    assert not (tmp_path / "pwned").exists()
