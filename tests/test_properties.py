@@ -112,7 +112,7 @@ def _check(world: World, front: str, body: str) -> None:
     assert unaccounted_lines(text, rows, rules, len(front)) == [], body
 
 
-@settings(max_examples=1500, **SETTINGS)
+@settings(max_examples=2000, **SETTINGS)
 @given(data=st.data())
 def test_damaged_portraits(data, world):
     front, body = world.bases[data.draw(st.integers(0, len(world.bases) - 1), label="portrait")]
@@ -122,7 +122,7 @@ def test_damaged_portraits(data, world):
     _check(world, front, "\n".join(lines))
 
 
-@settings(max_examples=300, **SETTINGS)
+@settings(max_examples=600, **SETTINGS)
 @given(body=st.lists(st.lists(st.sampled_from(TOKENS) | st.text(max_size=4), max_size=20).map("".join),
                      max_size=30).map("\n".join))
 def test_junk_after_a_member_list(body, world):

@@ -41,6 +41,11 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+# Encodings ``decode`` can only guess, with the names a person knows them by.
+GUESSED_ENCODINGS = {"cp1252": "Windows-1252", "utf-16-le": "UTF-16 (little-endian)",
+                     "utf-16-be": "UTF-16 (big-endian)"}
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
     """``utf-16-le`` or ``utf-16-be`` when every other byte of the start is a
     NUL (Latin text in UTF-16 written without a byte order mark), else None."""

@@ -20,7 +20,7 @@ from .detect import Detection, detect_format
 from .errors import InputError, UsageError
 from .findings import Context, make_finding
 from .identify import PRIOR, identify
-from .ingest import ingest
+from .ingest import GUESSED_ENCODINGS, ingest
 from .limits import Limits, TimeBudgetExceeded, time_budget
 from .mentions import mention_index
 from .portrait import extract_portrait
@@ -147,10 +147,6 @@ def _document(item: Input, rules: Rules, batch: _Batch, limits: Limits) -> int:
         found += _portrait(doc, portrait, match, detection, rules, batch)
     batch.rows["findings"] += [finding_to_row(f, doc.page_starts) for f in found]
     return len(seg.portraits)
-
-
-GUESSED_ENCODINGS = {"cp1252": "Windows-1252", "utf-16-le": "UTF-16 (little-endian)",
-                     "utf-16-be": "UTF-16 (big-endian)"}
 
 
 def _ingest_findings(doc: Document, rules: Rules, limits: Limits) -> list[Finding]:
