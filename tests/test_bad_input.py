@@ -160,3 +160,13 @@ def test_file_names_that_look_like_paths_or_commands_stay_values(tmp_path):
     assert sorted(cities["document_id"]) == sorted(names[1:])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "raw"]
     assert not (tmp_path / "pwned").exists()
+
+
+def test_an_output_folder_inside_the_input_folder_is_not_read_as_input(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(BROCHURE.parent / "web-profile-kaunas.txt", raw)
+    for _ in range(2):
+        assert main(["run", str(raw), "--out", str(raw / "output"), "--strict"]) == 0
+    findings = pd.read_csv(raw / "output" / "findings.csv", keep_default_na=False)
+    assert set(findings["document_id"]) == {"web-profile-kaunas.txt"}

@@ -51,16 +51,17 @@ class Input:
     document_id: str
 
 
-def input_files(paths: list[str | Path]) -> list[Input]:
+def input_files(paths: list[str | Path], skip: str | Path | None = None) -> list[Input]:
     """Files named, and the files of folders named (not hidden, symbolic links
-    to folders not followed), each once, in a stable order. ``UsageError`` for
-    a path that does not exist."""
+    to folders not followed, not the folder ``skip``: the output folder), each
+    once, in a stable order. ``UsageError`` for a path that does not exist."""
     out: list[Input] = []
+    skipped = Path(skip).resolve() if skip is not None else None
     for p in map(Path, paths):
         if p.is_dir():
             found = []
             for root, dirs, files in os.walk(p):
-                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                dirs[:] = [d for d in dirs if not d.startswith(".") and Path(root, d).resolve() != skipped]
                 found += [Path(root, f) for f in files if not f.startswith(".")]
             out += sorted((Input(f, f.relative_to(p).as_posix()) for f in found if f.is_file()),
                           key=lambda i: i.document_id)
@@ -248,15 +249,16 @@ def _report(rows: list[dict], paths: dict[str, str], rules: Rules, say) -> None:
         say(one_line(": ".join(where + [found[0]["message"]]) + more))
 
 
-def collect(paths: list[str | Path], rules: Rules, limits: Limits = Limits(),
-            say=None) -> tuple[dict[str, pd.DataFrame], RunSummary]:
-    """Extract every document of ``paths`` into validated frames (nothing is written)."""
+def collect(paths: list[str | Path], rules: Rules, limits: Limits = Limits(), say=None,
+            skip: str | Path | None = None) -> tuple[dict[str, pd.DataFrame], RunSummary]:
+    """Extract every document of ``paths`` (but the folder ``skip``) into
+    validated frames (nothing is written)."""
     say = say or (lambda line: print(line, file=sys.stderr))
     summary = RunSummary()
     batch = _Batch()
     rows = batch.rows
     paths_of: dict[str, str] = {}
-    for item in input_files(paths):
+    for item in input_files(paths, skip):
         summary.documents += 1
         paths_of[item.document_id] = str(item.path)
         start = len(rows["findings"])
@@ -311,7 +313,7 @@ def run(paths: list[str | Path], out_dir: str | Path, rules: Rules, say=None,
         limits: Limits = Limits()) -> RunSummary:
     """Extract every document of ``paths`` into the tables of ``out_dir``."""
     check_output_folder(out_dir)
-    frames, summary = collect(paths, rules, limits, say)
+    frames, summary = collect(paths, rules, limits, say, skip=out_dir)
     write_tables(frames, out_dir)
     return summary
 
