@@ -23,7 +23,7 @@ KEEPING = frozenset({
     "unclaimed_text", "text_outside_portraits", "line_too_long", "portrait_duplicated", "extractor_failed",
     "boilerplate_removed", "table_row_unparsed", "city_unidentified", "portrait_truncated",
     "indicator_duplicated", "indicator_conflicting", "indicator_empty", "contact_unparsed",
-    "section_empty",
+    "section_empty", "item_empty",
 })
 _NOT_ALNUM = regex.compile(r"[^\p{L}\p{N}]+")
 

@@ -57,6 +57,11 @@ def lines_to_blocks(ctx: Context, start: int, end: int, cut: tuple[Span, ...]) -
             m = rules.bullet_re.match(seg) if s == pieces[0][0] and not wraps else None
             body_s = s + (m.end() if m else len(seg) - len(seg.lstrip()))
             body = text[body_s:e].rstrip()
+            if m and not body:  # a marker with nothing after it
+                lead = s + len(seg) - len(seg.lstrip())
+                findings.append(ctx.finding("item_empty", "items", f"item@{lead}", "A list marker with no text after it.",
+                                            text[lead:e].strip(), lead, lead + len(text[lead:e].strip())))
+                continue
             if m:
                 marker_raw = m.group("marker").strip()
                 level = 2 if m.group("indent") else 1
