@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 >/dev/null 2>&1 && echo python3.11 || ec
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: extract test clean
+.PHONY: extract test clean diff
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,10 @@ extract: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest
+
+# Extract raw/ into a fresh folder and compare it with output/ as committed (HEAD).
+diff: $(STAMP)
+	$(VENV)/bin/extract diff raw
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .hypothesis .output.tmp-*

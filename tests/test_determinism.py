@@ -1,8 +1,10 @@
 """Two runs on the same input give byte-identical CSVs and identical Parquet
 data, also across processes whose string hashing differs (so no result
-depends on the order of a set or a dict built from one)."""
+depends on the order of a set or a dict built from one). ``run.json`` is the
+same but for the seconds the stages took."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -32,5 +34,9 @@ def test_runs_in_two_processes_are_identical(tmp_path):
     for name in names:
         if name.endswith(".parquet"):
             assert pq.read_table(a / name).equals(pq.read_table(b / name), check_metadata=True), name
+        elif name == "run.json":
+            first, second = (json.loads((d / name).read_text(encoding="utf-8")) for d in (a, b))
+            assert first.pop("seconds").keys() == second.pop("seconds").keys()
+            assert first == second
         else:
             assert (a / name).read_bytes() == (b / name).read_bytes(), name

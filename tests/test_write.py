@@ -228,7 +228,7 @@ def assert_one_whole_output(out: Path, before: dict[str, bytes]) -> None:
         return
     resources = json.loads(now["datapackage.json"])["resources"]
     assert [r["name"] for r in resources] == list(TABLES)
-    assert set(now) == {"datapackage.json", *NOTES} | {f"{t}{s}" for t in TABLES for s in (".csv", ".parquet")}
+    assert set(now) == {"datapackage.json", "run.json", *NOTES} | {f"{t}{s}" for t in TABLES for s in (".csv", ".parquet")}
     assert now["notes.md"] == before["notes.md"]
     assert not [name for name in before if name != "notes.md" and now[name] == before[name]]
     for r in resources:

@@ -13,23 +13,25 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
+from pathlib import Path
 
+from .diff import baseline_from_git, diff_run
+from .diff_render import FORMATS, render
 from .docs import update_readme
 from .errors import ExtractError, UsageError
 from .limits import Limits
+from .progress import Reporter
 from .pipeline import run
 from .rules import DEFAULT_DIR, load_rules
 from .schemas import data_dictionary_markdown
 
 
-def _parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="extract", description="Learning-city portraits → validated tables.")
-    sub = ap.add_subparsers(dest="command", required=True)
-    r = sub.add_parser("run", help="extract documents (files or folders) into tables")
+def _inputs() -> argparse.ArgumentParser:
+    """The arguments of a run: what to read, with which rules, within which limits."""
+    r = argparse.ArgumentParser(add_help=False)
     r.add_argument("paths", nargs="*", default=["raw"], help="files or folders (default: raw/)")
-    r.add_argument("--out", default="output", help="output folder (default: output/)")
     r.add_argument("--rules", default=str(DEFAULT_DIR), help="rules folder (default: the project's rules/)")
-    r.add_argument("--strict", action="store_true", help="exit 1 when any error finding exists")
     d = Limits()
     r.add_argument("--max-file-mb", type=_positive, default=d.max_file_bytes / 1e6,
                    help=f"refuse larger files (default: {d.max_file_bytes / 1e6:g})")
@@ -38,6 +40,28 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"leave longer lines out of extraction, with a finding (default: {d.max_line_chars})")
     r.add_argument("--time-budget", type=float, default=d.document_seconds,
                    help=f"seconds one document may take, 0 for no limit (default: {d.document_seconds:g})")
+    return r
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="extract", description="Learning-city portraits → validated tables.")
+    sub = ap.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", parents=[_inputs()], help="extract documents (files or folders) into tables")
+    r.add_argument("--out", default="output", help="output folder (default: output/)")
+    r.add_argument("--strict", action="store_true", help="exit 1 when any error finding exists")
+    loud = r.add_mutually_exclusive_group()
+    loud.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no summary: only the problems")
+    loud.add_argument("--verbose", "-v", action="store_true", help="a line per document and the seconds per stage")
+    f = sub.add_parser("diff", parents=[_inputs()],
+                       help="extract into a fresh folder and compare with the committed output, cell by cell")
+    f.add_argument("--baseline", help="folder of tables to compare with (default: --output as committed at --rev)")
+    f.add_argument("--rev", default="HEAD", help="git revision of the baseline (default: HEAD)")
+    f.add_argument("--output", default="output", help="the output folder in the repository (default: output/)")
+    f.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
+    f.add_argument("--report", help="write the report to this file instead of stdout")
+    f.add_argument("--fail-on-change", action="store_true", help="exit 1 when anything changed")
+    f.add_argument("--rel-tol", type=float, default=1e-9, help="relative tolerance for numbers (default: 1e-9)")
+    f.add_argument("--abs-tol", type=float, default=1e-9, help="absolute tolerance for numbers (default: 1e-9)")
     sub.add_parser("dictionary", help="print the data dictionary (Markdown) of the output tables")
     d = sub.add_parser("docs", help="rewrite the generated sections of README.md (data dictionary, finding codes)")
     d.add_argument("readme", nargs="?", default="README.md")
@@ -82,12 +106,35 @@ def _command(args: argparse.Namespace) -> int:
         changed = update_readme(args.readme, load_rules())
         print(f"extract: {args.readme} {'updated' if changed else 'already up to date'}", file=sys.stderr)
         return 0
+    if args.command == "diff":
+        return _diff(args)
     rules = load_rules(args.rules)
-    summary = run(args.paths, args.out, rules, limits=_limits(args))
+    reporter = Reporter(sys.stderr, quiet=args.quiet, verbose=args.verbose)
+    try:
+        summary = run(args.paths, args.out, rules, say=reporter.say, limits=_limits(args), progress=reporter)
+    finally:
+        reporter.close()
     counts = ", ".join(f"{n} {t}" for t, n in summary.rows.items())
-    print(f"extract: {summary.documents} documents, {summary.portraits} portraits → {args.out}/ ({counts})",
-          file=sys.stderr)
+    reporter.summary(f"extract: {summary.documents} documents, {summary.portraits} portraits → {args.out}/ ({counts})",
+                     summary.seconds)
     return 1 if args.strict and summary.errors else 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    """``extract diff``: a fresh run compared with the baseline; 1 with
+    ``--fail-on-change`` when anything changed."""
+    rules = load_rules(args.rules)
+    with tempfile.TemporaryDirectory(prefix="extract-diff-") as work:
+        baseline = args.baseline or baseline_from_git(".", Path(work) / "baseline", args.rev, args.output)
+        diffs = diff_run(args.paths, rules, baseline, work, say=lambda line: print(line, file=sys.stderr),
+                         limits=_limits(args), rel_tol=args.rel_tol, abs_tol=args.abs_tol)
+    report = render(diffs, args.format)
+    if args.report:
+        Path(args.report).write_text(report, encoding="utf-8")
+        print(f"extract: report written to {args.report}", file=sys.stderr)
+    else:
+        sys.stdout.write(report)
+    return 1 if args.fail_on_change and diffs.has_changes else 0
 
 
 if __name__ == "__main__":

@@ -89,6 +89,9 @@ def _values(ctx: Context, row: Row, start: int, indicator: str, scope: str, rule
         for g in groups:
             group = next((gr.key for gr in ctx.rules.groups if gr.pattern.fullmatch(g["word"].casefold())), None)
             if group is None:
+                findings.append(ctx.finding("table_row_unparsed", "indicators", wide_column(indicator, scope),
+                                            f"{g['word']!r} is not a known population group; {g.group()!r} was not read.",
+                                            g.group(), vs + g.start(), vs + g.end()))
                 continue
             value, _ = number(g["num"].rstrip(".,"))
             s = vs + g.start("num")

@@ -12,6 +12,7 @@ import sys
 import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
 
 import pandas as pd
 
@@ -26,6 +27,7 @@ from .mentions import mention_index
 from .portrait import extract_portrait
 from .records import challenge_to_rows, finding_to_row, result_to_rows
 from .rules import Rules
+from .runinfo import InputRecord, Stopwatch, file_sha256, record_to_json, run_record
 from .schemas import TABLES, to_frame, validate_frame
 from .profile import segment_profile
 from .segment import segment
@@ -40,6 +42,8 @@ class RunSummary:
     portraits: int = 0
     rows: dict[str, int] = field(default_factory=dict)
     errors: int = 0
+    inputs: list[InputRecord] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,8 @@ class _Batch:
     members: dict = field(default_factory=dict)
     page_starts: dict[str, tuple[int, ...]] = field(default_factory=dict)
     challenge_pages: list[tuple[Document, Detection]] = field(default_factory=list)
+    formats: dict[str, str] = field(default_factory=dict)
+    clock: Stopwatch = field(default_factory=Stopwatch)
 
     def mark(self) -> dict[str, int]:
         """Where each list stands, for ``rollback``."""
@@ -107,35 +113,42 @@ class _Batch:
         del self.results[mark["_results"]:]
         del self.challenge_pages[mark["_challenge_pages"]:]
         self.members.pop(document_id, None)
+        self.formats.pop(document_id, None)
 
 
 def _document(item: Input, rules: Rules, batch: _Batch, limits: Limits) -> int:
     """Ingest, detect and extract one document into ``batch``; the number of
     portraits found. Challenge pages wait in ``batch.challenge_pages`` until
     every other document has named its cities."""
-    doc = replace(ingest(item.path, limits), document_id=item.document_id)
+    clock = batch.clock
+    with clock.stage("ingest"):
+        doc = replace(ingest(item.path, limits), document_id=item.document_id)
     batch.page_starts[doc.document_id] = doc.page_starts
     batch.rows["findings"] += [finding_to_row(f, doc.page_starts) for f in _ingest_findings(doc, rules, limits)]
-    soft = doc.soft if doc.soft is not None else soft_breaks(doc.text)
-    starts = [rules.member_heading] + [h.pattern for h in rules.headings]
-    doc = replace(doc, soft=hard_before(doc.match_text, soft, starts, rules.bullet_re))
-    detection = detect_format(doc.match_text, rules)
+    with clock.stage("layout"):
+        soft = doc.soft if doc.soft is not None else soft_breaks(doc.text)
+        starts = [rules.member_heading] + [h.pattern for h in rules.headings]
+        doc = replace(doc, soft=hard_before(doc.match_text, soft, starts, rules.bullet_re))
+    with clock.stage("detect"):
+        detection = detect_format(doc.match_text, rules)
     if not detection.format:
         batch.rows["findings"].append(finding_to_row(make_finding(
             rules, doc.document_id, "", "format_unknown", "documents", "document",
             f"unknown format (looked for {detection.looked_for})")))
         return 0
     doc = replace(doc, source_format=detection.format)
+    batch.formats[doc.document_id] = detection.format
     if detection.format == "challenge_page":
         batch.challenge_pages.append((doc, detection))
         return 0
-    if detection.format == "web_profile":  # the title names the city
-        seg, matches = segment_profile(doc, rules)
-        index = mention_index(seg.members, rules)
-    else:
-        seg = segment(doc, rules)
-        index = mention_index(seg.members, rules)
-        matches = identify(seg, rules, index)
+    with clock.stage("segment"):
+        if detection.format == "web_profile":  # the title names the city
+            seg, matches = segment_profile(doc, rules)
+            index = mention_index(seg.members, rules)
+        else:
+            seg = segment(doc, rules)
+            index = mention_index(seg.members, rules)
+            matches = identify(seg, rules, index)
     batch.members[doc.document_id] = (seg.members, index)
     found = [make_finding(rules, doc.document_id, "", "text_outside_portraits", "documents", f"text@{s.start}",
                           "Text outside any portrait (front matter or back cover).",
@@ -144,8 +157,9 @@ def _document(item: Input, rules: Rules, batch: _Batch, limits: Limits) -> int:
     if not seg.portraits:
         found.append(make_finding(rules, doc.document_id, "", "no_portraits", "documents", "document",
                                   "no portrait found (no indicator table or section headings)"))
-    for portrait, match in zip(seg.portraits, matches):
-        found += _portrait(doc, portrait, match, detection, rules, batch)
+    with clock.stage("portraits"):
+        for portrait, match in zip(seg.portraits, matches):
+            found += _portrait(doc, portrait, match, detection, rules, batch)
     batch.rows["findings"] += [finding_to_row(f, doc.page_starts) for f in found]
     return len(seg.portraits)
 
@@ -208,7 +222,8 @@ def _failure(exc: BaseException) -> str:
 
 
 def _challenge_page(doc: Document, detection: Detection, rules: Rules, batch: _Batch, known: tuple) -> int:
-    page = extract_challenge(doc, rules, known)
+    with batch.clock.stage("challenge_pages"):
+        page = extract_challenge(doc, rules, known)
     for table, new in challenge_to_rows(page, doc, detection.evidence).items():
         batch.rows[table] += new
     batch.rows["findings"] += [finding_to_row(f, doc.page_starts) for f in page.findings]
@@ -249,8 +264,17 @@ def _report(rows: list[dict], paths: dict[str, str], rules: Rules, say) -> None:
         say(one_line(": ".join(where + [found[0]["message"]]) + more))
 
 
+class Progress(Protocol):
+    """What a caller may watch a run with (the command's progress bar)."""
+
+    def start(self, documents: int) -> None: ...
+
+    def advance(self, document_id: str, portraits: int) -> None: ...
+
+
 def collect(paths: list[str | Path], rules: Rules, limits: Limits = Limits(), say=None,
-            skip: str | Path | None = None) -> tuple[dict[str, pd.DataFrame], RunSummary]:
+            skip: str | Path | None = None, progress: Progress | None = None,
+            ) -> tuple[dict[str, pd.DataFrame], RunSummary]:
     """Extract every document of ``paths`` (but the folder ``skip``) into
     validated frames (nothing is written)."""
     say = say or (lambda line: print(line, file=sys.stderr))
@@ -258,13 +282,20 @@ def collect(paths: list[str | Path], rules: Rules, limits: Limits = Limits(), sa
     batch = _Batch()
     rows = batch.rows
     paths_of: dict[str, str] = {}
-    for item in input_files(paths, skip):
+    items = input_files(paths, skip)
+    if progress:
+        progress.start(len(items))
+    portraits_of: dict[str, int] = {}
+    for item in items:
         summary.documents += 1
         paths_of[item.document_id] = str(item.path)
         start = len(rows["findings"])
-        summary.portraits += _guarded(item.document_id, lambda: _document(item, rules, batch, limits),
-                                      batch, rules, limits)
+        portraits_of[item.document_id] = _guarded(item.document_id, lambda: _document(item, rules, batch, limits),
+                                                  batch, rules, limits)
+        summary.portraits += portraits_of[item.document_id]
         _report(rows["findings"][start:], paths_of, rules, say)
+        if progress:
+            progress.advance(item.document_id, portraits_of[item.document_id])
     known = tuple(sorted({(m.city, m.country, m.country_code) for members, _ in batch.members.values()
                           for m in members}))
     for doc, detection in list(batch.challenge_pages):
@@ -273,14 +304,20 @@ def collect(paths: list[str | Path], rules: Rules, limits: Limits = Limits(), sa
                  batch, rules, limits)
         _report(rows["findings"][start:], paths_of, rules, say)
     start = len(rows["findings"])
-    rows["findings"] += [finding_to_row(f, batch.page_starts.get(f.document_id, (0,)))
-                         for f in validate(batch.results, batch.members, rules)]
-    frames = {t: to_frame(t, rows[t]) for t in TABLES if t != "findings"}
-    rows["findings"] += [finding_to_row(f) for f in _schema_findings(frames, rules)]
+    with batch.clock.stage("validate"):
+        rows["findings"] += [finding_to_row(f, batch.page_starts.get(f.document_id, (0,)))
+                             for f in validate(batch.results, batch.members, rules)]
+    with batch.clock.stage("tables"):
+        frames = {t: to_frame(t, rows[t]) for t in TABLES if t != "findings"}
+        rows["findings"] += [finding_to_row(f) for f in _schema_findings(frames, rules)]
+        frames["findings"] = to_frame("findings", _unique_findings(rows["findings"]))
     _report(rows["findings"][start:], paths_of, rules, say)
-    frames["findings"] = to_frame("findings", _unique_findings(rows["findings"]))
     summary.rows = {t: len(f) for t, f in frames.items()}
     summary.errors = int((frames["findings"]["severity"] == "error").sum())
+    summary.seconds = batch.clock.seconds
+    summary.inputs = [InputRecord(i.document_id, str(i.path), *file_sha256(i.path, limits.max_file_bytes),
+                                  batch.formats.get(i.document_id, ""), portraits_of[i.document_id])
+                      for i in items]
     return frames, summary
 
 
@@ -310,11 +347,17 @@ def _schema_findings(frames: dict[str, pd.DataFrame], rules: Rules) -> list[Find
 
 
 def run(paths: list[str | Path], out_dir: str | Path, rules: Rules, say=None,
-        limits: Limits = Limits()) -> RunSummary:
-    """Extract every document of ``paths`` into the tables of ``out_dir``."""
+        limits: Limits = Limits(), progress: Progress | None = None) -> RunSummary:
+    """Extract every document of ``paths`` into the tables of ``out_dir``,
+    with the run's record as ``run.json``."""
     check_output_folder(out_dir)
-    frames, summary = collect(paths, rules, limits, say, skip=out_dir)
-    write_tables(frames, out_dir)
+    frames, summary = collect(paths, rules, limits, say, skip=out_dir, progress=progress)
+
+    def record(write_seconds: float) -> dict[str, str]:
+        summary.seconds["write"] = write_seconds
+        return {"run.json": record_to_json(run_record(summary.inputs, frames, rules.digest, limits, summary.seconds))}
+
+    write_tables(frames, out_dir, extra=record)
     return summary
 
 

@@ -17,6 +17,7 @@ import math
 import os
 import secrets
 import shutil
+import time
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import MappingProxyType
@@ -177,8 +178,11 @@ def _locked(folder: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def write_tables(frames: dict[str, pd.DataFrame], out_dir: str | os.PathLike[str]) -> None:
-    """Write every frame as CSV and Parquet plus ``datapackage.json`` into ``out_dir``.
+def write_tables(frames: dict[str, pd.DataFrame], out_dir: str | os.PathLike[str],
+                 extra: Callable[[float], Mapping[str, str]] | None = None) -> None:
+    """Write every frame as CSV and Parquet plus ``datapackage.json`` into ``out_dir``,
+    and the files ``extra(seconds the tables took to write)`` names (``run.json``),
+    all swapped in together.
 
     The new folder is built as ``.<name>.tmp-*`` next to ``out_dir``, with copies of
     the files in ``out_dir`` that are not ours, then swapped with ``out_dir`` in one
@@ -195,7 +199,12 @@ def write_tables(frames: dict[str, pd.DataFrame], out_dir: str | os.PathLike[str
         _recover(out)
         tmp = _new_folder(out.parent, f".{out.name}.tmp-")
         try:
+            start = time.perf_counter()
             _frames_to_folder(frames, tmp)
+            for name, text in (extra(time.perf_counter() - start) if extra else {}).items():
+                if name not in OURS or name.endswith(SUFFIXES) or name == "datapackage.json":
+                    raise ValueError(f"{name}: not a name for an extra output file")
+                (tmp / name).write_text(text, encoding="utf-8", newline="")
             for name in _foreign_files(out):
                 shutil.copy2(out / name, tmp / name, follow_symlinks=False)
             if out.exists():
