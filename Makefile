@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 >/dev/null 2>&1 && echo python3.11 || ec
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: extract test clean diff
+.PHONY: extract test clean diff review review-screenshot
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,18 @@ test: $(STAMP)
 diff: $(STAMP)
 	$(VENV)/bin/extract diff raw
 
+# The static HTML review of output/: open reports/review/index.html in a browser.
+review: $(STAMP)
+	$(VENV)/bin/extract review --out output --dest reports/review
+
+# One city's review page drawn by headless Chromium (Debian's package, installed if missing).
+CITY ?= marcovia-hnd
+review-screenshot: $(STAMP)
+	command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium fonts-dejavu-core)
+	$(VENV)/bin/extract review --out output --dest reports/review --screenshot reports/review-city.png --city $(CITY)
+
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache .hypothesis .output.tmp-*
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache .hypothesis .output.tmp-* reports/review
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 .PHONY: docs

@@ -22,11 +22,17 @@ def test_tagline_span(tables):
         assert TEXT[int(r.tagline_char_start):int(r.tagline_char_end)].split() == r.tagline.split()
 
 
-@pytest.mark.parametrize("table", ["items", "quotes"])
-def test_text_starts_at_source(tables, table):
-    for r in tables[table].itertuples():
+def test_quote_text_starts_at_source(tables):
+    for r in tables["quotes"].itertuples():
         src = TEXT[int(r.char_start):int(r.char_end)]
         assert _words(src)[:3] == _words(r.text)[:3], (r.city_id, r.text[:40])
+
+
+def test_item_span_is_marker_then_text(tables):
+    for r in tables["items"].itertuples():
+        src = TEXT[int(r.char_start):int(r.char_end)]
+        assert src.startswith(r.marker_raw), (r.city_id, src[:20])
+        assert _words(src[len(r.marker_raw):])[:3] == _words(r.text)[:3], (r.city_id, r.text[:40])
 
 
 def test_sections_cover_their_text(tables):

@@ -73,5 +73,7 @@ def test_items(case, rules):
     sections, blocks, _ = extract_sections(ctx, 0, len(body), ())
     got = extract_items(ctx, blocks).records
     assert [[i.marker, i.level, i.text] for i in got] == case["expect"]
-    for i in got:
-        assert ctx.doc.text[i.char_start:i.char_end].split() == i.text.split() or "\n-" in ctx.doc.text[i.char_start:i.char_end]
+    for i in got:  # the span is the marker, then the text (or, rejoined, two entries)
+        src = ctx.doc.text[i.char_start:i.char_end]
+        assert src.startswith(i.marker_raw)
+        assert src[len(i.marker_raw):].split() == i.text.split() or "\n-" in src

@@ -65,8 +65,9 @@ def lines_to_blocks(ctx: Context, start: int, end: int, cut: tuple[Span, ...]) -
             if m:
                 marker_raw = m.group("marker").strip()
                 level = 2 if m.group("indent") else 1
+                lead = s + len(seg) - len(seg.lstrip())  # the entry starts at its marker
                 blocks.append(Block("item", marker_raw.split()[-1], marker_raw, level, squash(body),
-                                    body_s, body_s + len(body)))
+                                    lead, body_s + len(body)))
             elif blocks and not gap and (wraps or _goes_on(blocks[-1], seg, line.start == s, bool(ctx.soft))):
                 last = blocks[-1]
                 blocks[-1] = replace(last, text=squash(last.text + " " + body), end=body_s + len(body))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -19,6 +20,8 @@ from pathlib import Path
 from .diff import baseline_from_git, diff_run
 from .diff_render import FORMATS, render
 from .docs import update_readme
+from .review_html import render_review, screenshot
+from .runinfo import review_sources
 from .errors import ExtractError, UsageError
 from .limits import Limits
 from .progress import Reporter
@@ -62,6 +65,12 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--fail-on-change", action="store_true", help="exit 1 when anything changed")
     f.add_argument("--rel-tol", type=float, default=1e-9, help="relative tolerance for numbers (default: 1e-9)")
     f.add_argument("--abs-tol", type=float, default=1e-9, help="absolute tolerance for numbers (default: 1e-9)")
+    v = sub.add_parser("review", help="write the static HTML review of output/ (every value highlighted in its source)")
+    v.add_argument("--out", default="output", help="folder of the tables (default: output/)")
+    v.add_argument("--dest", default="reports/review", help="where the pages go (default: reports/review/)")
+    v.add_argument("--raw", default="raw", help="where to find a document run.json does not locate (default: raw/)")
+    v.add_argument("--screenshot", metavar="PNG", help="also draw one city's page with headless Chromium into PNG")
+    v.add_argument("--city", help="the city_id of that page (default: the first city)")
     sub.add_parser("dictionary", help="print the data dictionary (Markdown) of the output tables")
     d = sub.add_parser("docs", help="rewrite the generated sections of README.md (data dictionary, finding codes)")
     d.add_argument("readme", nargs="?", default="README.md")
@@ -108,6 +117,8 @@ def _command(args: argparse.Namespace) -> int:
         return 0
     if args.command == "diff":
         return _diff(args)
+    if args.command == "review":
+        return _review(args)
     rules = load_rules(args.rules)
     reporter = Reporter(sys.stderr, quiet=args.quiet, verbose=args.verbose)
     try:
@@ -118,6 +129,25 @@ def _command(args: argparse.Namespace) -> int:
     reporter.summary(f"extract: {summary.documents} documents, {summary.portraits} portraits → {args.out}/ ({counts})",
                      summary.seconds)
     return 1 if args.strict and summary.errors else 0
+
+
+def _review(args: argparse.Namespace) -> int:
+    """``extract review``: the review pages of ``--out`` in ``--dest``."""
+    sources = review_sources(args.out, args.raw)
+    pages = render_review(args.out, sources, args.dest)
+    print(f"extract: {len(pages)} review pages → {Path(args.dest) / 'index.html'}", file=sys.stderr)
+    if args.screenshot:
+        city = args.city or next(p.stem for p in sorted(pages) if not p.stem.startswith("_") and p.name != "index.html")
+        page = next((p for p in sorted(pages) if p.stem == city), None)
+        if page is None:
+            raise UsageError(f"{city}: no review page for this city_id")
+        try:
+            screenshot(page, args.screenshot)
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise UsageError(f"headless Chromium could not draw {page} ({exc}); "
+                             "install it with `apt-get install chromium`") from None
+        print(f"extract: {page.name} drawn into {args.screenshot}", file=sys.stderr)
+    return 0
 
 
 def _diff(args: argparse.Namespace) -> int:
