@@ -20,6 +20,7 @@ from .types import Line, Span
 _VALUE_START = regex.compile(
     r"(?<![\p{L}])(?:[/|][ \t]*(?=[0-9])|[0-9]|n/a\b|\p{L}+[ \t]*:[ \t]*[0-9])", regex.I)
 _GOES_ON = ("/", ",", ";", ":", "-", "\u2013")  # a value cut off at the line end
+_NOT_LETTER = regex.compile(r"[^\p{L}]+")
 _YEAR = regex.compile(r"\(\s*(?P<year>[^()]*?)\s*\)?\s*$")
 
 
@@ -40,7 +41,8 @@ class Row:
 
 
 def compact(label: str) -> str:
-    return "".join(ch for ch in label.casefold() if ch.isalpha())
+    """The letters of ``label``, case-folded."""
+    return _NOT_LETTER.sub("", label.casefold())
 
 
 def classify(label: str, rules: Rules) -> tuple[Label | None, Label | None, int] | None:
@@ -49,7 +51,9 @@ def classify(label: str, rules: Rules) -> tuple[Label | None, Label | None, int]
     if not key:
         return None
     best = None
-    for lab, sc, pattern in rules.row_patterns:
+    for lab, sc, pattern, shortest, longest in rules.row_patterns:
+        if not shortest <= len(key) <= longest:
+            continue
         m = pattern.fullmatch(key)
         if m is None:
             continue

@@ -129,7 +129,8 @@ class Rules:
     open_quotes: str
     close_quotes: str
     continuation_words: frozenset[str]
-    row_patterns: tuple[tuple[Label | None, Label | None, Any], ...]
+    # (label, scope, pattern, shortest, longest): the lengths a match can have
+    row_patterns: tuple[tuple[Label | None, Label | None, Any, int, int], ...]
     checks: dict[str, dict]
     findings: dict[str, Severity]
     rule_ids: tuple[str, ...]
@@ -182,11 +183,17 @@ def _body(label: Label) -> str:
 
 
 def _row_patterns(labels, scopes) -> tuple:
-    """Every label, label + scope and scope alone, as best-match fullmatch patterns."""
+    """Every label, label + scope and scope alone, as best-match fullmatch
+    patterns, with the shortest and longest text each can match (its phrases'
+    length less or plus its error budget), so most lines need no matching."""
     combos = [(lab, None) for lab in labels] + [(lab, sc) for lab in labels for sc in scopes]
     combos += [(None, sc) for sc in scopes]
-    return tuple((lab, sc, regex.compile("(?b)" + "".join(_body(x) for x in (lab, sc) if x)))
-                 for lab, sc in combos)
+    out = []
+    for lab, sc in combos:
+        parts = [x for x in (lab, sc) if x]
+        length, errors = sum(len(x.phrase) for x in parts), sum(x.max_errors for x in parts)
+        out.append((lab, sc, regex.compile("(?b)" + "".join(_body(x) for x in parts)), length - errors, length + errors))
+    return tuple(out)
 
 
 def _read(path: Path) -> dict:

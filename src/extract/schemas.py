@@ -7,6 +7,7 @@ same specs: the README's data dictionary and ``datapackage.json``.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -319,8 +320,10 @@ def _pair_check(low: str, high: str) -> pa.Check:
     return pa.Check(holds, name=f"{low} <= {high}")  # with error=..., pandera reports the error, not the name
 
 
+@functools.cache
 def pandera_schema(table: str) -> pa.DataFrameSchema:
-    """The pandera schema of a table: dtypes, nullability, value checks, key."""
+    """The pandera schema of a table: dtypes, nullability, value checks, key
+    (built once per table: the specs do not change)."""
     spec = TABLES[table]
     columns = {c.name: pa.Column(DTYPES[c.type], _column_checks(c), nullable=c.nullable) for c in spec.columns}
     return pa.DataFrameSchema(columns, checks=[_pair_check(a, b) for a, b in spec.ordered_pairs], name=table,

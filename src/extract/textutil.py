@@ -2,6 +2,7 @@
 folding for comparison, and re-joining of broken lines."""
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 import regex
@@ -33,8 +34,10 @@ def trimmed(line: Line) -> Span:
     return Span(line.start + lead, line.start + len(line.text.rstrip()))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold_key(s: str) -> str:
-    """A key for comparing names: ASCII, lower case, single spaces."""
+    """A key for comparing names: ASCII, lower case, single spaces (a pure
+    function of ``s``, cached: member names are compared over and over)."""
     s = anyascii(unicodedata.normalize("NFC", s)).casefold()
     return " ".join(_NOT_NAME.sub(" ", s).split())
 
