@@ -40,3 +40,16 @@ def test_runs_in_two_processes_are_identical(tmp_path):
             assert first == second
         else:
             assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_two_workers_give_the_same_tables_as_one(tmp_path):
+    from extract.cli import main
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("gnlc-portraits-2016.txt", "web-profile-kaunas.txt", "challenge-page-kaunas.txt"):
+        shutil.copy(BROCHURE.parent / name, raw)
+    (raw / "empty.txt").write_bytes(b"")
+    for workers in ("1", "2"):
+        assert main(["run", str(raw), "--out", str(tmp_path / workers), "--workers", workers, "--quiet"]) == 0
+    for csv in (tmp_path / "1").glob("*.csv"):
+        assert csv.read_bytes() == (tmp_path / "2" / csv.name).read_bytes(), csv.name

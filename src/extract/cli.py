@@ -52,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", parents=[_inputs()], help="extract documents (files or folders) into tables")
     r.add_argument("--out", default="output", help="output folder (default: output/)")
     r.add_argument("--strict", action="store_true", help="exit 1 when any error finding exists")
+    r.add_argument("--workers", type=int, default=1, help="documents extracted at a time, in processes (default: 1)")
     loud = r.add_mutually_exclusive_group()
     loud.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no summary: only the problems")
     loud.add_argument("--verbose", "-v", action="store_true", help="a line per document and the seconds per stage")
@@ -122,7 +123,8 @@ def _command(args: argparse.Namespace) -> int:
     rules = load_rules(args.rules)
     reporter = Reporter(sys.stderr, quiet=args.quiet, verbose=args.verbose)
     try:
-        summary = run(args.paths, args.out, rules, say=reporter.say, limits=_limits(args), progress=reporter)
+        summary = run(args.paths, args.out, rules, say=reporter.say, limits=_limits(args), progress=reporter,
+                      workers=max(1, args.workers))
     finally:
         reporter.close()
     counts = ", ".join(f"{n} {t}" for t, n in summary.rows.items())

@@ -7,12 +7,15 @@ the batch goes on. A document that fails as a whole leaves no rows but its
 findings."""
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 import traceback
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from itertools import repeat
 from pathlib import Path
-from typing import Protocol
+from typing import Iterator, Protocol
 
 import pandas as pd
 
@@ -114,6 +117,37 @@ class _Batch:
         del self.challenge_pages[mark["_challenge_pages"]:]
         self.members.pop(document_id, None)
         self.formats.pop(document_id, None)
+
+    def merge(self, other: "_Batch") -> None:
+        """Add what another batch (one document's) holds."""
+        for t, v in other.rows.items():
+            self.rows[t] += v
+        self.results += other.results
+        self.members.update(other.members)
+        self.page_starts.update(other.page_starts)
+        self.challenge_pages += other.challenge_pages
+        self.formats.update(other.formats)
+        for stage, seconds in other.clock.seconds.items():
+            self.clock.seconds[stage] = self.clock.seconds.get(stage, 0.0) + seconds
+
+
+def _one_document(item: Input, rules: Rules, limits: Limits) -> tuple[_Batch, int]:
+    """One document extracted into a batch of its own (in a worker process
+    when a run has several), and the number of its portraits."""
+    batch = _Batch()
+    return batch, _guarded(item.document_id, lambda: _document(item, rules, batch, limits), batch, rules, limits)
+
+
+def _documents(items: list[Input], rules: Rules, limits: Limits, workers: int) -> Iterator[tuple[_Batch, int]]:
+    """``_one_document`` of each item, in the items' order, over ``workers``
+    processes (forked from a server process started before any thread)."""
+    if workers <= 1 or len(items) < 2:
+        yield from (_one_document(item, rules, limits) for item in items)
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["extract.pipeline"])
+    with ProcessPoolExecutor(min(workers, len(items)), mp_context=context) as pool:
+        yield from pool.map(_one_document, items, repeat(rules), repeat(limits))
 
 
 def _document(item: Input, rules: Rules, batch: _Batch, limits: Limits) -> int:
@@ -273,10 +307,11 @@ class Progress(Protocol):
 
 
 def collect(paths: list[str | Path], rules: Rules, limits: Limits = Limits(), say=None,
-            skip: str | Path | None = None, progress: Progress | None = None,
+            skip: str | Path | None = None, progress: Progress | None = None, workers: int = 1,
             ) -> tuple[dict[str, pd.DataFrame], RunSummary]:
     """Extract every document of ``paths`` (but the folder ``skip``) into
-    validated frames (nothing is written)."""
+    validated frames (nothing is written), ``workers`` documents at a time.
+    The result does not depend on ``workers``."""
     say = say or (lambda line: print(line, file=sys.stderr))
     summary = RunSummary()
     batch = _Batch()
@@ -286,13 +321,13 @@ def collect(paths: list[str | Path], rules: Rules, limits: Limits = Limits(), sa
     if progress:
         progress.start(len(items))
     portraits_of: dict[str, int] = {}
-    for item in items:
+    for item, (done, portraits) in zip(items, _documents(items, rules, limits, workers)):
         summary.documents += 1
         paths_of[item.document_id] = str(item.path)
         start = len(rows["findings"])
-        portraits_of[item.document_id] = _guarded(item.document_id, lambda: _document(item, rules, batch, limits),
-                                                  batch, rules, limits)
-        summary.portraits += portraits_of[item.document_id]
+        batch.merge(done)
+        portraits_of[item.document_id] = portraits
+        summary.portraits += portraits
         _report(rows["findings"][start:], paths_of, rules, say)
         if progress:
             progress.advance(item.document_id, portraits_of[item.document_id])
@@ -325,9 +360,7 @@ def document_rows(path: str | Path, rules: Rules, limits: Limits = Limits()) -> 
     """One document through the stages, in memory: its rows per table (no
     checks across documents, no frames, nothing written). A challenge page
     is tied only to a city its own text names."""
-    batch = _Batch()
-    item = Input(Path(path), Path(path).name)
-    _guarded(item.document_id, lambda: _document(item, rules, batch, limits), batch, rules, limits)
+    batch, _ = _one_document(Input(Path(path), Path(path).name), rules, limits)
     for doc, detection in list(batch.challenge_pages):
         _guarded(doc.document_id, lambda: _challenge_page(doc, detection, rules, batch, ()), batch, rules, limits)
     return batch.rows
@@ -347,11 +380,11 @@ def _schema_findings(frames: dict[str, pd.DataFrame], rules: Rules) -> list[Find
 
 
 def run(paths: list[str | Path], out_dir: str | Path, rules: Rules, say=None,
-        limits: Limits = Limits(), progress: Progress | None = None) -> RunSummary:
+        limits: Limits = Limits(), progress: Progress | None = None, workers: int = 1) -> RunSummary:
     """Extract every document of ``paths`` into the tables of ``out_dir``,
     with the run's record as ``run.json``."""
     check_output_folder(out_dir)
-    frames, summary = collect(paths, rules, limits, say, skip=out_dir, progress=progress)
+    frames, summary = collect(paths, rules, limits, say, skip=out_dir, progress=progress, workers=workers)
 
     def record(write_seconds: float) -> dict[str, str]:
         summary.seconds["write"] = write_seconds
