@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import regex
-from anyascii import anyascii
-
 from .rules import Rules
+from .textutil import to_ascii
 from .types import Member
 
 
 def _fold(s: str) -> str:
-    return anyascii(s).casefold()
+    return to_ascii(s).casefold()
 
 
 @dataclass(frozen=True)

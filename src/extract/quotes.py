@@ -36,11 +36,16 @@ def _opens(t: str, i: int, opens: str, soft: Container[int]) -> int:
     above (a quote only if its speaker follows it); 0 not."""
     if t[i] not in opens or i + 1 >= len(t) or not t[i + 1].isupper():
         return 0
-    before = t[:i].rstrip(" \t")
-    if not before or before[-1] in _SENTENCE_END or before[-1] == ">":
+    k = i - 1  # the last character before the mark that is not a space or tab
+    while k >= 0 and t[k] in " \t":
+        k -= 1
+    if k < 0 or t[k] in _SENTENCE_END or t[k] == ">":
         return 2
-    if before[-1] == "\n":
-        return 1 if len(before) - 1 in soft and before[:-1].rstrip()[-1:] not in _SENTENCE_END else 2
+    if t[k] == "\n":
+        j = k - 1
+        while j >= 0 and t[j].isspace():
+            j -= 1
+        return 1 if k in soft and j >= 0 and t[j] not in _SENTENCE_END else 2
     return 0
 
 
@@ -148,8 +153,13 @@ def extract_quotes(ctx: Context, start: int, end: int) -> Extracted:
     t = ctx.text[start:end]
     soft = Shifted(ctx.soft, start)
     quotes, claimed, findings, unclosed = [], [], [], []
+    candidate = regex.compile("[" + regex.escape(ctx.rules.open_quotes) + "]")
     i = 0
     while i < len(t):
+        m = candidate.search(t, i)
+        if m is None:
+            break
+        i = m.start()
         strength = _opens(t, i, ctx.rules.open_quotes, soft)
         if not strength:
             i += 1

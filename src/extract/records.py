@@ -2,12 +2,23 @@
 row, keys = the columns of ``schemas``)."""
 from __future__ import annotations
 
+import functools
 from bisect import bisect_right
-from dataclasses import asdict
+from dataclasses import fields
 
 from .indicators import wide_column
 from .schemas import CITY_SECTIONS
 from .types import ChallengePage, Document, Finding, PortraitResult
+
+
+@functools.cache
+def _names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def _flat(record) -> dict:
+    """A record's fields as a dict, one level (records hold plain values)."""
+    return {name: getattr(record, name) for name in _names(type(record))}
 
 
 def _span_text(spans) -> str:
@@ -38,18 +49,18 @@ def result_to_rows(r: PortraitResult, doc: Document, format_evidence: str = "") 
         city.update(contact_name=c.name, contact_role=c.role, contact_email=c.email)
     tables = {
         "cities": [city],
-        "indicators": [dict(base, **asdict(i)) for i in r.indicators],
-        "sections": [dict(base, **asdict(s)) for s in r.sections],
-        "items": [dict(base, **asdict(i)) for i in r.items],
-        "contacts": [dict(base, **asdict(c)) for c in r.contacts],
-        "quotes": [dict(base, **{k: v for k, v in asdict(q).items() if k != "spans"}, spans=_span_text(q.spans))
+        "indicators": [dict(base, **_flat(i)) for i in r.indicators],
+        "sections": [dict(base, **_flat(s)) for s in r.sections],
+        "items": [dict(base, **_flat(i)) for i in r.items],
+        "contacts": [dict(base, **_flat(c)) for c in r.contacts],
+        "quotes": [dict(base, **{k: v for k, v in _flat(q).items() if k != "spans"}, spans=_span_text(q.spans))
                    for q in r.quotes],
     }
     return {t: [with_page(row, doc.page_starts) for row in rows] for t, rows in tables.items()}
 
 
 def finding_to_row(f: Finding, page_starts: tuple[int, ...] = (0,)) -> dict:
-    return with_page(asdict(f), page_starts)
+    return with_page(_flat(f), page_starts)
 
 
 def with_page(row: dict, page_starts: tuple[int, ...]) -> dict:
@@ -82,6 +93,6 @@ def challenge_to_rows(c: ChallengePage, doc: Document, format_evidence: str) -> 
         "challenges": [row],
         "challenge_sdgs": [dict(base, sdg=g.number, name=g.name, raw=g.raw, char_start=g.char_start,
                                 char_end=g.char_end, rule=g.rule) for g in c.sdgs],
-        "items": [dict(base, **asdict(i)) for i in c.target_groups] if c.city_id else [],
+        "items": [dict(base, **_flat(i)) for i in c.target_groups] if c.city_id else [],
     }
     return {t: [with_page(r, doc.page_starts) for r in rows] for t, rows in tables.items()}

@@ -38,8 +38,17 @@ def trimmed(line: Line) -> Span:
 def fold_key(s: str) -> str:
     """A key for comparing names: ASCII, lower case, single spaces (a pure
     function of ``s``, cached: member names are compared over and over)."""
-    s = anyascii(unicodedata.normalize("NFC", s)).casefold()
+    s = to_ascii(unicodedata.normalize("NFC", s)).casefold()
     return " ".join(_NOT_NAME.sub(" ", s).split())
+
+
+_NON_ASCII = regex.compile(r"[^\x00-\x7f]+")
+
+
+def to_ascii(s: str) -> str:
+    """``anyascii(s)``, fast on text that is mostly ASCII: only the non-ASCII
+    runs are transliterated."""
+    return s if s.isascii() else _NON_ASCII.sub(lambda m: anyascii(m.group()), s)
 
 
 def slug(s: str) -> str:
