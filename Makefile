@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 >/dev/null 2>&1 && echo python3.11 || ec
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: extract test clean diff review review-screenshot
+.PHONY: extract test clean diff review review-screenshot eval
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ test: $(STAMP)
 # Extract raw/ into a fresh folder and compare it with output/ as committed (HEAD).
 diff: $(STAMP)
 	$(VENV)/bin/extract diff raw
+
+# Precision, recall and F1 of output/ against the gold of tests/gold/ (report in reports/eval.md).
+eval: $(STAMP)
+	$(VENV)/bin/extract eval --out output --gold tests/gold --report reports/eval.md
 
 # The static HTML review of output/: open reports/review/index.html in a browser.
 review: $(STAMP)

@@ -20,6 +20,8 @@ from pathlib import Path
 from .diff import baseline_from_git, diff_run
 from .diff_render import FORMATS, render
 from .docs import update_readme
+from .evaluate import evaluate
+from .evaluate_render import render_eval, summary_text
 from .review_html import render_review, screenshot
 from .runinfo import review_sources
 from .errors import ExtractError, UsageError
@@ -72,6 +74,10 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--raw", default="raw", help="where to find a document run.json does not locate (default: raw/)")
     v.add_argument("--screenshot", metavar="PNG", help="also draw one city's page with headless Chromium into PNG")
     v.add_argument("--city", help="the city_id of that page (default: the first city)")
+    e = sub.add_parser("eval", help="score output/ against the gold in tests/gold/ (precision, recall, F1 per field)")
+    e.add_argument("--out", default="output", help="folder of the tables (default: output/)")
+    e.add_argument("--gold", default="tests/gold", help="gold folders, one per document (default: tests/gold/)")
+    e.add_argument("--report", default="reports/eval.md", help="where the Markdown report goes (default: reports/eval.md)")
     sub.add_parser("dictionary", help="print the data dictionary (Markdown) of the output tables")
     d = sub.add_parser("docs", help="rewrite the generated sections of README.md (data dictionary, finding codes)")
     d.add_argument("readme", nargs="?", default="README.md")
@@ -120,6 +126,13 @@ def _command(args: argparse.Namespace) -> int:
         return _diff(args)
     if args.command == "review":
         return _review(args)
+    if args.command == "eval":
+        evaluation = evaluate(args.out, args.gold)
+        Path(args.report).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.report).write_text(render_eval(evaluation), encoding="utf-8")
+        sys.stdout.write(summary_text(evaluation))
+        print(f"extract: report written to {args.report}", file=sys.stderr)
+        return 0
     rules = load_rules(args.rules)
     reporter = Reporter(sys.stderr, quiet=args.quiet, verbose=args.verbose)
     try:

@@ -17,6 +17,8 @@ from .rows import Row, lines_to_rows
 from .types import Extracted, Indicator
 
 _STRAY = regex.compile(r"^[/|\\]+[ \t]*")
+# A word split by a tab (`Coun<TAB>try`), or a stray mark standing alone (`schooling<TAB>; (City)`).
+_SPLIT = regex.compile(r"\p{L}\t+\p{L}|(?:^|\s)[;,.|\\]+(?=\s|$)")
 _GROUP = regex.compile(r"(?P<word>\p{L}+)[ \t]*:[ \t]*(?P<num>[0-9][0-9.,]*)")
 
 
@@ -28,6 +30,12 @@ def wide_column(indicator: str, scope: str, group: str = "all") -> str:
     if scope == "country":
         return f"{indicator}_country"
     return indicator if group == "all" else f"{indicator}_{group}"
+
+
+def _damaged(label: str) -> bool:
+    """Whether a label that matched without a letter lost is damaged all the
+    same: a word split by a tab, a stray mark, a bracket lost (`(Country`)."""
+    return bool(_SPLIT.search(label)) or label.count("(") != label.count(")")
 
 
 def _year(raw: str) -> int | None:
@@ -55,7 +63,7 @@ def extract_indicators(ctx: Context) -> tuple[Extracted, int]:
             continue
         scope = row.scope.key if row.scope else label.default_scope
         field = wide_column(label.key, scope)
-        if row.errors:
+        if row.errors or _damaged(row.label_raw):
             findings.append(ctx.finding(
                 "label_repaired", "indicators", field,
                 f"The damaged label {row.label_raw!r} was read as {label.key} ({scope}).",
