@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .findings import Context
-from .textutil import continues, lines_of, squash
+from .textutil import continues, last_word, lines_of, squash
 from .types import Finding, Span
 
 
@@ -39,7 +39,8 @@ def _visible(text: str, start: int, end: int, cut: tuple[Span, ...]) -> list[tup
     return [(s, e) for s, e in pieces if text[s:e].strip()]
 
 
-def lines_to_blocks(ctx: Context, start: int, end: int, cut: tuple[Span, ...]) -> tuple[list[Block], list[Finding]]:
+def lines_to_blocks(ctx: Context, start: int, end: int, cut: tuple[Span, ...],
+                    section: str = "") -> tuple[list[Block], list[Finding]]:
     text, rules = ctx.text, ctx.rules
     blocks: list[Block] = []
     findings: list[Finding] = []
@@ -74,7 +75,7 @@ def lines_to_blocks(ctx: Context, start: int, end: int, cut: tuple[Span, ...]) -
             else:
                 blocks.append(Block("para", "", "", 0, squash(body), body_s, body_s + len(body)))
             gap = False
-    return _rejoin(ctx, blocks, findings), findings
+    return _rejoin(ctx, blocks, findings, section), findings
 
 
 def _goes_on(last: Block, seg: str, at_line_start: bool, wrapped: bool) -> bool:
@@ -88,11 +89,30 @@ def _goes_on(last: Block, seg: str, at_line_start: bool, wrapped: bool) -> bool:
     return not last.text.rstrip().endswith((".", ";", ":", "!", "?")) and seg.lstrip()[:1].islower()
 
 
-def _rejoin(ctx: Context, blocks: list[Block], findings: list[Finding]) -> list[Block]:
+def _broken_entry(prev: Block, nxt: Block, words: frozenset[str]) -> bool:
+    """Whether list entry ``nxt`` is the rest of ``prev``, broken onto a second
+    bullet (``- establishing good conditions for`` / ``- learning; and``):
+    ``prev`` ends with a continuation word and no punctuation, ``nxt`` starts
+    in lower case."""
+    t = prev.text.rstrip()
+    return (t[-1:].isalpha() and last_word(t) in words and not t[:-len(last_word(t))].rstrip().endswith((";", ","))
+            and nxt.text[:1].islower())
+
+
+def _rejoin(ctx: Context, blocks: list[Block], findings: list[Finding], section: str) -> list[Block]:
+    """Paragraphs broken by a page break, and list entries broken onto a
+    second bullet, joined again, each with its finding."""
     out: list[Block] = []
     words = ctx.rules.continuation_words
     for b in blocks:
         prev = out[-1] if out else None
+        if prev and prev.kind == b.kind == "item" and _broken_entry(prev, b, words):
+            entry = sum(1 for x in out if x.kind == "item")
+            findings.append(ctx.finding("item_rejoined", "items", f"{section}:{entry}",
+                                        "A list entry broken onto a second bullet was joined again.",
+                                        prev.text + " / " + b.text, prev.start, b.end))
+            out[-1] = replace(prev, text=prev.text + " " + b.text, end=b.end)
+            continue
         if prev and prev.kind == b.kind == "para" and continues(prev.text, b.text, words):
             findings.append(ctx.finding("paragraph_rejoined", "sections", f"paragraph@{b.start}",
                                         "A paragraph broken by a page break was joined again.",

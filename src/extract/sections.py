@@ -58,7 +58,7 @@ def extract_sections(ctx: Context, start: int, end: int, cut: tuple[Span, ...]
                 findings.append(empty)
                 records.append(Section(section, "", body_start, body_start, rule, *heading))
             continue
-        blocks, found = lines_to_blocks(ctx, body_start, body_end, cut)
+        blocks, found = lines_to_blocks(ctx, body_start, body_end, cut, section)
         findings += found
         claimed.append(Span(body_start, body_end))
         if not blocks:
