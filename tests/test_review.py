@@ -183,6 +183,8 @@ def hostile_tables(out: Path, folder: Path, source: str) -> tuple[Path, str]:
     folder.mkdir()
     for table in TABLES:
         frame = pd.read_csv(out / f"{table}.csv", dtype=str, keep_default_na=False)
+        if "document_id" not in frame:  # partners: across documents, not drawn
+            continue
         frame = frame[frame.document_id == doc].copy()
         frame["document_id"] = HOSTILE_DOC
         if "city_id" in frame:

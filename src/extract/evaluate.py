@@ -84,6 +84,8 @@ class GoldKey:
     key: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
     ordinal: str = ""
+    distinct: bool = False  # the gold lists a set: output rows with one key count once
+    unscored: tuple[str, ...] = ()  # gold columns kept for the reader (the words that show a value)
 
 
 GOLD_KEYS: Mapping[str, GoldKey] = MappingProxyType({k.table: k for k in (
@@ -197,7 +199,8 @@ def declared_key(table: str, about: Mapping) -> GoldKey | None:
     """A table's keying: ``key`` (with ``optional``, ``ordinal``) in ``document.yaml``, else ``GOLD_KEYS``."""
     if "key" not in about:
         return GOLD_KEYS.get(table)
-    return GoldKey(table, tuple(about["key"] or ()), tuple(about.get("optional") or ()), about.get("ordinal") or "")
+    return GoldKey(table, tuple(about["key"] or ()), tuple(about.get("optional") or ()), about.get("ordinal") or "",
+                   bool(about.get("distinct", False)), tuple(about.get("unscored") or ()))
 
 
 def root_to_gold(gold_root: Path) -> tuple[list[GoldDocument], list[str]]:
@@ -252,9 +255,15 @@ def gold_to_keyed(rows: Sequence[Row], spec: GoldKey, names: Mapping[str, str]) 
 def output_to_keyed(rows: Sequence[Row], spec: GoldKey, covered: set[str]) -> list[Keyed]:
     """Output rows of the covered cities → keyed rows (optional key columns included)."""
     columns = spec.key + spec.optional
-    return [Keyed(r.get("city_id", ""), tuple((c, soft_form(r.get(c, ""))) for c in columns), r,
-                  key_label([(c, r.get(c, "")) for c in columns]))
-            for r in rows if r.get("city_id", "") in covered]
+    keyed = [Keyed(r.get("city_id", ""), tuple((c, soft_form(r.get(c, ""))) for c in columns), r,
+                   key_label([(c, r.get(c, "")) for c in columns]))
+             for r in rows if r.get("city_id", "") in covered]
+    if spec.distinct:
+        seen: dict[tuple, Keyed] = {}
+        for k in keyed:
+            seen.setdefault((k.city_id, k.key), k)
+        keyed = list(seen.values())
+    return keyed
 
 
 def match_rows(gold: Sequence[Keyed], output: Sequence[Keyed]
@@ -289,8 +298,8 @@ def preview(keyed: Keyed, fields: Sequence[str]) -> str:
 
 
 def scored_fields(gold: GoldTable, spec: GoldKey) -> tuple[str, ...]:
-    """The gold columns that are scored: all but the city, the document and the key."""
-    skip = {*CITY_COLUMNS, "document_id", *spec.key, *spec.optional}
+    """The gold columns that are scored: all but the city, the document, the key and the unscored."""
+    skip = {*CITY_COLUMNS, "document_id", *spec.key, *spec.optional, *spec.unscored}
     return tuple(c for c in gold.columns if c not in skip)
 
 

@@ -34,7 +34,7 @@ def wide_column(indicator: str, scope: str, group: str = "all") -> str:
 
 def _damaged(label: str) -> bool:
     """Whether a label that matched without a letter lost is damaged all the
-    same: a word split by a tab, a stray mark, a bracket lost (`(Country`)."""
+    same: a word split by a tab, a stray mark, a bracket lost."""
     return bool(_SPLIT.search(label)) or label.count("(") != label.count(")")
 
 

@@ -28,8 +28,11 @@ from .ingest import GUESSED_ENCODINGS, ingest
 from .limits import Limits, TimeBudgetExceeded, time_budget
 from .mentions import mention_index
 from .portrait import extract_portrait
-from .records import challenge_to_rows, finding_to_row, result_to_rows
+from .records import challenge_to_rows, finding_to_row, result_to_rows, with_page
+from .events import sections_to_events
+from .partners import themes_to_partners
 from .rules import Rules
+from .themes import rows_to_themes
 from .runinfo import InputRecord, Stopwatch, file_sha256, record_to_json, run_record
 from .schemas import TABLES, to_frame, validate_frame
 from .profile import segment_profile
@@ -194,6 +197,12 @@ def _document(item: Input, rules: Rules, batch: _Batch, limits: Limits) -> int:
     with clock.stage("portraits"):
         for portrait, match in zip(seg.portraits, matches):
             found += _portrait(doc, portrait, match, detection, rules, batch)
+    with clock.stage("themes"):
+        text_of = lambda _document_id: doc.match_text  # noqa: E731 (this batch holds one document)
+        themes = rows_to_themes(batch.rows["sections"], batch.rows["items"], text_of, rules.themes)
+        events = sections_to_events(batch.rows["sections"], text_of, rules.events, seg.published_year)
+        batch.rows["themes"] += [with_page(r, doc.page_starts) for r in themes]
+        batch.rows["events"] += [with_page(r, doc.page_starts) for r in events]
     batch.rows["findings"] += [finding_to_row(f, doc.page_starts) for f in found]
     return len(seg.portraits)
 
@@ -342,6 +351,8 @@ def collect(paths: list[str | Path], rules: Rules, limits: Limits = Limits(), sa
     with batch.clock.stage("validate"):
         rows["findings"] += [finding_to_row(f, batch.page_starts.get(f.document_id, (0,)))
                              for f in validate(batch.results, batch.members, rules)]
+    with batch.clock.stage("themes"):
+        rows["partners"] = themes_to_partners(rows["themes"])
     with batch.clock.stage("tables"):
         frames = {t: to_frame(t, rows[t]) for t in TABLES if t != "findings"}
         rows["findings"] += [finding_to_row(f) for f in _schema_findings(frames, rules)]

@@ -42,7 +42,7 @@ import pandas as pd
 from .indicators import wide_column
 
 SEVERITIES = ("error", "warning", "info")
-PAGE_TABLES = ("cities", "indicators", "sections", "items", "quotes", "contacts", "findings")
+PAGE_TABLES = ("cities", "indicators", "sections", "items", "quotes", "contacts", "themes", "events", "findings")
 CHALLENGE_TABLES = ("challenges", "challenge_sdgs", "items", "findings")
 
 # table → (label, start column, end column) of each offset pair drawn as a span;
@@ -57,6 +57,8 @@ OFFSETS: Mapping[str, tuple[tuple[str, str, str], ...]] = MappingProxyType({
     "challenges": tuple((part, f"{part}_char_start", f"{part}_char_end")
                         for part in ("title", "description", "challenge", "expected_impact", "deadline")),
     "challenge_sdgs": (("goal", "char_start", "char_end"),),
+    "themes": (("tag", "char_start", "char_end"),),
+    "events": (("event", "char_start", "char_end"),),
 })
 
 # table → what a record is about, as the ``field`` of its spans
@@ -69,6 +71,8 @@ FIELDS: Mapping[str, Callable[[dict], str]] = MappingProxyType({
     "quotes": lambda r: f"quote:{r.get('position')}",
     "challenges": lambda r: "page",
     "challenge_sdgs": lambda r: f"sdg:{r.get('sdg')}",
+    "themes": lambda r: f"{r.get('theme')}",
+    "events": lambda r: f"{r.get('year')}",
 })
 
 

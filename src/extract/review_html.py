@@ -33,6 +33,7 @@ COLOURS: Mapping[str, tuple[str, str]] = MappingProxyType({
     "sections": ("rgba(20,184,166,.07)", "#0d9488"), "items": ("rgba(251,191,36,.30)", "#b45309"),
     "quotes": ("rgba(244,114,182,.22)", "#db2777"), "contacts": ("rgba(74,222,128,.26)", "#15803d"),
     "challenges": ("rgba(251,146,60,.18)", "#c2410c"), "challenge_sdgs": ("rgba(34,211,238,.28)", "#0e7490"),
+    "themes": ("transparent", "#9333ea"), "events": ("rgba(163,230,53,.22)", "#4d7c0f"),
     "findings": ("transparent", "#6b7280"),
 })
 SEVERITY_COLOURS: Mapping[str, tuple[str, str]] = MappingProxyType({

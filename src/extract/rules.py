@@ -139,6 +139,8 @@ class Rules:
     formats: tuple[Format, ...] = ()
     unit_re: Any = None
     ranges: tuple[tuple[str, Any], ...] = ()
+    themes: Any = None  # themes.ThemeRules
+    events: Any = None  # events.EventRules
 
 
 def format_rules(rules: "Rules", name: str) -> Format | None:
@@ -207,7 +209,7 @@ def _read(path: Path) -> dict:
 
 
 KINDS = ("headings", "indicators", "people", "countries", "cities", "document", "text",
-         "validation", "findings", "challenges", "formats")
+         "validation", "findings", "challenges", "formats", "themes", "events")
 CHALLENGE_PARTS = ("challenge", "expected_impact", "target_groups", "deadline")
 
 
@@ -433,6 +435,12 @@ def load_rules(directory: str | Path = DEFAULT_DIR) -> Rules:
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise RuleError(str(directory), dupes[0], "rule id used more than once")
+    from .events import load_event_rules
+    from .themes import load_theme_rules
+    themes = load_theme_rules(Path(directory) / by_kind["themes"][0])
+    events = load_event_rules(Path(directory) / by_kind["events"][0])
+    ids += list(themes.rule_ids) + list(events.rule_ids)
+
     fdoc = by_kind["document"][0]
     return Rules(
         headings=tuple(headings), labels=labels, scopes=scopes, groups=groups, missing=missing,
@@ -451,4 +459,5 @@ def load_rules(directory: str | Path = DEFAULT_DIR) -> Rules:
         row_patterns=_row_patterns(labels, scopes),
         checks=checks, findings=findings, rule_ids=tuple(ids), digest=digest.hexdigest(),
         challenges=challenges, formats=tuple(formats), unit_re=unit_re, ranges=tuple(ranges),
+        themes=themes, events=events,
     )

@@ -20,7 +20,8 @@ import pandas as pd
 
 from .limits import Limits
 
-STAGES = ("ingest", "layout", "detect", "segment", "portraits", "challenge_pages", "validate", "tables", "write")
+STAGES = ("ingest", "layout", "detect", "segment", "portraits", "themes", "challenge_pages", "validate", "tables",
+          "write")
 
 
 @dataclass

@@ -273,9 +273,50 @@ CHALLENGE_SDGS = TableSpec("challenge_sdgs", "One row per Sustainable Developmen
     RULE,
 ))
 
+THEMES = TableSpec("themes", "One row per passage of a portrait's vision, challenges or plan that names a theme of "
+                   "UNESCO's learning-city vocabulary (`rules/themes.yaml`), with the words that triggered it.",
+                   ("city_id", "document_id", "section", "position", "theme", "char_start"), (
+    CITY_ID,
+    _col("section", "string", "Section the passage is in: `vision`, `challenges` or `plan`.", nullable=False),
+    _col("position", "Int", "Position of the list entry (see `items`); empty for the section's prose.", minimum=1),
+    _col("theme", "string", "The theme: one of the six areas of the key features (`inclusive_learning`, "
+         "`families_communities`, `workplace_learning`, `learning_technologies`, `quality_learning`, "
+         "`culture_of_learning`) or the three wider benefits (`empowerment_inclusion`, `economy_culture`, "
+         "`sustainable_development`, which also takes a named Sustainable Development Goal or the 2030 Agenda).",
+         nullable=False),
+    _col("rule", "string", "Id of the pattern in `rules/themes.yaml` that matched.", nullable=False),
+    *_offsets("the words that triggered the tag"),
+    _doc(),
+    _col("matched", "string", "The words that triggered the tag, as printed.", nullable=False, contract=False),
+))
+
+EVENTS = TableSpec("events", "One row per dated fact in a portrait's narrative (`launched … in 1999`, "
+                   "`15 years ago`), relative dates resolved against the year the document states.",
+                   ("city_id", "document_id", "year", "char_start"), (
+    CITY_ID,
+    _col("year", "Int", "The year of the fact (a range gives its first and its last year).", nullable=False,
+         minimum=1000, maximum=2100),
+    _col("month", "Int", "The month, where the text states one.", minimum=1, maximum=12),
+    _col("text", "string", "The sentence or list entry that states the fact, trimmed.", nullable=False),
+    *_offsets("the sentence or list entry"),
+    _doc(),
+    RULE,
+))
+
+PARTNERS = TableSpec("partners", "For each city, the member cities with the most similar challenges and plans "
+                     "(cosine of theme vectors weighted by rarity; see the README).", ("city_id", "partner_city_id"), (
+    CITY_ID,
+    _col("partner_city_id", "string", "The partner city (see `cities`).", nullable=False, pattern=SLUG),
+    _col("score", "float", "Cosine similarity of the two cities' weighted theme counts, 0 to 1.", nullable=False,
+         minimum=0, maximum=1),
+    _col("shared_themes", "string", "Themes both cities name, `;`-separated, the one adding most to the score first.",
+         nullable=False),
+    _col("rank", "Int", "1 for the most similar partner of `city_id`.", nullable=False, minimum=1, contract=False),
+))
+
 TABLES: Mapping[str, TableSpec] = MappingProxyType(
     {t.name: t for t in (CITIES, INDICATORS, SECTIONS, ITEMS, CONTACTS, QUOTES, FINDINGS, CHALLENGES,
-                         CHALLENGE_SDGS)})
+                         CHALLENGE_SDGS, THEMES, EVENTS, PARTNERS)})
 
 
 def _is_empty(value: Any) -> bool:

@@ -1,0 +1,227 @@
+"""Dated facts: labelled cases (and what is not an event), offsets back to the
+source, the rule file, and precision and recall against the hand-read gold.
+
+The gold (tests/gold/brochure-2016/events.csv) covers every portrait of the
+brochure: each city's intro, vision, challenges and plan were read in
+raw/gnlc-portraits-2016.txt and every year they state as the date of a fact
+(done, begun, planned or due) is a row; a city without a row states none. Not
+events, by decision: a decade ("the 1970s"), a year inside a name ("Agenda
+2030", "Plan for Education 2020"), the reference year of a statistic ("a
+literacy rate of 94.5% was reported in 2010"), years in the indicator table,
+in the header (outside the sections) and in quotes. A range gives its first
+and its last year; "15 years ago" in the 2016 brochure is 2001."""
+from __future__ import annotations
+
+import random
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import regex
+import yaml
+
+from conftest import ROOT, gold
+from extract.errors import RuleError
+from extract.events import DEFAULT_PATH, load_event_rules, sections_to_events
+from extract.ingest import ingest
+
+BROCHURE = "gnlc-portraits-2016.txt"
+TARGET_PRECISION, TARGET_RECALL = 0.9, 0.8
+
+
+@pytest.fixture(scope="module")
+def event_rules():
+    return load_event_rules()
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, list[dict]]:
+    out = {}
+    for name in ("sections", "quotes", "cities", "indicators"):
+        frame = pd.read_parquet(ROOT / "output" / f"{name}.parquet")
+        out[name] = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    return out
+
+
+@pytest.fixture(scope="module")
+def text_of():
+    @cache
+    def text(document_id: str) -> str:
+        return ingest(ROOT / "raw" / document_id).text
+    return text
+
+
+def published_years(document_ids, text_of) -> dict[str, int]:
+    """The publication year each document states, by the rule segment.py uses
+    (``published`` of rules/document.yaml)."""
+    rule = yaml.safe_load((ROOT / "rules" / "document.yaml").read_text(encoding="utf-8"))["published"]
+    pattern = regex.compile(rule["pattern"])
+    found = {d: pattern.search(text_of(d)) for d in document_ids}
+    return {d: int(m.group("year")) for d, m in found.items() if m}
+
+
+@pytest.fixture(scope="module")
+def brochure_events(tables, text_of, event_rules):
+    years = published_years({s["document_id"] for s in tables["sections"]}, text_of)
+    assert years[BROCHURE] == 2016
+    return sections_to_events(tables["sections"], text_of, event_rules, years)
+
+
+def events_of(text: str, rules, published: int | None = 2016, section: str = "plan") -> list[dict]:
+    row = {"city_id": "case", "document_id": "case.txt", "section": section, "text": text,
+           "char_start": 0, "char_end": len(text)}
+    return sections_to_events([row], lambda _: text, rules, published)
+
+
+# (text, publication year, [(year, month)])
+CASES = [
+    ("As the capital, the city officially launched its learning city agenda in 1999 to promote innovation.",
+     2016, [(1999, None)]),
+    ("The city joined the UNESCO GNLC in August 2016.", 2016, [(2016, 8)]),
+    ("On 15 November 2016 the first Members' Meeting opened.", 2016, [(2016, 11)]),
+    ("a strategic plan for municipal development until the year 2026, which will promote growth", 2016, [(2026, None)]),
+    ("The General Plan for Development for the years 2013 to 2018 identifies challenges.", 2016,
+     [(2013, None), (2018, None)]),
+    ("The programme ran from 2010 to 2015 in three districts.", 2016, [(2010, None), (2015, None)]),
+    ("The main objectives the city aims to achieve by 2020.", 2016, [(2020, None)]),
+    ("The city adopted the learning city concept 15 years ago.", 2016, [(2001, None)]),
+    ("The city adopted the learning city concept fifteen years ago.", 2016, [(2001, None)]),
+    # a relative date needs the publication year the document states
+    ("The city adopted the learning city concept 15 years ago.", None, []),
+    # not events
+    ("Population 80,006 (2015)", 2016, []),
+    ("GDP per capita 32,384 (2015) and 18,400 (2012)", 2016, []),
+    ("a literacy rate of 94.5% was reported in 2010", 2016, []),
+    ("the role that learning cities play in achieving the 2030 Agenda for Sustainable Development", 2016, []),
+    ("Inspired by the UN Sustainable Development Agenda 2030, the island has set goals.", 2016, []),
+    ("The Local Development Plan for Education 2020 proposes to develop skills.", 2016, []),
+    ("severe economic difficulties since the decline of its cotton industry in the 1970s", 2016, []),
+    ("The festival was attended by 2000 participants.", 2016, []),
+    ("an education system comprised of 15 years' compulsory education", 2016, []),
+    ("the civilization in the hills is 7,000 years old", 2016, []),
+]
+
+
+@pytest.mark.parametrize("text,published,expected", CASES, ids=[f"{c[0][:40]}|{c[1]}" for c in CASES])
+def test_labelled_case(event_rules, text, published, expected):
+    rows = events_of(text, event_rules, published)
+    assert [(r["year"], r["month"]) for r in rows] == expected
+    for r in rows:
+        assert text[r["char_start"]:r["char_end"]] == r["text"]
+
+
+def test_each_event_carries_its_own_sentence(event_rules):
+    text = ("Plan and implementation.\n\nIn 2014, the city held a festival. The festival grew.\n"
+            "- 1. a working group designed in 2015\n- In 2017, the city will host the conference.")
+    rows = events_of(text, event_rules)
+    assert [(r["year"], r["text"], r["rule"]) for r in rows] == [
+        (2014, "In 2014, the city held a festival.", "event.in-year"),
+        (2015, "a working group designed in 2015", "event.in-year"),
+        (2017, "In 2017, the city will host the conference.", "event.in-year")]
+
+
+def test_published_year_per_document(event_rules):
+    row = {"city_id": "c", "document_id": "a.txt", "section": "intro", "char_start": 0,
+           "text": "Founded as a learning city ten years ago."}
+    row["char_end"] = len(row["text"])
+    other = {**row, "document_id": "b.txt"}
+    rows = sections_to_events([row, other], lambda _: row["text"], event_rules, {"a.txt": 2016})
+    assert [(r["document_id"], r["year"]) for r in rows] == [("a.txt", 2006)]
+
+
+def test_offsets_give_the_text(brochure_events, text_of):
+    assert brochure_events
+    for r in brochure_events:
+        assert text_of(r["document_id"])[r["char_start"]:r["char_end"]] == r["text"], r
+        assert r["text"] == r["text"].strip() and not r["text"].startswith("- ")
+
+
+def test_events_come_from_sections_only(brochure_events, tables, event_rules):
+    spans = [(s["document_id"], s["char_start"], s["char_end"]) for s in tables["sections"]
+             if s["section"] in event_rules.sections]
+    for r in brochure_events:
+        assert any(d == r["document_id"] and s <= r["char_start"] < r["char_end"] <= e for d, s, e in spans), r
+
+
+def test_quotes_are_not_read(brochure_events, tables):
+    quotes = [(q["document_id"], q["char_start"], q["char_end"]) for q in tables["quotes"]]
+    assert not [r for r in brochure_events
+                if any(d == r["document_id"] and s < r["char_end"] and r["char_start"] < e for d, s, e in quotes)]
+
+
+def test_a_document_without_publication_year_gives_no_relative_date(brochure_events):
+    profile = [r for r in brochure_events if r["document_id"] == "web-profile-kaunas.txt"]
+    assert profile == []
+
+
+def test_same_rows_whatever_the_input_order(tables, text_of, event_rules, brochure_events):
+    sections = list(tables["sections"])
+    random.Random(3).shuffle(sections)
+    years = published_years({s["document_id"] for s in sections}, text_of)
+    assert sections_to_events(sections, text_of, event_rules, years) == brochure_events
+
+
+# --- the rule file --------------------------------------------------------------
+
+def _ids(node) -> list[str]:
+    if isinstance(node, list):
+        return [i for n in node for i in _ids(n)]
+    if isinstance(node, dict):
+        return ([node["id"]] if "id" in node else []) + [i for v in node.values() for i in _ids(v)]
+    return []
+
+
+def test_rules_loaded_equal_rules_on_disk(event_rules):
+    on_disk = _ids(yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8")))
+    assert sorted(event_rules.rule_ids) == sorted(on_disk)
+    assert len(set(on_disk)) == len(on_disk)
+
+
+def _edit(key: str, rule_id: str, change):
+    def edit(data):
+        node = data[key] if isinstance(data[key], dict) else next(r for r in data[key] if r["id"] == rule_id)
+        change(node)
+    return edit
+
+
+BROKEN = [
+    (_edit("patterns", "event.in-year", lambda r: r.update(pattern=r"\bin\s+\d{4}")), "event.in-year", "group"),
+    (_edit("patterns", "event.year-range", lambda r: r.update(pattern="(?P<year>{year}")), "event.year-range", "bad pattern"),
+    (_edit("exclusions", "not.quantity", lambda r: r.pop("pattern")), "not.quantity", "missing key 'pattern'"),
+    (_edit("months", "events.months", lambda r: r["names"].pop()), "events.months", "twelve months"),
+    (_edit("number_words", "events.number-words", lambda r: r["words"].update(ten="10")), "events.number-words", "whole number"),
+]
+
+
+@pytest.mark.parametrize("edit,rule_id,reason", BROKEN, ids=[b[1] + ":" + b[2] for b in BROKEN])
+def test_a_broken_rule_fails_naming_its_id(tmp_path: Path, edit, rule_id, reason):
+    data = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
+    edit(data)
+    path = tmp_path / "events.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(RuleError) as err:
+        load_event_rules(path)
+    assert err.value.rule_id == rule_id
+    assert "events.yaml" in str(err.value) and reason in str(err.value)
+
+
+# --- the gold -------------------------------------------------------------------
+
+def test_gold_is_as_printed(text_of):
+    """Every gold sentence is in the brochure as printed."""
+    text = " ".join(text_of(BROCHURE).split())
+    for g in gold("events.csv"):
+        assert " ".join(g["text"].split()) in text, g
+
+
+def test_precision_and_recall_against_the_gold(brochure_events, tables):
+    ids = {c["city"]: c["city_id"] for c in tables["cities"] if c["document_id"] == BROCHURE}
+    assert len(ids) >= 10
+    expected = {(ids[g["city"]], int(g["year"]), int(g["month"]) if g["month"] else None) for g in gold("events.csv")}
+    found = {(r["city_id"], r["year"], r["month"]) for r in brochure_events if r["document_id"] == BROCHURE}
+    hits = expected & found
+    precision, recall = len(hits) / len(found), len(hits) / len(expected)
+    report = (f"precision {precision:.3f}, recall {recall:.3f}\nfalse: {sorted(found - expected, key=str)}\n"
+              f"missed: {sorted(expected - found, key=str)}")
+    assert precision >= TARGET_PRECISION and recall >= TARGET_RECALL, report
