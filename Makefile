@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 >/dev/null 2>&1 && echo python3.11 || ec
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: extract test clean diff review review-screenshot eval
+.PHONY: extract test clean diff review review-screenshot eval bench
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ diff: $(STAMP)
 # Precision, recall and F1 of output/ against the gold of tests/gold/ (report in reports/eval.md).
 eval: $(STAMP)
 	$(VENV)/bin/extract eval --out output --gold tests/gold --report reports/eval.md
+
+# Portraits per second, peak memory, seconds per stage, against spaCy's tokenizer (takes minutes).
+bench: $(STAMP)
+	$(VENV)/bin/extract bench
 
 # The static HTML review of output/: open reports/review/index.html in a browser.
 review: $(STAMP)

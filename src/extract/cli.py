@@ -78,6 +78,11 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--out", default="output", help="folder of the tables (default: output/)")
     e.add_argument("--gold", default="tests/gold", help="gold folders, one per document (default: tests/gold/)")
     e.add_argument("--report", default="reports/eval.md", help="where the Markdown report goes (default: reports/eval.md)")
+    b = sub.add_parser("bench", help="time the pipeline on a synthetic corpus made from the brochure")
+    b.add_argument("--sizes", type=int, nargs="+", default=[10_000, 20_000], help="portraits per run (default: 10000 20000)")
+    b.add_argument("--workers", type=int, default=2, help="workers of the parallel run (default: 2)")
+    b.add_argument("--seed", type=int, default=0, help="seed of the corpus (default: 0)")
+    b.add_argument("--no-pdf", action="store_true", help="skip the PDF figure")
     sub.add_parser("dictionary", help="print the data dictionary (Markdown) of the output tables")
     d = sub.add_parser("docs", help="rewrite the generated sections of README.md (data dictionary, finding codes)")
     d.add_argument("readme", nargs="?", default="README.md")
@@ -126,6 +131,12 @@ def _command(args: argparse.Namespace) -> int:
         return _diff(args)
     if args.command == "review":
         return _review(args)
+    if args.command == "bench":
+        from .bench import bench_suite, render_bench
+        report = bench_suite(tuple(args.sizes), args.workers, args.seed, pdf=not args.no_pdf,
+                             say=lambda line: print(f"extract: {line}", file=sys.stderr))
+        sys.stdout.write(render_bench(report) + "\n")
+        return 0
     if args.command == "eval":
         evaluation = evaluate(args.out, args.gold)
         Path(args.report).parent.mkdir(parents=True, exist_ok=True)

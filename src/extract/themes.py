@@ -95,8 +95,34 @@ def rule_to_patterns(file: str, rule: dict, label: str) -> list[dict]:
     for pattern in patterns:
         if not isinstance(pattern, list) or not pattern or not all(isinstance(t, dict) for t in pattern):
             raise RuleError(file, rid, f"a pattern must be a list of token mappings, not {pattern!r}")
-        out.append({"label": label, "pattern": pattern, "id": rid})
+        phrased = pattern_to_phrases(pattern)
+        out += ([{"label": label, "pattern": text, "id": rid} for text in phrased] if phrased is not None
+                else [{"label": label, "pattern": pattern, "id": rid}])
     return out
+
+
+def pattern_to_phrases(pattern: list[dict], most: int = 256) -> list[str] | None:
+    """A token pattern of fixed words (each token ``{LOWER: word}`` or
+    ``{LOWER: {IN: [words]}}``, no operator) as the phrases it stands for, so
+    the fast phrase matcher finds it; None for any other pattern (or one
+    standing for more than ``most`` phrases), which the token matcher keeps."""
+    choices = []
+    for token in pattern:
+        if set(token) != {"LOWER"}:
+            return None
+        value = token["LOWER"]
+        if isinstance(value, str):
+            choices.append([value])
+        elif isinstance(value, dict) and set(value) == {"IN"} and all(isinstance(v, str) for v in value["IN"]):
+            choices.append(list(value["IN"]))
+        else:
+            return None
+    phrases = [""]
+    for options in choices:
+        phrases = [f"{p} {o}".strip() for p in phrases for o in options]
+        if len(phrases) > most:
+            return None
+    return phrases
 
 
 def rules_to_ruler(file: str, labelled: list[tuple[dict, str]]) -> Any:
@@ -153,8 +179,11 @@ def text_to_ranges(doc_text: str, start: int, end: int, text: str) -> list[tuple
     marker where a broken entry goes on)."""
     piece = fold(doc_text[start:end])
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(piece)]
+    kept = _WORD.findall(fold(text))
+    if [w for _, _, w in words] == kept:  # the usual case: nothing of the slice left out
+        return [(start + words[0][0], start + words[-1][1], piece[words[0][0]:words[-1][1]])] if words else []
     status = ["kept"] * len(words)
-    ops = SequenceMatcher(None, [w for _, _, w in words], _WORD.findall(fold(text)), autojunk=False).get_opcodes()
+    ops = SequenceMatcher(None, [w for _, _, w in words], kept, autojunk=False).get_opcodes()
     for tag, i1, i2, _, _ in ops:
         if tag == "delete":
             cut = any(_HAS_WORD.search(w) for _, _, w in words[i1:i2])

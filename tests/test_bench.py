@@ -1,0 +1,184 @@
+"""The benchmark's corpus and figures: the corpus is deterministic, has the
+portraits asked for, and every document of it reads as a brochure; a tiny
+benchmark gives sane figures; the printout names every target. Timings are
+measured by ``extract bench``, never asserted here."""
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+
+from conftest import BROCHURE
+from extract.bench import (BenchReport, BenchResult, Figure, PdfResult, bench, child_peaks, figure_verdict, render_bench,
+                           report_to_figures)
+from extract.pipeline import document_rows, run
+from extract.runinfo import STAGES
+from extract.synthetic import (WRAP_WIDTHS, Variation, brochure_parts, build_corpus, corpus_plan, plain_numbers,
+                               plan_to_text, vary)
+
+HAS_SPACY = importlib.util.find_spec("spacy") is not None
+
+
+@pytest.fixture(scope="module")
+def parts(rules):
+    return brochure_parts(BROCHURE, rules)
+
+
+@pytest.fixture(scope="module")
+def plain(parts, rules, tmp_path_factory):
+    """The brochure put together from its parts, and its cities and indicators."""
+    text = parts.front + "\n\n\n\n".join(parts.portraits) + parts.back
+    path = tmp_path_factory.mktemp("plain") / "plain.txt"
+    path.write_bytes(text.encode("utf-8"))
+    return text, _indicators(path, rules)
+
+
+def _indicators(path, rules) -> tuple[Counter, list[tuple]]:
+    """Cities and indicator values of one document, offsets left out."""
+    rows = document_rows(path, rules)
+    return (Counter(c["city_id"] for c in rows["cities"]),
+            sorted((i["city_id"], i["indicator"], i["scope"], i["group"], i["value"], i["value_min"], i["value_max"],
+                    i["year"]) for i in rows["indicators"]))
+
+
+def test_the_parts_make_the_brochure_again(parts):
+    text = BROCHURE.read_text(encoding="utf-8")
+    assert len(parts.portraits) == len(set(parts.city_ids)) == 37
+    assert (parts.front + "\n\n\n\n".join(parts.portraits) + parts.back).strip() == text.strip()
+
+
+@pytest.mark.parametrize("variation", [
+    Variation(tab_stops=4), Variation(tab_stops=8), Variation(nbsp=True), Variation(typographic=True),
+    Variation(unparagraphed=True), Variation(crlf=True),
+    Variation(wrap_width=WRAP_WIDTHS[0]), Variation(wrap_width=WRAP_WIDTHS[-1]), "plain numbers",
+], ids=lambda v: v if isinstance(v, str) else ",".join(f"{k}={x}" for k, x in vars(v).items() if x))
+def test_each_variation_reads_like_the_plain_brochure(variation, parts, plain, rules, tmp_path):
+    """A variation is in the corpus only if the brochure varied that way gives
+    the same cities and indicator values as the plain one."""
+    text, want = plain
+    if variation == "plain numbers":
+        varied = parts.front + "\n\n\n\n".join(map(plain_numbers, parts.portraits)) + parts.back
+    else:
+        varied = vary(text, variation)
+    assert varied != text
+    (tmp_path / "varied.txt").write_bytes(varied.encode("utf-8"))
+    assert _indicators(tmp_path / "varied.txt", rules) == want
+
+
+def test_the_corpus_is_deterministic_for_a_seed(parts, tmp_path):
+    first = build_corpus(80, tmp_path / "a", seed=7, brochure=parts)
+    again = build_corpus(80, tmp_path / "b", seed=7, brochure=parts)
+    other = build_corpus(80, tmp_path / "c", seed=8, brochure=parts)
+    assert [p.name for p in first] == [p.name for p in again]
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in again]
+    assert [p.read_bytes() for p in first] != [p.read_bytes() for p in other]
+
+
+@pytest.mark.parametrize("n", [1, 36, 37, 80, 10_000, 20_001])
+def test_the_plan_prints_exactly_n_portraits_each_city_once_per_document(n):
+    plans = corpus_plan(n, 37, seed=0)
+    assert sum(len(p.portraits) for p in plans) == n
+    assert all(len(set(p.portraits)) == len(p.portraits) for p in plans)
+    assert all(len(p.plain_numbers) == len(p.portraits) for p in plans)
+    assert len({p.name for p in plans}) == len(plans)
+
+
+def test_the_plan_varies_every_kind(parts):
+    plans = corpus_plan(2_000, 37, seed=0)
+    kinds = Counter(k for p in plans for k, v in vars(p.variation).items() if v)
+    assert set(kinds) == set(vars(Variation()))
+    assert len({p.portraits[:5] for p in plans}) == len(plans)  # shuffled: no two documents open alike
+    assert plan_to_text(plans[0], parts) != plan_to_text(replace(plans[0], variation=Variation()), parts)
+
+
+def test_every_document_reads_as_a_brochure_with_all_its_portraits(parts, rules, tmp_path):
+    n = 80
+    paths = build_corpus(n, tmp_path / "corpus", seed=0, brochure=parts)
+    summary = run([tmp_path / "corpus"], tmp_path / "out", rules, say=lambda line: None)
+    cities = pd.read_csv(tmp_path / "out" / "cities.csv", dtype=str, keep_default_na=False)
+    findings = pd.read_csv(tmp_path / "out" / "findings.csv", dtype=str, keep_default_na=False)
+    assert summary.portraits == len(cities) == n
+    assert findings[findings["severity"] == "error"].empty
+    assert set(cities["source_format"]) == {"brochure"}
+    want = {p.name: sorted(parts.city_ids[i] for i in plan.portraits)
+            for p, plan in zip(paths, corpus_plan(n, len(parts.portraits), seed=0))}
+    got = cities.groupby("document_id")["city_id"].apply(sorted).to_dict()
+    assert got == want
+
+
+def _sane(result: BenchResult, n: int, workers: int) -> None:
+    assert (result.n, result.portraits, result.workers, result.errors) == (n, n, workers, 0)
+    assert result.documents >= 1 and result.corpus_chars > 0
+    assert result.wall_seconds > 0 and result.cpu_seconds > 0 and result.portraits_per_second > 0
+    assert result.peak_rss_mb > 0
+    assert {"ingest", "segment", "portraits", "tables", "write"} <= set(result.stage_seconds) <= set(STAGES)
+
+
+def test_bench_on_a_tiny_corpus_gives_sane_figures(parts):
+    result = bench(40, seed=1, brochure=parts)
+    _sane(result, 40, 1)
+    assert result.child_peaks_mb == ()
+    if HAS_SPACY:
+        assert result.tokenizer_seconds > 0 and result.tokenizer_ratio > 0
+    else:
+        assert result.tokenizer_seconds is None and result.tokenizer_ratio is None
+
+
+def test_child_peaks_sees_a_child_process_and_its_memory():
+    """How the memory of worker processes is measured: a child holding
+    50 MB shows up with at least that much."""
+    with child_peaks(every=0.05) as peaks:
+        subprocess.run([sys.executable, "-c", "import time; x = bytearray(60_000_000); time.sleep(0.4)"], check=True)
+    assert max(peaks.values()) >= 50
+
+
+def _result(n: int, workers: int, wall: float, peak: float) -> BenchResult:
+    return BenchResult(n, workers, n // 35, n, 0, n * 2_300, wall, wall * 0.9, peak, (90.0, 80.0) if workers > 1 else (),
+                       {s: wall / 10 for s in STAGES}, 6.0 if workers == 1 else None)
+
+
+REPORT = BenchReport(runs=(_result(10_000, 1, 12.0, 300.0), _result(10_000, 2, 7.5, 310.0),
+                           _result(20_000, 1, 26.0, 420.0)),
+                     pdf=PdfResult(28, 2.4, 2.9), startup_seconds=1.4, seed=0)
+TARGETS = ["portraits/s, 1 worker, N=10,000", "portraits/s, 1 worker, N=20,000", "aim",
+           "pipeline / spaCy tokenizer, N=10,000", "peak memory, N=10,000", "peak memory, N=20,000 / N=10,000",
+           "time(N=20,000) / time(N=10,000)", "speed-up, 2 workers vs 1, N=10,000",
+           "extract run raw, wall incl. start-up", "PDF: pipeline's own share of pdfplumber's time"]
+
+
+def test_render_bench_lists_every_target_with_its_verdict():
+    text = render_bench(REPORT)
+    for target in TARGETS:
+        assert target in text
+    lines = {f.label: figure_verdict(f) for f in report_to_figures(REPORT) if not f.label.startswith(" ")}
+    assert lines["portraits/s, 1 worker, N=10,000"] == "MISSED by 1.20×"   # 833/s against 1,000
+    assert lines["peak memory, N=10,000"] == "met (1.33× to spare)"       # 300 MB against 400
+    assert lines["time(N=20,000) / time(N=10,000)"] == "MISSED by 1.03×"   # 2.17 against 2.1
+    assert lines["speed-up, 2 workers vs 1, N=10,000"] == "MISSED by 1.06×"  # 1.6 against 1.7
+    assert lines["PDF: pipeline's own share of pdfplumber's time"] == "MISSED by 2.08×"  # 21% against 10%
+    for section in ("Runs", "Seconds per stage", "PDF", "Targets"):
+        assert any(line.startswith(section) for line in text.splitlines())
+
+
+def test_render_bench_says_what_was_not_measured():
+    text = render_bench(BenchReport(runs=(replace(_result(1_000, 1, 1.0, 200.0), tokenizer_seconds=None),),
+                                    notes=("spaCy is not installed",)))
+    figs = {f.label: figure_verdict(f) for f in report_to_figures(BenchReport(runs=()))}
+    assert set(figs.values()) == {"not measured"}
+    assert "speed-up, 2 workers vs 1" in text and "not measured" in text and "- spaCy is not installed" in text
+
+
+@pytest.mark.parametrize("fig,verdict", [
+    (Figure("x", 2_500, 2_000, True), "met (1.25× to spare)"),
+    (Figure("x", 500, 1_000, True), "MISSED by 2.00×"),
+    (Figure("x", 0.2, 0.25, False), "met (1.25× to spare)"),
+    (Figure("x", 0.0, 0.25, False), "met"),
+    (Figure("x", None, 1, True), "not measured"),
+])
+def test_figure_verdict(fig, verdict):
+    assert figure_verdict(fig) == verdict
