@@ -13,7 +13,6 @@ import sys
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from itertools import repeat
 from pathlib import Path
 from typing import Iterator, Protocol
 
@@ -141,6 +140,23 @@ def _one_document(item: Input, rules: Rules, limits: Limits) -> tuple[_Batch, in
     return batch, _guarded(item.document_id, lambda: _document(item, rules, batch, limits), batch, rules, limits)
 
 
+class _Worker:
+    """What a worker process keeps from its start: the rules and limits, sent
+    once (the rules hold a spaCy pipeline, too big to send with every document)."""
+
+    rules: Rules | None = None
+    limits: Limits = Limits()
+
+
+def _start_worker(rules: Rules, limits: Limits) -> None:
+    _Worker.rules, _Worker.limits = rules, limits
+
+
+def _worker_document(item: Input) -> tuple[_Batch, int]:
+    assert _Worker.rules is not None
+    return _one_document(item, _Worker.rules, _Worker.limits)
+
+
 def _documents(items: list[Input], rules: Rules, limits: Limits, workers: int) -> Iterator[tuple[_Batch, int]]:
     """``_one_document`` of each item, in the items' order, over ``workers``
     processes (forked from a server process started before any thread)."""
@@ -149,8 +165,9 @@ def _documents(items: list[Input], rules: Rules, limits: Limits, workers: int) -
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["extract.pipeline"])
-    with ProcessPoolExecutor(min(workers, len(items)), mp_context=context) as pool:
-        yield from pool.map(_one_document, items, repeat(rules), repeat(limits))
+    with ProcessPoolExecutor(min(workers, len(items)), mp_context=context, initializer=_start_worker,
+                             initargs=(rules, limits)) as pool:
+        yield from pool.map(_worker_document, items, chunksize=4)
 
 
 def _document(item: Input, rules: Rules, batch: _Batch, limits: Limits) -> int:
