@@ -90,3 +90,26 @@ def rendered(tmp_path_factory, rules, tables):
             cache[name] = read_tables(folder / "out")
         return cache[name]
     return get
+
+
+@pytest.fixture(scope="session")
+def committed_rows() -> dict[str, list[dict]]:
+    """The committed output/ tables as lists of plain row dicts (None for a null)."""
+    import pandas as pd
+    out = {}
+    for path in sorted((ROOT / "output").glob("*.parquet")):
+        frame = pd.read_parquet(path)
+        out[path.stem] = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    return out
+
+
+@pytest.fixture(scope="session")
+def raw_text():
+    """document_id → the decoded text of raw/<document_id> (what the offsets index)."""
+    from functools import cache
+    from extract.ingest import ingest
+
+    @cache
+    def text(document_id: str) -> str:
+        return ingest(ROOT / "raw" / document_id).text
+    return text

@@ -13,10 +13,8 @@ and its last year; "15 years ago" in the 2016 brochure is 2001."""
 from __future__ import annotations
 
 import random
-from functools import cache
 from pathlib import Path
 
-import pandas as pd
 import pytest
 import regex
 import yaml
@@ -24,7 +22,6 @@ import yaml
 from conftest import ROOT, gold
 from extract.errors import RuleError
 from extract.events import DEFAULT_PATH, load_event_rules, sections_to_events
-from extract.ingest import ingest
 
 BROCHURE = "gnlc-portraits-2016.txt"
 TARGET_PRECISION, TARGET_RECALL = 0.9, 0.8
@@ -36,20 +33,13 @@ def event_rules():
 
 
 @pytest.fixture(scope="module")
-def tables() -> dict[str, list[dict]]:
-    out = {}
-    for name in ("sections", "quotes", "cities", "indicators"):
-        frame = pd.read_parquet(ROOT / "output" / f"{name}.parquet")
-        out[name] = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    return out
+def tables(committed_rows) -> dict[str, list[dict]]:
+    return committed_rows
 
 
 @pytest.fixture(scope="module")
-def text_of():
-    @cache
-    def text(document_id: str) -> str:
-        return ingest(ROOT / "raw" / document_id).text
-    return text
+def text_of(raw_text):
+    return raw_text
 
 
 def published_years(document_ids, text_of) -> dict[str, int]:

@@ -12,16 +12,13 @@ city and section that the gold lacks is a false positive."""
 from __future__ import annotations
 
 import random
-from functools import cache
 from pathlib import Path
 
-import pandas as pd
 import pytest
 import yaml
 
 from conftest import GOLD, ROOT, gold
 from extract.errors import RuleError
-from extract.ingest import ingest
 from extract.themes import DEFAULT_PATH, load_theme_rules, rows_to_themes
 
 BROCHURE = "gnlc-portraits-2016.txt"
@@ -34,20 +31,13 @@ def theme_rules():
 
 
 @pytest.fixture(scope="module")
-def tables() -> dict[str, list[dict]]:
-    out = {}
-    for name in ("sections", "items", "quotes", "cities"):
-        frame = pd.read_parquet(ROOT / "output" / f"{name}.parquet")
-        out[name] = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    return out
+def tables(committed_rows) -> dict[str, list[dict]]:
+    return committed_rows
 
 
 @pytest.fixture(scope="module")
-def text_of():
-    @cache
-    def text(document_id: str) -> str:
-        return ingest(ROOT / "raw" / document_id).text
-    return text
+def text_of(raw_text):
+    return raw_text
 
 
 @pytest.fixture(scope="module")
