@@ -34,7 +34,7 @@ from .errors import UsageError
 from .limits import Limits
 from .pipeline import run
 from .rules import Rules
-from .schemas import TABLES, TableSpec
+from .schemas import TABLES, TableSpec, plain_value
 
 Key = tuple[Any, ...]
 SUFFIXES = (".parquet", ".csv")
@@ -116,13 +116,6 @@ class TableDiffs:
                 for sign, keys in (("+", t.added), ("-", t.removed)) for k in keys]
 
 
-def plain(value: Any) -> Any:
-    """A cell as a plain Python value: None for any null, int, float or str."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    return value.item() if isinstance(value, np.generic) else value
-
-
 def key_order(key: Key) -> tuple:
     """A sort key for a row key: nulls first, then by value within each type."""
     return tuple((v is not None, type(v).__name__, v if v is not None else 0) for v in key)
@@ -143,7 +136,7 @@ def frame_to_keys(frame: pd.DataFrame, key_columns: tuple[str, ...]) -> list[Key
     """The key of each row, as plain values; a key column the frame lacks is null."""
     columns = [frame[c].astype(object).tolist() if c in frame.columns else [None] * len(frame)
                for c in key_columns]
-    return [tuple(plain(v) for v in row) for row in zip(*columns)] if columns else [()] * len(frame)
+    return [tuple(plain_value(v) for v in row) for row in zip(*columns)] if columns else [()] * len(frame)
 
 
 def keys_to_duplicates(table: str, side: str, keys: list[Key]) -> list[DuplicateKey]:
@@ -170,7 +163,7 @@ def series_kind(series: pd.Series) -> str:
 
 def normalized_text(values: pd.Series) -> list[str | None]:
     """Each value as text with runs of white space made one space and the ends stripped."""
-    return [None if v is None else " ".join(str(v).split()) for v in map(plain, values.astype(object))]
+    return [None if v is None else " ".join(str(v).split()) for v in map(plain_value, values.astype(object))]
 
 
 def floats_equal(old: pd.Series, new: pd.Series, tol: Tolerance) -> np.ndarray:
@@ -223,7 +216,7 @@ def frames_to_changes(spec: TableSpec, old: pd.DataFrame, new: pd.DataFrame, key
     found = []
     for column in columns:
         for i in np.flatnonzero(~columns_equal(a[column], b[column], tol)):
-            found.append(CellChange(spec.name, keys[i], column, plain(a[column].iloc[i]), plain(b[column].iloc[i])))
+            found.append(CellChange(spec.name, keys[i], column, plain_value(a[column].iloc[i]), plain_value(b[column].iloc[i])))
     order = {c: n for n, c in enumerate(columns)}
     return sorted(found, key=lambda c: (key_order(c.key), order[c.column]))
 

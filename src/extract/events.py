@@ -29,7 +29,8 @@ import regex
 
 from .errors import RuleError
 from .ingest import fold
-from .themes import listed, need, read_rule_file, text_to_ranges
+from .rules import listed, need, read_rule_file, rule_section
+from .themes import text_to_ranges
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "rules" / "events.yaml"
 GROUPS = ("year", "ago")
@@ -60,14 +61,6 @@ def compile_rule(file: str, rid: str, pattern: str, slots: Mapping[str, str]) ->
         raise RuleError(file, rid, f"bad pattern: {exc}") from None
 
 
-def section_of(file: str, data: dict, key: str, keys: tuple[str, ...], ids: list[str]) -> dict:
-    """The mapping ``data[key]``, holding an id and ``keys``."""
-    if not isinstance(data.get(key), dict):
-        raise RuleError(file, key, "missing section")
-    ids.append(need(file, data[key], keys))
-    return data[key]
-
-
 @cache
 def load_event_rules(path: str | Path = DEFAULT_PATH) -> EventRules:
     """``rules/events.yaml`` read and validated into ``EventRules``; anything
@@ -75,10 +68,10 @@ def load_event_rules(path: str | Path = DEFAULT_PATH) -> EventRules:
     path = Path(path)
     file, ids = path.name, []
     data = read_rule_file(path, "events")
-    scope = section_of(file, data, "scope", ("sections",), ids)
-    year = section_of(file, data, "year", ("pattern",), ids)
-    months = section_of(file, data, "months", ("names",), ids)
-    numbers = section_of(file, data, "number_words", ("words",), ids)
+    scope = rule_section(file, data, "scope", ("sections",), ids)
+    year = rule_section(file, data, "year", ("pattern",), ids)
+    months = rule_section(file, data, "months", ("names",), ids)
+    numbers = rule_section(file, data, "number_words", ("words",), ids)
     if not isinstance(months["names"], list) or len(months["names"]) != 12:
         raise RuleError(file, months["id"], "names must list the twelve months in calendar order")
     if not isinstance(numbers["words"], dict) or not all(isinstance(v, int) for v in numbers["words"].values()):
@@ -88,8 +81,8 @@ def load_event_rules(path: str | Path = DEFAULT_PATH) -> EventRules:
              "month": "(?:" + "|".join(regex.escape(str(m)) for m in months["names"]) + ")",
              "number": "(?:" + "|".join(regex.escape(w) for w in words) + ")"}
     compile_rule(file, year["id"], year["pattern"], {})
-    sentence = section_of(file, data, "sentences", ("pattern",), ids)
-    marker = section_of(file, data, "item_marker", ("pattern",), ids)
+    sentence = rule_section(file, data, "sentences", ("pattern",), ids)
+    marker = rule_section(file, data, "item_marker", ("pattern",), ids)
     compiled = {}
     for key in ("patterns", "exclusions"):
         out = []

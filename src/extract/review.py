@@ -40,6 +40,7 @@ from typing import Any, Callable, Mapping
 import pandas as pd
 
 from .indicators import wide_column
+from .schemas import plain_value
 
 SEVERITIES = ("error", "warning", "info")
 PAGE_TABLES = ("cities", "indicators", "sections", "items", "quotes", "contacts", "themes", "events", "findings")
@@ -76,16 +77,9 @@ FIELDS: Mapping[str, Callable[[dict], str]] = MappingProxyType({
 })
 
 
-def plain(value: Any) -> Any:
-    """A cell → a plain Python value: NA → None, numpy numbers → int/float."""
-    if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
-
-
 def offset(value: Any) -> int | None:
     """A cell of an offset column (a number, or digits from a CSV) → int or None."""
-    value = plain(value)
+    value = plain_value(value)
     if value is None or value == "":
         return None
     try:
@@ -100,7 +94,7 @@ def frame_to_rows(frame: pd.DataFrame | list[dict] | None) -> list[dict]:
         return []
     if isinstance(frame, list):
         return frame
-    return [{k: plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    return [{k: plain_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def tables_to_rows(tables: Mapping[str, pd.DataFrame | list[dict]]) -> dict[str, list[dict]]:
@@ -110,7 +104,7 @@ def tables_to_rows(tables: Mapping[str, pd.DataFrame | list[dict]]) -> dict[str,
 
 def text_of(value: Any) -> str:
     """A cell → a string, None and NA as ''."""
-    value = plain(value)
+    value = plain_value(value)
     return "" if value is None else str(value)
 
 

@@ -160,7 +160,8 @@ def _compile(file: str, rule_id: str, pattern: str, flags: int = 0):
         raise RuleError(file, rule_id, f"bad pattern: {exc}") from None
 
 
-def _need(file: str, rule: Any, keys: tuple[str, ...]) -> str:
+def need(file: str, rule: Any, keys: tuple[str, ...]) -> str:
+    """The id of ``rule`` once it is a mapping holding ``id`` and ``keys``; else ``RuleError``."""
     if not isinstance(rule, dict):
         raise RuleError(file, "?", f"expected a mapping, got {type(rule).__name__}")
     rid = str(rule.get("id", "?"))
@@ -171,7 +172,7 @@ def _need(file: str, rule: Any, keys: tuple[str, ...]) -> str:
 
 
 def _fuzzy(file: str, rule: dict, key: str) -> Label:
-    rid = _need(file, rule, (key, "phrase"))
+    rid = need(file, rule, (key, "phrase"))
     errors = int(rule.get("max_errors", 0))
     body = regex.escape(str(rule["phrase"]))
     pattern = f"(?:{body}){{e<={errors}}}" if errors else body
@@ -198,14 +199,27 @@ def _row_patterns(labels, scopes) -> tuple:
     return tuple(out)
 
 
-def _read(path: Path) -> dict:
+def read_rule_file(path: Path, kind: str | None = None) -> dict:
+    """The YAML mapping of a rule file, with a ``kind`` (``kind`` itself when
+    given); else ``RuleError``."""
+    path = Path(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
+    except (OSError, yaml.YAMLError) as exc:
         raise RuleError(path.name, "-", f"not valid YAML: {exc}") from None
     if not isinstance(data, dict) or "kind" not in data:
         raise RuleError(path.name, "-", "a rule file is a mapping with a 'kind'")
+    if kind is not None and data["kind"] != kind:
+        raise RuleError(path.name, "-", f"a rule file of kind {kind!r} is a mapping with kind: {kind}")
     return data
+
+
+def listed(file: str, data: dict, key: str, required: bool = True) -> list:
+    """The list ``data[key]`` (non-empty when ``required``); else ``RuleError``."""
+    value = data.get(key, [] if not required else None)
+    if not isinstance(value, list) or (required and not value):
+        raise RuleError(file, "-", f"{key!r} must be a {'non-empty ' if required else ''}list")
+    return value
 
 
 KINDS = ("headings", "indicators", "people", "countries", "cities", "document", "text",
@@ -217,10 +231,11 @@ def sdg_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-def _section(file: str, data: dict, key: str, keys: tuple[str, ...], ids: list[str]) -> dict:
+def rule_section(file: str, data: dict, key: str, keys: tuple[str, ...], ids: list[str]) -> dict:
+    """The mapping ``data[key]``, holding an id (added to ``ids``) and ``keys``."""
     if not isinstance(data.get(key), dict):
         raise RuleError(file, key, "missing section")
-    ids.append(_need(file, data[key], keys))
+    ids.append(need(file, data[key], keys))
     return data[key]
 
 
@@ -229,16 +244,16 @@ def _challenge_rules(file: str, data: dict, ids: list[str]) -> ChallengeRules:
     def listed(key: str) -> list:
         if not isinstance(data.get(key), list) or not data[key]:
             raise RuleError(file, "-", f"{key!r} must be a non-empty list")
-        ids.extend(_need(file, r, ()) for r in data[key])
+        ids.extend(need(file, r, ()) for r in data[key])
         return data[key]
 
-    bc = _section(file, data, "breadcrumb", ("pattern",), ids)
+    bc = rule_section(file, data, "breadcrumb", ("pattern",), ids)
     breadcrumb_re = _compile(file, bc["id"], bc["pattern"], regex.M)
     if "title" not in breadcrumb_re.groupindex:
         raise RuleError(file, bc["id"], "the pattern needs a group 'title'")
     parts = []
     for r in listed("parts"):
-        rid = _need(file, r, ("part", "phrase"))
+        rid = need(file, r, ("part", "phrase"))
         if r["part"] not in CHALLENGE_PARTS:
             raise RuleError(file, rid, f"part must be one of {', '.join(CHALLENGE_PARTS)}, not {r['part']!r}")
         # At a line start, glued to the text before it or after a sentence's
@@ -251,7 +266,7 @@ def _challenge_rules(file: str, data: dict, ids: list[str]) -> ChallengeRules:
             raise RuleError(file, "parts", f"no label of the part {part!r}")
     sdgs, names = [], {}
     for r in listed("sdgs"):
-        rid = _need(file, r, ("number", "name"))
+        rid = need(file, r, ("number", "name"))
         aliases = r.get("aliases", [])
         if not isinstance(r["number"], int) or not 1 <= r["number"] <= 17:
             raise RuleError(file, rid, "number must be a whole number from 1 to 17")
@@ -264,21 +279,21 @@ def _challenge_rules(file: str, data: dict, ids: list[str]) -> ChallengeRules:
         sdgs.append(SdgRule(rid, r["number"], str(r["name"]), tuple(map(str, aliases))))
     if len(sdgs) != 17:
         raise RuleError(file, "sdgs", "all 17 goals need a rule")
-    num = _section(file, data, "sdg_number", ("pattern", "joiner"), ids)
+    num = rule_section(file, data, "sdg_number", ("pattern", "joiner"), ids)
     alts = "|".join(phrase_re(n) for n in sorted(names, key=len, reverse=True))
     sdg_re = _compile(file, num["id"], rf"(?<![\p{{L}}\p{{N}}])(?:(?:{num['pattern']})(?:{num['joiner']}"
                       rf"(?P<name>{alts}))?|(?P<alone>{alts}))(?![\p{{L}}\p{{N}}])", regex.I)
     if "number" not in sdg_re.groupindex:
         raise RuleError(file, num["id"], "the pattern needs a group 'number'")
-    line = _section(file, data, "sdg_line", ("separators", "max_unknown_words"), ids)
+    line = rule_section(file, data, "sdg_line", ("separators", "max_unknown_words"), ids)
     if not isinstance(line["max_unknown_words"], int):
         raise RuleError(file, line["id"], "max_unknown_words must be a whole number")
-    gs = _section(file, data, "group_separators", ("pattern",), ids)
-    gc = _section(file, data, "group_connectors", ("words",), ids)
-    gw = _section(file, data, "generic_words", ("words",), ids)
+    gs = rule_section(file, data, "group_separators", ("pattern",), ids)
+    gc = rule_section(file, data, "group_connectors", ("words",), ids)
+    gw = rule_section(file, data, "generic_words", ("words",), ids)
     dates = []
     for r in listed("dates"):
-        rid = _need(file, r, ("pattern",))
+        rid = need(file, r, ("pattern",))
         pattern = _compile(file, rid, r["pattern"], regex.I)
         if not {"year", "month", "day"} <= set(pattern.groupindex):
             raise RuleError(file, rid, "a date pattern needs the groups 'year', 'month' and 'day'")
@@ -303,7 +318,7 @@ def load_rules(directory: str | Path = DEFAULT_DIR) -> Rules:
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-        data = _read(path)
+        data = read_rule_file(path)
         kind = data["kind"]
         if kind not in KINDS:
             raise RuleError(path.name, "-", f"unknown kind {kind!r} (known: {', '.join(KINDS)})")
@@ -321,13 +336,13 @@ def load_rules(directory: str | Path = DEFAULT_DIR) -> Rules:
         if not isinstance(value, list) or not value:
             raise RuleError(file, "-", f"{key!r} must be a non-empty list")
         for rule in value:
-            ids.append(_need(file, rule, ()))
+            ids.append(need(file, rule, ()))
         return file, value
 
     f, hs = rules_of("headings", "rules")
     headings = []
     for r in hs:
-        rid = _need(f, r, ("section", "phrase"))
+        rid = need(f, r, ("section", "phrase"))
         # At a line start, or glued to a word before it (scraped text); never
         # inside a sentence after a space.
         pat = rf"(?:^|(?<=[^\s]))[ \t]*(?P<h>{phrase_re(r['phrase'])}){r.get('suffix', '')}"
@@ -340,50 +355,50 @@ def load_rules(directory: str | Path = DEFAULT_DIR) -> Rules:
     f, gs = rules_of("indicators", "groups")
     groups = tuple(_fuzzy(f, r, "group") for r in gs)
     f, ms = rules_of("indicators", "missing")
-    missing = tuple(str(_need(f, r, ("phrase",)) and r["phrase"]) for r in ms)
+    missing = tuple(str(need(f, r, ("phrase",)) and r["phrase"]) for r in ms)
 
     f, hon = rules_of("people", "honorifics")
     honorifics = {}
     for r in hon:
-        _need(f, r, ("phrase", "canonical"))
+        need(f, r, ("phrase", "canonical"))
         honorifics[str(r["phrase"]).rstrip(".").lower()] = str(r["canonical"])
     alts = "|".join(sorted((regex.escape(str(r["phrase"]).rstrip(".")) for r in hon), key=len, reverse=True))
     honorific_re = _compile(f, "honorifics", rf"(?:(?:{alts})\.?(?:\s+|$))+", regex.I)
     f, rw = rules_of("people", "role_words")
-    role_words = frozenset(str(_need(f, r, ("phrase",)) and r["phrase"]).lower() for r in rw)
+    role_words = frozenset(str(need(f, r, ("phrase",)) and r["phrase"]).lower() for r in rw)
     f, el = rules_of("people", "email_labels")
     email_label_re = _compile(f, "email_labels", "|".join(
-        f"(?:{_need(f, r, ('pattern',)) and r['pattern']})" for r in el), regex.I)
+        f"(?:{need(f, r, ('pattern',)) and r['pattern']})" for r in el), regex.I)
 
     f, people = by_kind["people"]
     mayor = people.get("mayor_title")
     if not isinstance(mayor, dict):
         raise RuleError(f, "mayor_title", "missing section")
-    ids.append(_need(f, mayor, ("pattern",)))
+    ids.append(need(f, mayor, ("pattern",)))
     mayor_re = _compile(f, mayor["id"], mayor["pattern"], regex.I)
 
     f, ca = rules_of("countries", "aliases")
     country_aliases = {}
     for r in ca:
-        rid = _need(f, r, ("name", "alpha_3"))
+        rid = need(f, r, ("name", "alpha_3"))
         if not regex.fullmatch(r"[A-Z]{3}", str(r["alpha_3"])):
             raise RuleError(f, rid, "alpha_3 must be three capital letters")
         country_aliases[str(r["name"]).casefold()] = str(r["alpha_3"])
 
     f, cia = rules_of("cities", "aliases")
-    city_aliases = tuple((_need(f, r, ("city", "alias")), str(r["city"]), str(r["alias"])) for r in cia)
+    city_aliases = tuple((need(f, r, ("city", "alias")), str(r["city"]), str(r["alias"])) for r in cia)
 
     f, doc = by_kind["document"]
     for key in ("member_list", "award_legend", "joined", "published"):
         if not isinstance(doc.get(key), dict):
             raise RuleError(f, key, "missing section")
-        ids.append(_need(f, doc[key], ()))
+        ids.append(need(f, doc[key], ()))
     ml = doc["member_list"]
-    _need(f, ml, ("heading", "award_mark"))
+    need(f, ml, ("heading", "award_mark"))
 
     f, text = by_kind["text"]
     _, bl = rules_of("text", "bullets")
-    bullet_alts = "|".join(f"(?:{_need(f, r, ('pattern',)) and r['pattern']})" for r in bl)
+    bullet_alts = "|".join(f"(?:{need(f, r, ('pattern',)) and r['pattern']})" for r in bl)
 
     f, val = rules_of("validation", "checks")
     checks = {r["id"]: r for r in val}
@@ -391,7 +406,7 @@ def load_rules(directory: str | Path = DEFAULT_DIR) -> Rules:
     f, fc = rules_of("findings", "codes")
     findings = {}
     for r in fc:
-        rid = _need(f, r, ("severity", "description"))
+        rid = need(f, r, ("severity", "description"))
         if r["severity"] not in ("error", "warning", "info"):
             raise RuleError(f, rid, f"severity must be error, warning or info, not {r['severity']!r}")
         if not isinstance(r.get("stderr", False), bool):
@@ -401,11 +416,11 @@ def load_rules(directory: str | Path = DEFAULT_DIR) -> Rules:
     challenges = _challenge_rules(*by_kind["challenges"], ids)
 
     f, us = rules_of("indicators", "units")
-    unit_re = _compile(f, "units", "|".join(f"(?:{_need(f, r, ('pattern',)) and r['pattern']})" for r in us), regex.I)
+    unit_re = _compile(f, "units", "|".join(f"(?:{need(f, r, ('pattern',)) and r['pattern']})" for r in us), regex.I)
     f, rs = rules_of("indicators", "ranges")
     ranges = []
     for r in rs:
-        rid = _need(f, r, ("pattern",))
+        rid = need(f, r, ("pattern",))
         pattern = _compile(f, rid, r["pattern"], regex.I)
         if not {"min", "max"} <= set(pattern.groupindex):
             raise RuleError(f, rid, "a range pattern needs the groups 'min' and 'max'")
@@ -414,18 +429,18 @@ def load_rules(directory: str | Path = DEFAULT_DIR) -> Rules:
     f, fs = rules_of("formats", "formats")
     formats = []
     for r in fs:
-        rid = _need(f, r, ("format", "threshold", "signals"))
+        rid = need(f, r, ("format", "threshold", "signals"))
         if not isinstance(r["signals"], list) or not r["signals"]:
             raise RuleError(f, rid, "signals must be a non-empty list")
         signals = []
         for sg in r["signals"]:
-            sid = _need(f, sg, ("pattern", "weight"))
+            sid = need(f, sg, ("pattern", "weight"))
             ids.append(sid)
             signals.append(Signal(sid, _compile(f, sid, sg["pattern"], regex.M), float(sg["weight"]),
                                   int(sg.get("min_count", 1)), sg.get("max_count")))
         boilerplate = []
         for bp in r.get("boilerplate", []):
-            bid = _need(f, bp, ("pattern",))
+            bid = need(f, bp, ("pattern",))
             ids.append(bid)
             boilerplate.append((bid, _compile(f, bid, bp["pattern"])))
         formats.append(Format(rid, str(r["format"]), float(r["threshold"]), tuple(signals),

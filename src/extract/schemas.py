@@ -371,7 +371,8 @@ def pandera_schema(table: str) -> pa.DataFrameSchema:
                               unique=list(spec.key), report_duplicates="all", strict=True, ordered=True)
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
+    """A cell as a plain Python value: None for any null, numpy numbers as int or float."""
     if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
         return None
     return value.item() if hasattr(value, "item") else value
@@ -389,13 +390,13 @@ def validate_frame(table: str, frame: pd.DataFrame) -> list[dict[str, Any]]:
     pairs = {f"{a} <= {b}": (a, b) for a, b in TABLES[table].ordered_pairs}
     found = []
     for case in cases.to_dict("records"):
-        column, check, value = _plain(case["column"]), str(case["check"]), _plain(case["failure_case"])
+        column, check, value = plain_value(case["column"]), str(case["check"]), plain_value(case["failure_case"])
         if check in pairs and column not in pairs[check]:
             continue  # a row-wise check reports every column of the row; keep the pair
         if check in ("column_in_dataframe", "column_in_schema"):  # pandera puts the table name in `column`
             column = value
         found.append({"table": table, "column": column, "check": check, "value": value,
-                      "row": _plain(case["index"])})
+                      "row": plain_value(case["index"])})
     return sorted(found, key=lambda f: (str(f["column"]), f["check"], str(f["row"]), str(f["value"])))
 
 

@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import regex
-import yaml
 
 from .errors import RuleError
+from .rules import listed, need, read_rule_file
 from .ingest import fold
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "rules" / "themes.yaml"
@@ -51,35 +51,6 @@ class ThemeRules:
 
 
 # --- rule file ---------------------------------------------------------------
-
-def read_rule_file(path: Path, kind: str) -> dict:
-    """The YAML mapping of ``path``, checked to be of ``kind``; else ``RuleError``."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RuleError(Path(path).name, "-", f"not readable YAML: {exc}") from None
-    if not isinstance(data, dict) or data.get("kind") != kind:
-        raise RuleError(Path(path).name, "-", f"a rule file of kind {kind!r} is a mapping with kind: {kind}")
-    return data
-
-
-def need(file: str, rule: Any, keys: tuple[str, ...]) -> str:
-    """The id of ``rule`` once it is a mapping holding ``id`` and ``keys``."""
-    if not isinstance(rule, dict):
-        raise RuleError(file, "?", f"expected a mapping, got {type(rule).__name__}")
-    rid = str(rule.get("id", "?"))
-    for key in ("id",) + keys:
-        if rule.get(key) in (None, "", [], {}):
-            raise RuleError(file, rid, f"missing key {key!r}")
-    return rid
-
-
-def listed(file: str, data: dict, key: str, required: bool = True) -> list:
-    value = data.get(key, [] if not required else None)
-    if not isinstance(value, list) or (required and not value):
-        raise RuleError(file, "-", f"{key!r} must be a {'non-empty ' if required else ''}list")
-    return value
-
 
 def rule_to_patterns(file: str, rule: dict, label: str) -> list[dict]:
     """A rule's phrases and token patterns as ``SpanRuler`` patterns."""
