@@ -21,6 +21,15 @@ BROCHURE = ROOT / "raw" / "gnlc-portraits-2016.txt"
 GOLD = ROOT / "tests" / "gold" / "brochure-2016"
 
 
+def rule_ids(node) -> list[str]:
+    """Every rule id in a YAML tree, in order, repeats kept (rules may nest: a format's signals)."""
+    if isinstance(node, list):
+        return [i for n in node for i in rule_ids(n)]
+    if isinstance(node, dict):
+        return ([node["id"]] if "id" in node else []) + [i for v in node.values() for i in rule_ids(v)]
+    return []
+
+
 def cases(name: str) -> list:
     return yaml.safe_load((CASES / name).read_text(encoding="utf-8"))
 

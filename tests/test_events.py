@@ -19,7 +19,7 @@ import pytest
 import regex
 import yaml
 
-from conftest import ROOT, gold
+from conftest import ROOT, gold, rule_ids
 from extract.errors import RuleError
 from extract.events import DEFAULT_PATH, load_event_rules, sections_to_events
 
@@ -32,30 +32,20 @@ def event_rules():
     return load_event_rules()
 
 
-@pytest.fixture(scope="module")
-def tables(committed_rows) -> dict[str, list[dict]]:
-    return committed_rows
-
-
-@pytest.fixture(scope="module")
-def text_of(raw_text):
-    return raw_text
-
-
-def published_years(document_ids, text_of) -> dict[str, int]:
+def published_years(document_ids, raw_text) -> dict[str, int]:
     """The publication year each document states, by the rule segment.py uses
     (``published`` of rules/document.yaml)."""
     rule = yaml.safe_load((ROOT / "rules" / "document.yaml").read_text(encoding="utf-8"))["published"]
     pattern = regex.compile(rule["pattern"])
-    found = {d: pattern.search(text_of(d)) for d in document_ids}
+    found = {d: pattern.search(raw_text(d)) for d in document_ids}
     return {d: int(m.group("year")) for d, m in found.items() if m}
 
 
 @pytest.fixture(scope="module")
-def brochure_events(tables, text_of, event_rules):
-    years = published_years({s["document_id"] for s in tables["sections"]}, text_of)
+def brochure_events(committed_rows, raw_text, event_rules):
+    years = published_years({s["document_id"] for s in committed_rows["sections"]}, raw_text)
     assert years[BROCHURE] == 2016
-    return sections_to_events(tables["sections"], text_of, event_rules, years)
+    return sections_to_events(committed_rows["sections"], raw_text, event_rules, years)
 
 
 def events_of(text: str, rules, published: int | None = 2016, section: str = "plan") -> list[dict]:
@@ -120,22 +110,22 @@ def test_published_year_per_document(event_rules):
     assert [(r["document_id"], r["year"]) for r in rows] == [("a.txt", 2006)]
 
 
-def test_offsets_give_the_text(brochure_events, text_of):
+def test_offsets_give_the_text(brochure_events, raw_text):
     assert brochure_events
     for r in brochure_events:
-        assert text_of(r["document_id"])[r["char_start"]:r["char_end"]] == r["text"], r
+        assert raw_text(r["document_id"])[r["char_start"]:r["char_end"]] == r["text"], r
         assert r["text"] == r["text"].strip() and not r["text"].startswith("- ")
 
 
-def test_events_come_from_sections_only(brochure_events, tables, event_rules):
-    spans = [(s["document_id"], s["char_start"], s["char_end"]) for s in tables["sections"]
+def test_events_come_from_sections_only(brochure_events, committed_rows, event_rules):
+    spans = [(s["document_id"], s["char_start"], s["char_end"]) for s in committed_rows["sections"]
              if s["section"] in event_rules.sections]
     for r in brochure_events:
         assert any(d == r["document_id"] and s <= r["char_start"] < r["char_end"] <= e for d, s, e in spans), r
 
 
-def test_quotes_are_not_read(brochure_events, tables):
-    quotes = [(q["document_id"], q["char_start"], q["char_end"]) for q in tables["quotes"]]
+def test_quotes_are_not_read(brochure_events, committed_rows):
+    quotes = [(q["document_id"], q["char_start"], q["char_end"]) for q in committed_rows["quotes"]]
     assert not [r for r in brochure_events
                 if any(d == r["document_id"] and s < r["char_end"] and r["char_start"] < e for d, s, e in quotes)]
 
@@ -145,25 +135,17 @@ def test_a_document_without_publication_year_gives_no_relative_date(brochure_eve
     assert profile == []
 
 
-def test_same_rows_whatever_the_input_order(tables, text_of, event_rules, brochure_events):
-    sections = list(tables["sections"])
+def test_same_rows_whatever_the_input_order(committed_rows, raw_text, event_rules, brochure_events):
+    sections = list(committed_rows["sections"])
     random.Random(3).shuffle(sections)
-    years = published_years({s["document_id"] for s in sections}, text_of)
-    assert sections_to_events(sections, text_of, event_rules, years) == brochure_events
+    years = published_years({s["document_id"] for s in sections}, raw_text)
+    assert sections_to_events(sections, raw_text, event_rules, years) == brochure_events
 
 
 # --- the rule file --------------------------------------------------------------
 
-def _ids(node) -> list[str]:
-    if isinstance(node, list):
-        return [i for n in node for i in _ids(n)]
-    if isinstance(node, dict):
-        return ([node["id"]] if "id" in node else []) + [i for v in node.values() for i in _ids(v)]
-    return []
-
-
 def test_rules_loaded_equal_rules_on_disk(event_rules):
-    on_disk = _ids(yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8")))
+    on_disk = rule_ids(yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8")))
     assert sorted(event_rules.rule_ids) == sorted(on_disk)
     assert len(set(on_disk)) == len(on_disk)
 
@@ -198,15 +180,15 @@ def test_a_broken_rule_fails_naming_its_id(tmp_path: Path, edit, rule_id, reason
 
 # --- the gold -------------------------------------------------------------------
 
-def test_gold_is_as_printed(text_of):
+def test_gold_is_as_printed(raw_text):
     """Every gold sentence is in the brochure as printed."""
-    text = " ".join(text_of(BROCHURE).split())
+    text = " ".join(raw_text(BROCHURE).split())
     for g in gold("events.csv"):
         assert " ".join(g["text"].split()) in text, g
 
 
-def test_precision_and_recall_against_the_gold(brochure_events, tables):
-    ids = {c["city"]: c["city_id"] for c in tables["cities"] if c["document_id"] == BROCHURE}
+def test_precision_and_recall_against_the_gold(brochure_events, committed_rows):
+    ids = {c["city"]: c["city_id"] for c in committed_rows["cities"] if c["document_id"] == BROCHURE}
     assert len(ids) >= 10
     expected = {(ids[g["city"]], int(g["year"]), int(g["month"]) if g["month"] else None) for g in gold("events.csv")}
     found = {(r["city_id"], r["year"], r["month"]) for r in brochure_events if r["document_id"] == BROCHURE}

@@ -6,22 +6,13 @@ import shutil
 import pytest
 import yaml
 
+from conftest import rule_ids
 from extract.errors import RuleError
 from extract.rules import DEFAULT_DIR, load_rules
 
 
-def _ids(node) -> set[str]:
-    """Every rule id in a YAML tree (rules may nest: a format's signals)."""
-    if isinstance(node, list):
-        return set().union(*map(_ids, node)) if node else set()
-    if isinstance(node, dict):
-        own = {node["id"]} if "id" in node else set()
-        return own.union(*map(_ids, node.values())) if node else own
-    return set()
-
-
 def _ids_on_disk() -> set[str]:
-    return set().union(*(_ids(yaml.safe_load(p.read_text(encoding="utf-8"))) for p in DEFAULT_DIR.glob("*.yaml")))
+    return {i for p in DEFAULT_DIR.glob("*.yaml") for i in rule_ids(yaml.safe_load(p.read_text(encoding="utf-8")))}
 
 
 def test_rules_loaded_equal_rules_on_disk(rules):

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import GOLD, ROOT, gold
+from conftest import GOLD, ROOT, gold, rule_ids
 from extract.errors import RuleError
 from extract.themes import DEFAULT_PATH, load_theme_rules, rows_to_themes
 
@@ -31,18 +31,8 @@ def theme_rules():
 
 
 @pytest.fixture(scope="module")
-def tables(committed_rows) -> dict[str, list[dict]]:
-    return committed_rows
-
-
-@pytest.fixture(scope="module")
-def text_of(raw_text):
-    return raw_text
-
-
-@pytest.fixture(scope="module")
-def brochure_themes(tables, text_of, theme_rules):
-    return rows_to_themes(tables["sections"], tables["items"], text_of, theme_rules)
+def brochure_themes(committed_rows, raw_text, theme_rules):
+    return rows_to_themes(committed_rows["sections"], committed_rows["items"], raw_text, theme_rules)
 
 
 def tag(text: str, rules, section: str = "plan") -> list[dict]:
@@ -104,15 +94,15 @@ def test_a_phrase_matches_across_a_wrapped_line(theme_rules):
         ("inclusive.adult-education", "adult\neducation"), ("workplace.vocational", "vocational")]
 
 
-def test_offsets_give_the_matched_words(brochure_themes, text_of):
+def test_offsets_give_the_matched_words(brochure_themes, raw_text):
     assert len(brochure_themes) > 300
     for r in brochure_themes:
-        assert text_of(r["document_id"])[r["char_start"]:r["char_end"]] == r["matched"], r
+        assert raw_text(r["document_id"])[r["char_start"]:r["char_end"]] == r["matched"], r
 
 
-def test_each_match_lies_in_its_section_or_entry(brochure_themes, tables):
-    sections = {(s["city_id"], s["document_id"], s["section"]): s for s in tables["sections"]}
-    items = {(i["city_id"], i["document_id"], i["section"], i["position"]): i for i in tables["items"]}
+def test_each_match_lies_in_its_section_or_entry(brochure_themes, committed_rows):
+    sections = {(s["city_id"], s["document_id"], s["section"]): s for s in committed_rows["sections"]}
+    items = {(i["city_id"], i["document_id"], i["section"], i["position"]): i for i in committed_rows["items"]}
     for r in brochure_themes:
         key = (r["city_id"], r["document_id"], r["section"])
         unit = sections[key] if r["position"] is None else items[key + (r["position"],)]
@@ -121,8 +111,8 @@ def test_each_match_lies_in_its_section_or_entry(brochure_themes, tables):
             assert not any(i["char_start"] <= r["char_start"] < i["char_end"] for k, i in items.items() if k[:3] == key), r
 
 
-def test_quotes_inside_a_section_are_not_tagged(brochure_themes, tables):
-    quotes = [(q["document_id"], q["char_start"], q["char_end"]) for q in tables["quotes"]]
+def test_quotes_inside_a_section_are_not_tagged(brochure_themes, committed_rows):
+    quotes = [(q["document_id"], q["char_start"], q["char_end"]) for q in committed_rows["quotes"]]
     inside = [r for r in brochure_themes
               if any(d == r["document_id"] and s <= r["char_start"] < e for d, s, e in quotes)]
     assert inside == []
@@ -155,25 +145,17 @@ def test_without_document_text_the_row_text_is_matched(theme_rules):
         (2, "sustainable_development", "Sustainability", None)]
 
 
-def test_same_rows_whatever_the_input_order(tables, text_of, theme_rules, brochure_themes):
-    sections, items = list(tables["sections"]), list(tables["items"])
+def test_same_rows_whatever_the_input_order(committed_rows, raw_text, theme_rules, brochure_themes):
+    sections, items = list(committed_rows["sections"]), list(committed_rows["items"])
     random.Random(7).shuffle(sections)
     random.Random(8).shuffle(items)
-    assert rows_to_themes(sections, items, text_of, theme_rules) == brochure_themes
+    assert rows_to_themes(sections, items, raw_text, theme_rules) == brochure_themes
 
 
 # --- the rule file --------------------------------------------------------------
 
-def _ids(node) -> list[str]:
-    if isinstance(node, list):
-        return [i for n in node for i in _ids(n)]
-    if isinstance(node, dict):
-        return ([node["id"]] if "id" in node else []) + [i for v in node.values() for i in _ids(v)]
-    return []
-
-
 def test_rules_loaded_equal_rules_on_disk(theme_rules):
-    on_disk = _ids(yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8")))
+    on_disk = rule_ids(yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8")))
     assert sorted(theme_rules.rule_ids) == sorted(on_disk)
     assert len(set(on_disk)) == len(on_disk)
 
@@ -215,8 +197,8 @@ def test_a_broken_rule_fails_naming_its_id(tmp_path: Path, edit, rule_id, reason
 
 # --- the gold -------------------------------------------------------------------
 
-def gold_and_found(brochure_themes, tables) -> tuple[set, set]:
-    ids = {c["city"]: c["city_id"] for c in tables["cities"] if c["document_id"] == BROCHURE}
+def gold_and_found(brochure_themes, committed_rows) -> tuple[set, set]:
+    ids = {c["city"]: c["city_id"] for c in committed_rows["cities"] if c["document_id"] == BROCHURE}
     expected = {(ids[g["city"]], g["section"], g["theme"]) for g in gold("themes.csv")}
     covered = {city for city, _, _ in expected}
     found = {(r["city_id"], r["section"], r["theme"]) for r in brochure_themes
@@ -224,15 +206,15 @@ def gold_and_found(brochure_themes, tables) -> tuple[set, set]:
     return expected, found
 
 
-def test_gold_covers_at_least_ten_cities_and_every_theme(brochure_themes, tables):
-    expected, _ = gold_and_found(brochure_themes, tables)
+def test_gold_covers_at_least_ten_cities_and_every_theme(brochure_themes, committed_rows):
+    expected, _ = gold_and_found(brochure_themes, committed_rows)
     assert len({c for c, _, _ in expected}) >= 10
     assert {t for _, _, t in expected} == set(load_theme_rules().themes)
     assert (GOLD / "themes.csv").exists()
 
 
-def test_precision_and_recall_against_the_gold(brochure_themes, tables):
-    expected, found = gold_and_found(brochure_themes, tables)
+def test_precision_and_recall_against_the_gold(brochure_themes, committed_rows):
+    expected, found = gold_and_found(brochure_themes, committed_rows)
     hits = expected & found
     precision, recall = len(hits) / len(found), len(hits) / len(expected)
     report = (f"precision {precision:.3f}, recall {recall:.3f}\nfalse: {sorted(found - expected)}\n"

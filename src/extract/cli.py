@@ -23,7 +23,6 @@ from .docs import update_readme
 from .evaluate import evaluate
 from .evaluate_render import render_eval, summary_text
 from .review_html import render_review, screenshot
-from .runinfo import review_sources
 from .errors import ExtractError, UsageError
 from .limits import Limits
 from .progress import Reporter
@@ -159,8 +158,7 @@ def _command(args: argparse.Namespace) -> int:
 
 def _review(args: argparse.Namespace) -> int:
     """``extract review``: the review pages of ``--out`` in ``--dest``."""
-    sources = review_sources(args.out, args.raw)
-    pages = render_review(args.out, sources, args.dest)
+    pages = render_review(args.out, None, args.dest, args.raw)
     print(f"extract: {len(pages)} review pages → {Path(args.dest) / 'index.html'}", file=sys.stderr)
     if args.screenshot:
         city = args.city or next(p.stem for p in sorted(pages) if not p.stem.startswith("_") and p.name != "index.html")

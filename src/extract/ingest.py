@@ -15,6 +15,7 @@ character maps to one character, every offset found in ``match_text`` is
 valid in ``text``."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -120,6 +121,7 @@ def ingest(path: str | Path, limits: Limits = Limits()) -> Document:
         doc = read_pdf(path, limits.max_pages)
     else:
         doc = text_document(path, data)
+    doc = replace(doc, size=len(data), sha256=hashlib.sha256(data).hexdigest())
     masked = too_long_lines(doc.match_text, limits.max_line_chars)
     if masked:
         doc = replace(doc, match_text=_blank(doc.match_text, masked), masked=masked)

@@ -104,6 +104,7 @@ class _Batch:
     page_starts: dict[str, tuple[int, ...]] = field(default_factory=dict)
     challenge_pages: list[tuple[Document, Detection]] = field(default_factory=list)
     formats: dict[str, str] = field(default_factory=dict)
+    files: dict[str, tuple[int, str | None]] = field(default_factory=dict)  # document_id → (size, SHA-256)
     clock: Stopwatch = field(default_factory=Stopwatch)
 
     def mark(self) -> dict[str, int]:
@@ -129,6 +130,7 @@ class _Batch:
         self.page_starts.update(other.page_starts)
         self.challenge_pages += other.challenge_pages
         self.formats.update(other.formats)
+        self.files.update(other.files)
         for stage, seconds in other.clock.seconds.items():
             self.clock.seconds[stage] = self.clock.seconds.get(stage, 0.0) + seconds
 
@@ -178,6 +180,7 @@ def _document(item: Input, rules: Rules, batch: _Batch, limits: Limits) -> int:
     with clock.stage("ingest"):
         doc = replace(ingest(item.path, limits), document_id=item.document_id)
     batch.page_starts[doc.document_id] = doc.page_starts
+    batch.files[doc.document_id] = (doc.size, doc.sha256)
     batch.rows["findings"] += [finding_to_row(f, doc.page_starts) for f in _ingest_findings(doc, rules, limits)]
     with clock.stage("layout"):
         soft = doc.soft if doc.soft is not None else soft_breaks(doc.text)
@@ -378,7 +381,8 @@ def collect(paths: list[str | Path], rules: Rules, limits: Limits = Limits(), sa
     summary.rows = {t: len(f) for t, f in frames.items()}
     summary.errors = int((frames["findings"]["severity"] == "error").sum())
     summary.seconds = batch.clock.seconds
-    summary.inputs = [InputRecord(i.document_id, str(i.path), *file_sha256(i.path, limits.max_file_bytes),
+    summary.inputs = [InputRecord(i.document_id, str(i.path),  # a file not read whole is hashed here
+                                  *(batch.files.get(i.document_id) or file_sha256(i.path, limits.max_file_bytes)),
                                   batch.formats.get(i.document_id, ""), portraits_of[i.document_id])
                       for i in items]
     return frames, summary

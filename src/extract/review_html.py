@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import re
 import subprocess
 import unicodedata
 from pathlib import Path
 from string import Template
 from types import MappingProxyType
-from typing import Mapping
+from typing import Iterable, Mapping
 
 import pandas as pd
 
+from .errors import InputError
+from .ingest import ingest
 from .review import SEVERITIES, document_spans, index_data, tables_to_rows
 from .schemas import TABLES
 
@@ -366,13 +369,35 @@ def write_page(dest: Path, relative: str, content: str) -> Path:
     return path
 
 
-def render_review(out_dir: str | Path, sources: Mapping[str, str], dest_dir: str | Path) -> list[Path]:
-    """Output tables and document texts → ``dest_dir/index.html`` and one page
-    per portrait and challenge page; returns the files written, sorted."""
+def find_sources(out_dir: str | Path, document_ids: Iterable[str], raw_dir: str | Path = "raw") -> dict[str, str]:
+    """The decoded text of each document, which the offsets of the tables
+    index: read again from the path ``run.json`` gives, else from ``raw_dir``.
+    A document that cannot be read is left out (its pages show no text)."""
+    try:
+        inputs = json.loads((Path(out_dir) / "run.json").read_text(encoding="utf-8"))["inputs"]
+        paths = {i["document_id"]: Path(i["path"]) for i in inputs}
+    except (OSError, ValueError, KeyError):
+        paths = {}
+    sources = {}
+    for document_id in sorted(set(document_ids)):
+        try:
+            sources[document_id] = ingest(paths.get(document_id, Path(raw_dir) / document_id)).text
+        except InputError:
+            continue
+    return sources
+
+
+def render_review(out_dir: str | Path, sources: Mapping[str, str] | None, dest_dir: str | Path,
+                  raw_dir: str | Path = "raw") -> list[Path]:
+    """Output tables and document texts (found with ``find_sources`` when
+    ``sources`` is None) → ``dest_dir/index.html`` and one page per portrait
+    and challenge page; returns the files written, sorted."""
     dest = Path(dest_dir)
     dest.mkdir(parents=True, exist_ok=True)
     tables = tables_to_rows(read_tables(out_dir))
     index = index_data(tables)
+    if sources is None:
+        sources = find_sources(out_dir, (doc["document_id"] for doc in index), raw_dir)
     written = [write_page(dest, "index.html", index_html(index))]
     for doc in index:
         for page in document_spans(sources.get(doc["document_id"]), tables, doc["document_id"]):

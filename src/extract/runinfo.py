@@ -90,26 +90,3 @@ def run_record(inputs: list[InputRecord], frames: dict[str, pd.DataFrame], rules
 def record_to_json(record: dict) -> str:
     return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
 
-
-def review_sources(out_dir: str | Path, raw_dir: str | Path = "raw") -> dict[str, str]:
-    """The decoded text of each document of an output folder, which the
-    offsets of its tables index: read again from the path ``run.json`` gives,
-    or from ``raw_dir``. A document that cannot be read is left out."""
-    from .errors import InputError
-    from .ingest import ingest
-    try:
-        inputs = json.loads((Path(out_dir) / "run.json").read_text(encoding="utf-8"))["inputs"]
-        paths = {i["document_id"]: Path(i["path"]) for i in inputs}
-    except (OSError, ValueError, KeyError):
-        paths = {}
-    ids = set(pd.read_parquet(Path(out_dir) / "cities.parquet", columns=["document_id"])["document_id"])
-    if (Path(out_dir) / "challenges.parquet").exists():
-        ids |= set(pd.read_parquet(Path(out_dir) / "challenges.parquet", columns=["document_id"])["document_id"])
-    sources = {}
-    for document_id in sorted(ids):
-        path = paths.get(document_id, Path(raw_dir) / document_id)
-        try:
-            sources[document_id] = ingest(path).text
-        except InputError:
-            continue
-    return sources

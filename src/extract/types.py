@@ -55,6 +55,9 @@ class Document:
     page_labels: tuple[str, ...] = ()
     # Lines over the line limit, blanked in ``match_text`` (see ``limits``).
     masked: tuple[Span, ...] = ()
+    # Size and SHA-256 of the file as read (for ``run.json``).
+    size: int = 0
+    sha256: str | None = None
 
 
 @dataclass(frozen=True)
