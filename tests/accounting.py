@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import regex
 
-from extract.ingest import fold
+from extract.read.ingest import fold
 
 KEEPING = frozenset({
     "unclaimed_text", "text_outside_portraits", "line_too_long", "portrait_duplicated", "extractor_failed",

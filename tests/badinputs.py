@@ -12,7 +12,7 @@ from pathlib import Path
 
 import regex
 
-from extract.textpdf import text_to_pdf
+from extract.bench.textpdf import text_to_pdf
 
 _TABLE_ROW = regex.compile(r"\t.*[0-9]")
 FILES = ("empty.txt", "blank.txt", "junk.bin", "junk.txt", "utf16-bom.txt", "utf16-no-bom.txt", "windows-1252.txt",

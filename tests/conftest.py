@@ -7,13 +7,13 @@ import pytest
 import yaml
 
 from extract.findings import Context
-from extract.ingest import fold
-from extract.pipeline import run
-from extract.rules import load_rules
-from extract.textutil import lines_of
+from extract.read.ingest import fold
+from extract.pipeline.batch import run
+from extract.rules.load import load_rules
+from extract.read.textutil import lines_of
 from extract.types import Document, Portrait, Span
-from extract.textpdf import text_to_pdf
-from extract.variants import VARIANTS
+from extract.bench.textpdf import text_to_pdf
+from extract.bench.variants import VARIANTS
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "cases"
@@ -116,7 +116,7 @@ def committed_rows() -> dict[str, list[dict]]:
 def raw_text():
     """document_id → the decoded text of raw/<document_id> (what the offsets index)."""
     from functools import cache
-    from extract.ingest import ingest
+    from extract.read.ingest import ingest
 
     @cache
     def text(document_id: str) -> str:

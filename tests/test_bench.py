@@ -14,11 +14,11 @@ import pandas as pd
 import pytest
 
 from conftest import BROCHURE
-from extract.bench import (BenchReport, BenchResult, Figure, PdfResult, bench, child_peaks, figure_verdict, render_bench,
+from extract.bench.bench import (BenchReport, BenchResult, Figure, PdfResult, bench, child_peaks, figure_verdict, render_bench,
                            report_to_figures)
-from extract.pipeline import document_rows, run
-from extract.runinfo import STAGES
-from extract.synthetic import (WRAP_WIDTHS, Variation, brochure_parts, build_corpus, corpus_plan, plain_numbers,
+from extract.pipeline.batch import document_rows, run
+from extract.tables.runinfo import STAGES
+from extract.bench.synthetic import (WRAP_WIDTHS, Variation, brochure_parts, build_corpus, corpus_plan, plain_numbers,
                                plan_to_text, vary)
 
 HAS_SPACY = importlib.util.find_spec("spacy") is not None

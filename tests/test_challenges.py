@@ -10,11 +10,11 @@ import pytest
 import yaml
 
 from conftest import cases
-from extract.challenges import extract_challenge
+from extract.challenge.page import extract_challenge
 from extract.errors import RuleError
-from extract.ingest import fold
-from extract.rules import DEFAULT_DIR, load_rules
-from extract.textutil import squash
+from extract.read.ingest import fold
+from extract.rules.load import DEFAULT_DIR, load_rules
+from extract.read.textutil import squash
 from extract.types import Document, Span
 
 CASES = cases("challenges.yaml")

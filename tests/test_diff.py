@@ -11,13 +11,13 @@ import pytest
 import yaml
 
 from conftest import BROCHURE, ROOT
-from extract.diff import DuplicateKey, baseline_from_git, diff_run, diff_tables
-from extract.diff_render import render
+from extract.qa.diff import DuplicateKey, baseline_from_git, diff_run, diff_tables
+from extract.qa.diff_render import render
 from extract.errors import UsageError
-from extract.pipeline import run
-from extract.rules import load_rules
-from extract.schemas import to_frame
-from extract.write import write_tables
+from extract.pipeline.batch import run
+from extract.rules.load import load_rules
+from extract.tables.schemas import to_frame
+from extract.tables.write import write_tables
 
 DOC = "gnlc-portraits-2016.txt"
 CITY = {"city_id": "a-city-kor", "city": "A City", "country": "Korea", "country_code": "KOR",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import ROOT
-from extract.docs import generated_sections
-from extract.rules import KINDS
+from extract.qa.docs import generated_sections
+from extract.rules.load import KINDS
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

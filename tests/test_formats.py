@@ -5,10 +5,10 @@ import regex
 import pytest
 
 from conftest import ROOT, read_tables
-from extract.detect import detect_format
-from extract.ingest import fold
-from extract.pipeline import run
-from extract.variants import VARIANTS
+from extract.read.detect import detect_format
+from extract.read.ingest import fold
+from extract.pipeline.batch import run
+from extract.bench.variants import VARIANTS
 
 RAW = ROOT / "raw"
 PROFILE = RAW / "web-profile-kaunas.txt"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from extract.errors import InputError
-from extract.ingest import ingest
+from extract.read.ingest import ingest
 
 SAMPLE = "Contact details:\nMs Orna Mager \u2013 Head\u00a0of it \u2018Learning\u2019"
 

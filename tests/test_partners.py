@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
-from extract.ingest import ingest
-from extract.partners import (counts_to_vectors, counts_to_weights, themes_to_counts, themes_to_partners,
+from extract.read.ingest import ingest
+from extract.enrich.partners import (counts_to_vectors, counts_to_weights, themes_to_counts, themes_to_partners,
                               vectors_to_score)
-from extract.themes import load_theme_rules, rows_to_themes
+from extract.enrich.themes import load_theme_rules, rows_to_themes
 
 
 def tags(city: str, section: str, *themes: str, document: str = "d.txt", position: int | None = None) -> list[dict]:

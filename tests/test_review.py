@@ -14,11 +14,11 @@ import pandas as pd
 import pytest
 
 from conftest import BROCHURE, ROOT
-from extract.ingest import ingest
-from extract.pipeline import run
-from extract.review import document_spans, index_data
-from extract.review_html import page_html, read_tables, render_review, safe_name
-from extract.schemas import TABLES
+from extract.read.ingest import ingest
+from extract.pipeline.batch import run
+from extract.qa.review import document_spans, index_data
+from extract.qa.review_html import page_html, read_tables, render_review, safe_name
+from extract.tables.schemas import TABLES
 
 RAW = ROOT / "raw"
 HOSTILE_DOC = "../../x\n<b>.txt"

@@ -8,7 +8,7 @@ import yaml
 
 from conftest import rule_ids
 from extract.errors import RuleError
-from extract.rules import DEFAULT_DIR, load_rules
+from extract.rules.load import DEFAULT_DIR, load_rules
 
 
 def _ids_on_disk() -> set[str]:

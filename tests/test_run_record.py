@@ -8,12 +8,12 @@ import shutil
 
 import pandas as pd
 
-import extract.progress
+import extract.pipeline.progress
 from conftest import BROCHURE
 from extract.cli import main
-from extract.progress import Reporter
-from extract.rules import load_rules
-from extract.runinfo import STAGES
+from extract.pipeline.progress import Reporter
+from extract.rules.load import load_rules
+from extract.tables.runinfo import STAGES
 
 
 def test_run_json_records_inputs_rules_counts_and_stages(tmp_path):
@@ -63,7 +63,7 @@ class _Terminal(io.StringIO):
 
 
 def test_a_terminal_gets_a_progress_bar_with_counts(monkeypatch):
-    monkeypatch.setattr(extract.progress, "DELAY", 0.0)
+    monkeypatch.setattr(extract.pipeline.progress, "DELAY", 0.0)
     stream = _Terminal()
     reporter = Reporter(stream)
     reporter.start(2)

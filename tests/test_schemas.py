@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from hypothesis import given, strategies as st
 
-from extract import schemas
-from extract.schemas import TABLES, data_dictionary_markdown, datapackage, to_frame, validate_frame
-from extract.write import write_tables
+from extract.tables import schemas
+from extract.tables.schemas import TABLES, data_dictionary_markdown, datapackage, to_frame, validate_frame
+from extract.tables.write import write_tables
 
 # Copied from /work/shared/CONTRACT.md: table -> (key, {column: type}).
 CONTRACT: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
@@ -276,7 +276,7 @@ def test_write_tables_rejects_a_frame_not_built_from_the_spec(tmp_path: Path) ->
 
 @given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e14, max_value=1e14))
 def test_csv_float_reads_back_to_fifteen_digits(x: float) -> None:
-    from extract.write import _format_float
+    from extract.tables.write import _format_float
 
     text = _format_float(x)
     assert not text.endswith(".0")

@@ -5,11 +5,11 @@ import pytest
 
 from conftest import cases
 from extract.findings import Context
-from extract.identify import identify
-from extract.ingest import fold
-from extract.mentions import mention_index
-from extract.portrait import extract_portrait
-from extract.segment import segment
+from extract.portrait.identify import identify
+from extract.read.ingest import fold
+from extract.portrait.mentions import mention_index
+from extract.portrait.extract import extract_portrait
+from extract.portrait.segment import segment
 from extract.types import Document
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 import pytest
 
 from conftest import cases, context
-from extract.contacts import extract_contacts
-from extract.quantities import number
-from extract.items import extract_items
-from extract.names import parse_person
-from extract.quotes import extract_quotes
-from extract.rows import line_to_row
-from extract.sections import extract_sections
+from extract.portrait.contacts import extract_contacts
+from extract.portrait.quantities import number
+from extract.portrait.items import extract_items
+from extract.portrait.names import parse_person
+from extract.portrait.quotes import extract_quotes
+from extract.portrait.rows import line_to_row
+from extract.portrait.sections import extract_sections
 
 
 @pytest.mark.parametrize("case", cases("rows.yaml"), ids=lambda c: c["line"][:30])

@@ -19,7 +19,7 @@ import yaml
 
 from conftest import GOLD, ROOT, gold, rule_ids
 from extract.errors import RuleError
-from extract.themes import DEFAULT_PATH, load_theme_rules, rows_to_themes
+from extract.enrich.themes import DEFAULT_PATH, load_theme_rules, rows_to_themes
 
 BROCHURE = "gnlc-portraits-2016.txt"
 TARGET_PRECISION, TARGET_RECALL = 0.9, 0.8

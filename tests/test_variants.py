@@ -47,7 +47,7 @@ def test_rendering_gives_the_same_records(rendered, rendering, table):
 def test_offsets_point_into_the_rendering(rendered, rendering, tmp_path):
     """Offsets are positions in the rendering's own text."""
     from conftest import render
-    from extract.ingest import ingest
+    from extract.read.ingest import ingest
     text = ingest(render(rendering, tmp_path)).text
     for _, r in rendered(rendering)["indicators"].iterrows():
         if r["raw"]:

@@ -16,11 +16,11 @@ import pandas as pd
 import pytest
 
 from conftest import BROCHURE
-from extract import write
+from extract.tables import write
 from extract.errors import UsageError
-from extract.schemas import TABLES, to_frame
+from extract.tables.schemas import TABLES, to_frame
 from extract.errors import NotAnOutputFolder
-from extract.write import write_tables
+from extract.tables.write import write_tables
 
 FIRST = {
     "cities": [{"city_id": "alpha-arg", "city": "Alpha", "population": 1200.5, "population_year": 2015}],
@@ -152,8 +152,8 @@ def test_refuses_what_is_not_an_output_folder(tmp_path, monkeypatch) -> None:
 # A child process writes the SECOND tables and kills itself at one point of the write.
 CHILD = """
 import json, os, signal, sys
-from extract import write
-from extract.schemas import to_frame
+from extract.tables import write
+from extract.tables.schemas import to_frame
 
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)

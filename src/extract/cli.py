@@ -17,18 +17,18 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .diff import baseline_from_git, diff_run
-from .diff_render import FORMATS, render
-from .docs import update_readme
-from .evaluate import evaluate
-from .evaluate_render import render_eval, summary_text
-from .review_html import render_review, screenshot
-from .errors import ExtractError, UsageError
-from .limits import Limits
-from .progress import Reporter
-from .pipeline import run
-from .rules import DEFAULT_DIR, load_rules
-from .schemas import data_dictionary_markdown
+from extract.qa.diff import baseline_from_git, diff_run
+from extract.qa.diff_render import FORMATS, render
+from extract.qa.docs import update_readme
+from extract.qa.evaluate import evaluate
+from extract.qa.evaluate_render import render_eval, summary_text
+from extract.qa.review_html import render_review, screenshot
+from extract.errors import ExtractError, UsageError
+from extract.read.limits import Limits
+from extract.pipeline.progress import Reporter
+from extract.pipeline.batch import run
+from extract.rules.load import DEFAULT_DIR, load_rules
+from extract.tables.schemas import data_dictionary_markdown
 
 
 def _inputs() -> argparse.ArgumentParser:
@@ -131,7 +131,7 @@ def _command(args: argparse.Namespace) -> int:
     if args.command == "review":
         return _review(args)
     if args.command == "bench":
-        from .bench import bench_suite, render_bench
+        from extract.bench.bench import bench_suite, render_bench
         report = bench_suite(tuple(args.sizes), args.workers, args.seed, pdf=not args.no_pdf,
                              say=lambda line: print(f"extract: {line}", file=sys.stderr))
         sys.stdout.write(render_bench(report) + "\n")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import RuleError
-from .rules import Rules
-from .types import Document, Finding, Portrait
+from extract.errors import RuleError
+from extract.rules.load import Rules
+from extract.types import Document, Finding, Portrait
 
 
 @dataclass(frozen=True)

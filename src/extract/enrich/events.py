@@ -1,0 +1,187 @@
+"""Section text → dated facts: rows of the ``events`` table.
+
+In: ``sections`` rows as plain dicts (the columns of the ``sections`` table),
+``text_of(document_id)`` giving the decoded text of a document, the rules of
+``rules/events.yaml`` (``load_event_rules``) and the publication year the
+document states (one year for all, or a mapping from document id to year).
+Out: one row per year a sentence of an intro, vision, challenges or plan
+section states: ``city_id``, ``document_id``, ``year``, ``month`` (1–12, or
+``None`` when the sentence names none), ``text`` (the sentence or list entry
+stating it, trimmed), ``char_start`` and ``char_end`` (its offsets in the
+document text: ``text_of(document_id)[char_start:char_end] == text``) and
+``rule`` (the pattern id).
+
+Decisions (see ``rules/events.yaml``): a range gives one row for its first
+and one for its last year; "N years ago" is resolved against the publication
+year (no row when the document states none); quotes inside a section are not
+read; decades, years inside names and reference years of statistics are not
+events. The indicator table is never read: it is not a section.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from extract.errors import RuleError
+from extract.read.ingest import fold
+from extract.rules.load import listed, need, read_rule_file, rule_section
+from extract.enrich.themes import text_to_ranges
+
+DEFAULT_PATH = Path(__file__).resolve().parents[1] / "rules" / "events.yaml"
+GROUPS = ("year", "ago")
+
+
+@dataclass(frozen=True)
+class EventRules:
+    """The validated rules of an events file, patterns compiled."""
+
+    file: str
+    sections: tuple[str, ...]
+    months: tuple[str, ...]
+    numbers: tuple[tuple[str, int], ...]
+    sentence_end: Any
+    item_marker: Any
+    patterns: tuple[tuple[str, Any], ...]
+    exclusions: tuple[tuple[str, Any], ...]
+    rule_ids: tuple[str, ...]
+
+
+def compile_rule(file: str, rid: str, pattern: str, slots: Mapping[str, str]) -> Any:
+    """``pattern`` with its ``{slot}``s filled, compiled; else ``RuleError``."""
+    for slot, value in slots.items():
+        pattern = pattern.replace("{" + slot + "}", value)
+    try:
+        return regex.compile(pattern, regex.I | regex.V1)
+    except regex.error as exc:
+        raise RuleError(file, rid, f"bad pattern: {exc}") from None
+
+
+@cache
+def load_event_rules(path: str | Path = DEFAULT_PATH) -> EventRules:
+    """``rules/events.yaml`` read and validated into ``EventRules``; anything
+    wrong raises ``RuleError(file, rule_id, reason)``."""
+    path = Path(path)
+    file, ids = path.name, []
+    data = read_rule_file(path, "events")
+    scope = rule_section(file, data, "scope", ("sections",), ids)
+    year = rule_section(file, data, "year", ("pattern",), ids)
+    months = rule_section(file, data, "months", ("names",), ids)
+    numbers = rule_section(file, data, "number_words", ("words",), ids)
+    if not isinstance(months["names"], list) or len(months["names"]) != 12:
+        raise RuleError(file, months["id"], "names must list the twelve months in calendar order")
+    if not isinstance(numbers["words"], dict) or not all(isinstance(v, int) for v in numbers["words"].values()):
+        raise RuleError(file, numbers["id"], "words must map each number word to a whole number")
+    words = sorted(map(str, numbers["words"]), key=len, reverse=True)
+    slots = {"year": f"(?:{year['pattern']})",
+             "month": "(?:" + "|".join(regex.escape(str(m)) for m in months["names"]) + ")",
+             "number": "(?:" + "|".join(regex.escape(w) for w in words) + ")"}
+    compile_rule(file, year["id"], year["pattern"], {})
+    sentence = rule_section(file, data, "sentences", ("pattern",), ids)
+    marker = rule_section(file, data, "item_marker", ("pattern",), ids)
+    compiled = {}
+    for key in ("patterns", "exclusions"):
+        out = []
+        for rule in listed(file, data, key, required=key == "patterns"):
+            rid = need(file, rule, ("pattern",))
+            pattern = compile_rule(file, rid, str(rule["pattern"]), slots)
+            if key == "patterns" and not set(GROUPS) & set(pattern.groupindex):
+                raise RuleError(file, rid, "a pattern needs a group 'year' or 'ago'")
+            ids.append(rid)
+            out.append((rid, pattern))
+        compiled[key] = tuple(out)
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise RuleError(file, dupes[0], "rule id used more than once")
+    return EventRules(
+        file=file, sections=tuple(map(str, scope["sections"])), months=tuple(str(m).casefold() for m in months["names"]),
+        numbers=tuple((str(k).casefold(), int(v)) for k, v in numbers["words"].items()),
+        sentence_end=compile_rule(file, sentence["id"], str(sentence["pattern"]), {}),
+        item_marker=compile_rule(file, marker["id"], str(marker["pattern"]), {}),
+        patterns=compiled["patterns"], exclusions=compiled["exclusions"], rule_ids=tuple(ids))
+
+
+def piece_to_sentences(piece: str, offset: int, rules: EventRules) -> list[tuple[int, int]]:
+    """Document offsets of the sentences and list entries of ``piece`` (which
+    starts at ``offset``), trimmed of white space and list markers."""
+    out, start = [], 0
+    for cut in [*rules.sentence_end.finditer(piece), None]:
+        end = cut.start() if cut else len(piece)
+        chunk = piece[start:end]
+        lead = len(chunk) - len(chunk.lstrip())
+        marker = rules.item_marker.match(chunk[lead:])
+        lead += marker.end() if marker else 0
+        body = chunk[lead:].rstrip()
+        if body:
+            out.append((offset + start + lead, offset + start + lead + len(body)))
+        start = cut.end() if cut else len(piece)
+    return out
+
+
+def match_to_years(match: Any, published: int | None, rules: EventRules) -> list[tuple[int, int | None]]:
+    """``(year, month)`` of each year a match states: two for a range, none
+    for a relative date without a publication year."""
+    groups = {k: v for k, v in match.groupdict().items() if v}
+    month = rules.months.index(groups["month"].casefold()) + 1 if "month" in groups else None
+    if "ago" in groups:
+        if published is None:
+            return []
+        ago = groups["ago"].casefold()
+        return [(published - (int(ago) if ago.isdigit() else dict(rules.numbers)[ago]), None)]
+    years = [(int(groups["year"]), month)]
+    if "year_end" in groups:
+        years.append((int(groups["year_end"]), None))
+    return years
+
+
+def sentence_to_events(text: str, start: int, end: int, published: int | None,
+                       rules: EventRules) -> list[tuple[int, int | None, str]]:
+    """``(year, month, rule)`` of the dates stated in ``text[start:end]``."""
+    sentence = fold(text[start:end])
+    taken = [m.span() for _, pattern in rules.exclusions for m in pattern.finditer(sentence)]
+    found = []
+    for rid, pattern in rules.patterns:
+        for match in pattern.finditer(sentence):
+            s, e = match.span()
+            if any(s < t1 and t0 < e for t0, t1 in taken):
+                continue
+            taken.append((s, e))
+            found += [(s, year, month, rid) for year, month in match_to_years(match, published, rules)]
+    return [(year, month, rid) for _, year, month, rid in sorted(found)]
+
+
+def published_of(published_year: int | Mapping[str, int] | None, document_id: str) -> int | None:
+    if isinstance(published_year, Mapping):
+        return published_year.get(document_id)
+    return published_year
+
+
+def sections_to_events(sections: list[dict], text_of: Callable[[str], str], event_rules: EventRules,
+                       published_year: int | Mapping[str, int] | None) -> list[dict]:
+    """Rows of the ``events`` table (see the module docstring), ordered by
+    document, offset and year."""
+    texts: dict[str, str] = {}
+    rows, seen = [], set()
+    for section in sections:
+        if section["section"] not in event_rules.sections or not section.get("text"):
+            continue
+        document_id = section["document_id"]
+        if document_id not in texts:
+            texts[document_id] = text_of(document_id)
+        text = texts[document_id]
+        published = published_of(published_year, document_id)
+        for start, _, piece in text_to_ranges(text, int(section["char_start"]), int(section["char_end"]),
+                                              section["text"]):
+            for s, e in piece_to_sentences(piece, start, event_rules):
+                for year, month, rule in sentence_to_events(text, s, e, published, event_rules):
+                    key = (section["city_id"], document_id, year, month, s)
+                    if key not in seen:
+                        seen.add(key)
+                        rows.append({"city_id": section["city_id"], "document_id": document_id,
+                                     "year": year, "month": month, "text": text[s:e],
+                                     "char_start": s, "char_end": e, "rule": rule})
+    return sorted(rows, key=lambda r: (r["document_id"], r["char_start"], r["year"], r["month"] or 0))

@@ -1,0 +1,285 @@
+"""Sections and list entries → theme tags: rows of the ``themes`` table.
+
+In: ``sections`` and ``items`` rows as plain dicts (the columns of the
+``sections`` and ``items`` tables), ``text_of(document_id)`` giving the decoded
+text of a document, and the rules of ``rules/themes.yaml``
+(``load_theme_rules``). Out: one row per words that name a UNESCO
+learning-city theme in the prose of a vision, challenges or plan section or in
+one of its list entries: ``city_id``, ``document_id``, ``section``,
+``position`` (the entry's, ``None`` for the section's prose), ``theme``,
+``rule`` (the pattern id), ``matched`` (the words as printed), ``char_start``
+and ``char_end`` (their offsets in the document text: ``text[char_start:
+char_end] == matched``).
+
+Matching runs on the document text itself, slice by slice, so offsets need no
+mapping back: a section's slice less its list entries (tagged on their own,
+with their position) and less what its re-joined ``text`` left out (a quote
+inside the section). The words are matched by a spaCy ``SpanRuler`` on a
+blank English pipeline: phrases case-insensitively, token patterns as written.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from extract.errors import RuleError
+from extract.rules.load import listed, need, read_rule_file
+from extract.read.ingest import fold
+
+DEFAULT_PATH = Path(__file__).resolve().parents[1] / "rules" / "themes.yaml"
+SPANS_KEY = "themes"
+EXCLUDED = "!"  # label prefix of an exclusion: "!quality_learning"
+_WORD = regex.compile(r"\S+")
+_HAS_WORD = regex.compile(r"[\p{L}\p{N}]")
+
+
+@dataclass(frozen=True)
+class ThemeRules:
+    """The validated rules of a themes file; ``nlp`` holds the compiled ruler."""
+
+    file: str
+    sections: tuple[str, ...]
+    themes: tuple[str, ...]
+    rule_ids: tuple[str, ...]
+    nlp: Any = field(compare=False, hash=False, repr=False)
+
+
+# --- rule file ---------------------------------------------------------------
+
+def rule_to_patterns(file: str, rule: dict, label: str) -> list[dict]:
+    """A rule's phrases and token patterns as ``SpanRuler`` patterns."""
+    rid = rule["id"]
+    phrases, patterns = rule.get("phrases", []), rule.get("patterns", [])
+    if not isinstance(phrases, list) or not isinstance(patterns, list) or not (phrases or patterns):
+        raise RuleError(file, rid, "needs a list of 'phrases' or of 'patterns'")
+    out = []
+    for phrase in phrases:
+        if not isinstance(phrase, str) or not phrase.strip():
+            raise RuleError(file, rid, f"a phrase must be non-empty text, not {phrase!r}")
+        out.append({"label": label, "pattern": phrase, "id": rid})
+    for pattern in patterns:
+        if not isinstance(pattern, list) or not pattern or not all(isinstance(t, dict) for t in pattern):
+            raise RuleError(file, rid, f"a pattern must be a list of token mappings, not {pattern!r}")
+        phrased = pattern_to_phrases(pattern)
+        out += ([{"label": label, "pattern": text, "id": rid} for text in phrased] if phrased is not None
+                else [{"label": label, "pattern": pattern, "id": rid}])
+    return out
+
+
+def pattern_to_phrases(pattern: list[dict], most: int = 256) -> list[str] | None:
+    """A token pattern of fixed words (each token ``{LOWER: word}`` or
+    ``{LOWER: {IN: [words]}}``, no operator) as the phrases it stands for, so
+    the fast phrase matcher finds it; None for any other pattern (or one
+    standing for more than ``most`` phrases), which the token matcher keeps."""
+    choices = []
+    for token in pattern:
+        if set(token) != {"LOWER"}:
+            return None
+        value = token["LOWER"]
+        if isinstance(value, str):
+            choices.append([value])
+        elif isinstance(value, dict) and set(value) == {"IN"} and all(isinstance(v, str) for v in value["IN"]):
+            choices.append(list(value["IN"]))
+        else:
+            return None
+    phrases = [""]
+    for options in choices:
+        phrases = [f"{p} {o}".strip() for p in phrases for o in options]
+        if len(phrases) > most:
+            return None
+    return phrases
+
+
+def rules_to_ruler(file: str, labelled: list[tuple[dict, str]]) -> Any:
+    """A blank English pipeline whose ``span_ruler`` holds every rule; a rule
+    spaCy refuses raises ``RuleError`` naming it."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("span_ruler", config={"spans_key": SPANS_KEY, "phrase_matcher_attr": "LOWER",
+                                               "validate": True, "overwrite": False})
+    for rule, label in labelled:
+        try:
+            ruler.add_patterns(rule_to_patterns(file, rule, label))
+        except (ValueError, TypeError, KeyError) as exc:
+            raise RuleError(file, rule["id"], f"bad pattern: {str(exc).strip().splitlines()[-1]}") from None
+    return nlp
+
+
+@cache
+def load_theme_rules(path: str | Path = DEFAULT_PATH) -> ThemeRules:
+    """``rules/themes.yaml`` read and validated into ``ThemeRules``; anything
+    wrong raises ``RuleError(file, rule_id, reason)``."""
+    path = Path(path)
+    file = path.name
+    data = read_rule_file(path, "themes")
+    scope = data.get("scope")
+    need(file, scope, ("sections",))
+    themes, ids = [], [scope["id"]]
+    for entry in listed(file, data, "themes"):
+        ids.append(need(file, entry, ("theme", "label")))
+        themes.append(str(entry["theme"]))
+    labelled = []
+    for key, prefix in (("rules", ""), ("exclusions", EXCLUDED)):
+        for rule in listed(file, data, key, required=key == "rules"):
+            rid = need(file, rule, ("theme",))
+            if rule["theme"] not in themes:
+                raise RuleError(file, rid, f"unknown theme {rule['theme']!r} (known: {', '.join(themes)})")
+            ids.append(rid)
+            labelled.append((rule, prefix + rule["theme"]))
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise RuleError(file, dupes[0], "rule id used more than once")
+    return ThemeRules(file, tuple(map(str, scope["sections"])), tuple(themes), tuple(ids),
+                      rules_to_ruler(file, labelled))
+
+
+# --- where a row's text is in the document -----------------------------------
+
+def text_to_ranges(doc_text: str, start: int, end: int, text: str) -> list[tuple[int, int, str]]:
+    """The parts of ``doc_text[start:end]`` that the row's re-joined ``text``
+    holds, as ``(start, end, piece)`` with ``piece`` the folded slice. Words of
+    the slice missing from ``text`` cut it in two when they are words (a quote
+    left out of a section) and are blanked when they are bare marks (a list
+    marker where a broken entry goes on)."""
+    piece = fold(doc_text[start:end])
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(piece)]
+    kept = _WORD.findall(fold(text))
+    if [w for _, _, w in words] == kept:  # the usual case: nothing of the slice left out
+        return [(start + words[0][0], start + words[-1][1], piece[words[0][0]:words[-1][1]])] if words else []
+    status = ["kept"] * len(words)
+    ops = SequenceMatcher(None, [w for _, _, w in words], kept, autojunk=False).get_opcodes()
+    for tag, i1, i2, _, _ in ops:
+        if tag == "delete":
+            cut = any(_HAS_WORD.search(w) for _, _, w in words[i1:i2])
+            status[i1:i2] = ["cut" if cut else "blank"] * (i2 - i1)
+    chars, ranges, run = list(piece), [], None
+    for (s, e, _), state in zip(words, status):
+        if state == "cut":
+            ranges += [run] if run else []
+            run = None
+            continue
+        if state == "blank":
+            chars[s:e] = " " * (e - s)
+        run = (run[0] if run else s, e)
+    ranges += [run] if run else []
+    blanked = "".join(chars)
+    return [(start + s, start + e, blanked[s:e]) for s, e in ranges]
+
+
+def cut_ranges(ranges: list[tuple[int, int, str]], holes: Iterable[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """``ranges`` less the ``holes`` (the list entries of a section)."""
+    for h0, h1 in sorted(holes):
+        out = []
+        for s, e, piece in ranges:
+            if h1 <= s or h0 >= e:
+                out.append((s, e, piece))
+                continue
+            if h0 > s:
+                out.append((s, h0, piece[: h0 - s]))
+            if h1 < e:
+                out.append((h1, e, piece[h1 - s:]))
+        ranges = out
+    return [(s, e, p) for s, e, p in ranges if p.strip()]
+
+
+# --- matching ------------------------------------------------------------------
+
+def piece_to_spans(nlp: Any, piece: str, offset: int) -> list[tuple[str, str, int, int]]:
+    """``(label, rule, start, end)`` of every rule match in ``piece`` (document
+    offsets: ``offset`` is where the piece starts). White space, line breaks
+    included, is not a token, so a phrase matches across a wrapped line."""
+    from spacy.tokens import Doc
+
+    tokens = [t for t in nlp.tokenizer(piece) if not t.is_space]
+    if not tokens:
+        return []
+    doc = Doc(nlp.vocab, words=[t.text for t in tokens], spaces=[True] * len(tokens))
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return [(span.label_, span.id_, offset + tokens[span.start].idx,
+             offset + tokens[span.end - 1].idx + len(tokens[span.end - 1].text))
+            for span in doc.spans[SPANS_KEY]]
+
+
+def spans_to_tags(spans: list[tuple[str, str, int, int]]) -> list[tuple[str, str, int, int]]:
+    """Theme matches less those an exclusion of their theme overlaps; of
+    overlapping matches of one theme the longest (then first) is kept."""
+    excluded = [(label[1:], s, e) for label, _, s, e in spans if label.startswith(EXCLUDED)]
+    tags = [t for t in spans if not t[0].startswith(EXCLUDED)
+            and not any(x == t[0] and s < t[3] and t[2] < e for x, s, e in excluded)]
+    kept: list[tuple[str, str, int, int]] = []
+    for tag in sorted(tags, key=lambda t: (t[0], t[2] - t[3], t[2], t[1])):
+        if not any(k[0] == tag[0] and k[2] < tag[3] and tag[2] < k[3] for k in kept):
+            kept.append(tag)
+    return sorted(kept, key=lambda t: (t[2], t[0]))
+
+
+def unit_to_rows(unit: dict, position: int | None, ranges, doc_text: str | None, nlp) -> list[dict]:
+    """Theme rows of one section's prose or one list entry."""
+    rows = []
+    for start, _, piece in ranges:
+        for theme, rule, s, e in spans_to_tags(piece_to_spans(nlp, piece, start)):
+            source = doc_text if doc_text is not None else unit["text"]
+            rows.append({"city_id": unit["city_id"], "document_id": unit["document_id"],
+                         "section": unit["section"], "position": position, "theme": theme, "rule": rule,
+                         "matched": source[s:e],
+                         "char_start": s if doc_text is not None else None,
+                         "char_end": e if doc_text is not None else None})
+    return rows
+
+
+def row_to_ranges(row: dict, doc_text: str | None, entries: list[dict] = ()) -> list[tuple[int, int, str]]:
+    """Where a section or item row's text is: in the document, less its list
+    ``entries``; without a document, the row's own text with the entries'
+    texts blanked (offsets then relative to it)."""
+    if doc_text is not None:
+        ranges = text_to_ranges(doc_text, int(row["char_start"]), int(row["char_end"]), row["text"])
+        return cut_ranges(ranges, [(int(i["char_start"]), int(i["char_end"])) for i in entries])
+    text, at = fold(row["text"]), 0
+    for entry in entries:
+        found = text.find(fold(entry["text"]), at)
+        if found >= 0:
+            at = found + len(entry["text"])
+            text = text[:found] + " " * len(entry["text"]) + text[at:]
+    return [(0, len(text), text)]
+
+
+def rows_to_themes(sections: list[dict], items: list[dict], text_of: Callable[[str], str] | None,
+                   theme_rules: ThemeRules) -> list[dict]:
+    """Rows of the ``themes`` table (see the module docstring), ordered by
+    document, city, section, offset and theme. With ``text_of`` ``None`` each row's own text
+    is matched and ``char_start``/``char_end`` are ``None``."""
+    scope = set(theme_rules.sections)
+    nlp = theme_rules.nlp
+    texts: dict[str, str | None] = {}
+
+    def doc_text(document_id: str) -> str | None:
+        if document_id not in texts:
+            texts[document_id] = text_of(document_id) if text_of is not None else None
+        return texts[document_id]
+
+    entries: dict[tuple, list[dict]] = {}
+    for item in items:
+        if item["section"] in scope:
+            entries.setdefault((item["city_id"], item["document_id"], item["section"]), []).append(item)
+    rows = []
+    for section in sections:
+        if section["section"] not in scope or not section.get("text"):
+            continue
+        key = (section["city_id"], section["document_id"], section["section"])
+        text = doc_text(section["document_id"])
+        own = sorted(entries.get(key, []), key=lambda i: int(i["position"]))
+        rows += unit_to_rows(section, None, row_to_ranges(section, text, own), text, nlp)
+        for item in own:
+            rows += unit_to_rows({**item, "section": section["section"]}, int(item["position"]),
+                                 row_to_ranges(item, text), text, nlp)
+    return sorted(rows, key=lambda r: (r["document_id"], r["city_id"], r["section"],
+                                       r["char_start"] if r["char_start"] is not None else -1,
+                                       r["position"] or 0, r["theme"]))

@@ -1,0 +1,102 @@
+"""Stages 3–6 on one portrait: header, indicator table, quotes, sections,
+items, contacts → a ``PortraitResult``, with every line of the portrait
+claimed by a field or reported as ``unclaimed_text``."""
+from __future__ import annotations
+
+from extract.portrait.contacts import extract_contacts
+from extract.findings import Context
+from extract.portrait.indicators import extract_indicators
+from extract.portrait.items import extract_items
+from extract.portrait.quotes import extract_quotes
+from extract.portrait.sections import extract_sections
+from extract.read.textutil import trimmed
+from extract.rules.load import format_rules
+from extract.types import CityMatch, Extracted, Finding, PortraitResult, Span
+from extract.read.layout import wrapped_start
+
+def _header(ctx: Context) -> tuple[str, Span | None, str, list[Span]]:
+    """Tagline, its span, the joining date, and the header spans claimed."""
+    header = ctx.portrait.header
+    claimed = [trimmed(h) for h in header]
+    tagline, tag_span, joined = "", None, ""
+    if not header:
+        return tagline, tag_span, joined, claimed
+    # the tagline's wrapped lines, up to a joining statement
+    tag_start = header[wrapped_start(header, len(header) - 1, ctx.soft,
+                                     stop=lambda h: ctx.rules.joined_re.search(h.text))].start
+    names = [h for h in header if h.start < tag_start]
+    m = ctx.rules.joined_re.search(" ".join(h.text for h in names))
+    if m:
+        month = m.group("month")
+        joined = m.group("year") + (f"-{ctx.rules.months.index(month.casefold()) + 1:02d}" if month else "")
+    tag_span = Span(trimmed(next(h for h in header if h.start >= tag_start)).start, trimmed(header[-1]).end)
+    tagline = " ".join(ctx.text[tag_span.start:tag_span.end].split())
+    return tagline, tag_span, joined, claimed
+
+
+def _boilerplate(ctx: Context, start: int, end: int) -> Extracted:
+    """The format's standard sentences (a disclaimer) in ``[start, end)``."""
+    fmt = format_rules(ctx.rules, ctx.doc.source_format)
+    claimed, findings = [], []
+    for rid, pattern in fmt.boilerplate if fmt else ():
+        for m in pattern.finditer(ctx.text, start, end):
+            claimed.append(Span(m.start(), m.end()))
+            findings.append(ctx.finding("boilerplate_removed", "sections", f"text@{m.start()}",
+                                        f"A standard sentence of the format ({rid}) was left out of the sections.",
+                                        m.group(), m.start(), m.end()))
+    return Extracted((), tuple(claimed), tuple(findings))
+
+
+def _unclaimed(ctx: Context, claimed: list[Span]) -> list[Finding]:
+    out = []
+    spans = sorted(claimed, key=lambda s: s.start)
+    lines = list(ctx.portrait.lines) + list(ctx.portrait.tail)
+    for line in lines:
+        if line.blank:
+            continue
+        t = trimmed(line)
+        if any(s.start < t.end and t.start < s.end for s in spans):
+            continue
+        out.append(ctx.finding("unclaimed_text", "portraits", f"line@{t.start}",
+                               "No extractor claimed this line of the portrait.",
+                               ctx.text[t.start:t.end][:200], t.start, t.end))
+    return out
+
+
+def _table_findings(ctx: Context, table_end: int) -> list[Finding]:
+    """A portrait without the indicator table its format has, or a document
+    that ends inside the table (cut off)."""
+    p = ctx.portrait
+    if p.table_start is None:
+        fmt = format_rules(ctx.rules, ctx.doc.source_format)
+        if fmt and fmt.indicator_table:
+            return [ctx.finding("indicator_table_missing", "indicators", "",
+                                "The portrait has no indicator table.", "", p.span.start, p.span.start)]
+        return []
+    if not ctx.text[table_end:].strip():
+        return [ctx.finding("portrait_truncated", "cities", "portrait",
+                            "the document ends inside this portrait's indicator table (cut off?)",
+                            ctx.text[p.lines[p.table_start].start:table_end][-200:], p.span.start, table_end)]
+    return []
+
+
+def extract_portrait(ctx: Context, match: CityMatch) -> PortraitResult:
+    p = ctx.portrait
+    tagline, tag_span, joined, claimed = _header(ctx)
+    table, body_start = extract_indicators(ctx)
+    table_findings = _table_findings(ctx, body_start)
+    if tag_span and tag_span.start >= body_start:  # a web profile's tagline follows its table
+        body_start = tag_span.end
+    quotes = extract_quotes(ctx, body_start, p.span.end)
+    boiler = _boilerplate(ctx, body_start, p.span.end)
+    sections, blocks, contact_span = extract_sections(ctx, body_start, p.span.end, quotes.claimed + boiler.claimed)
+    items = extract_items(ctx, blocks)
+    contacts = extract_contacts(ctx, *contact_span) if contact_span else None
+    parts = [table, quotes, boiler, sections, items] + ([contacts] if contacts else [])
+    for part in parts:
+        claimed += part.claimed
+    findings = table_findings + [f for part in parts for f in part.findings] + _unclaimed(ctx, claimed)
+    return PortraitResult(
+        portrait=p, match=match, tagline=tagline, tagline_span=tag_span, joined_gnlc=joined,
+        indicators=table.records, sections=sections.records, items=items.records,
+        contacts=contacts.records if contacts else (), quotes=quotes.records, findings=tuple(findings))

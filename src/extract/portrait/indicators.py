@@ -1,0 +1,134 @@
+"""Stage 3, indicator table: a portrait → ``Indicator`` records.
+
+Reads the rows from the portrait's first table line down to the first line
+that is not a row, through blank lines. A row without a label of its own
+(``Country 18,400 (2012)``) continues the label above it. Values: ``n/a`` is
+missing (never 0); ``268,05`` (a comma and one or two digits) is a decimal
+comma; ``3,499.8`` and ``1,042,285`` carry thousands separators; a stray
+``/`` or ``|`` before a number is dropped; ``Men: 12.4 / Women: 10.9`` gives
+one record per group. Each repair raises an ``info`` finding."""
+from __future__ import annotations
+
+import regex
+
+from extract.findings import Context
+from extract.portrait.quantities import number, quantity
+from extract.portrait.rows import Row, lines_to_rows
+from extract.types import Extracted, Indicator
+
+_STRAY = regex.compile(r"^[/|\\]+[ \t]*")
+# A word split by a tab (`Coun<TAB>try`), or a stray mark standing alone (`schooling<TAB>; (City)`).
+_SPLIT = regex.compile(r"\p{L}\t+\p{L}|(?:^|\s)[;,.|\\]+(?=\s|$)")
+_GROUP = regex.compile(r"(?P<word>\p{L}+)[ \t]*:[ \t]*(?P<num>[0-9][0-9.,]*)")
+
+
+def wide_column(indicator: str, scope: str, group: str = "all") -> str:
+    """The ``cities`` column of an indicator (``gdp_per_capita_usd`` + ``country``
+    → ``gdp_per_capita_country_usd``)."""
+    if indicator == "gdp_per_capita_usd":
+        return f"gdp_per_capita_{scope}_usd"
+    if scope == "country":
+        return f"{indicator}_country"
+    return indicator if group == "all" else f"{indicator}_{group}"
+
+
+def _damaged(label: str) -> bool:
+    """Whether a label that matched without a letter lost is damaged all the
+    same: a word split by a tab, a stray mark, a bracket lost."""
+    return bool(_SPLIT.search(label)) or label.count("(") != label.count(")")
+
+
+def _year(raw: str) -> int | None:
+    return int(raw) if regex.fullmatch(r"(?:19|20)[0-9]{2}", raw.strip()) else None
+
+
+def extract_indicators(ctx: Context) -> tuple[Extracted, int]:
+    """Indicators of ``ctx.portrait`` and the offset where its table ends."""
+    p = ctx.portrait
+    if p.table_start is None:
+        return Extracted(), p.header[-1].end if p.header else p.span.start
+    records: dict[tuple[str, str, str], Indicator] = {}
+    claimed, findings = [], []
+    label = None
+    end = p.lines[p.table_start].start
+    for row, span in lines_to_rows(ctx.text, p.lines[p.table_start:], ctx.rules)[0]:
+        start = ctx.text.rfind("\n", 0, span.start) + 1
+        claimed.append(span)
+        end = span.end
+        label = row.label or label
+        if label is None:
+            findings.append(ctx.finding("table_row_unparsed", "indicators", "row",
+                                        "A table row has a scope but no indicator label above it.",
+                                        row.value_raw, start, end))
+            continue
+        scope = row.scope.key if row.scope else label.default_scope
+        field = wide_column(label.key, scope)
+        if row.errors or _damaged(row.label_raw):
+            findings.append(ctx.finding(
+                "label_repaired", "indicators", field,
+                f"The damaged label {row.label_raw!r} was read as {label.key} ({scope}).",
+                row.label_raw, start + row.label_start, start + row.label_end))
+        for ind in _values(ctx, row, start, label.key, scope, label.id, findings):
+            key = (ind.indicator, ind.scope, ind.group)
+            if key in records:
+                first = records[key]
+                same = (first.value, first.value_min, first.value_max, first.year) == \
+                       (ind.value, ind.value_min, ind.value_max, ind.year)
+                findings.append(ctx.finding(
+                    "indicator_duplicated" if same else "indicator_conflicting", "indicators", wide_column(*key),
+                    f"The table prints {wide_column(*key)} twice"
+                    + ("" if same else f", as {first.raw!r} and {ind.raw!r}") + "; the first value is kept.",
+                    ind.raw, ind.char_start, ind.char_end))
+                continue
+            records[key] = ind
+    return Extracted(tuple(records.values()), tuple(claimed), tuple(findings)), end
+
+
+def _values(ctx: Context, row: Row, start: int, indicator: str, scope: str, rule: str,
+            findings: list) -> list[Indicator]:
+    year = _year(row.year_raw)
+    raw, vs = row.value_raw, start + row.value_start
+    common = dict(indicator=indicator, scope=scope, value_min=None, value_max=None, year=year,
+                  year_raw=row.year_raw, label_raw=row.label_raw, rule=rule,
+                  label_char_start=start + row.label_start, label_char_end=start + row.label_end)
+    groups = list(_GROUP.finditer(raw))
+    if groups:
+        out = []
+        for g in groups:
+            group = next((gr.key for gr in ctx.rules.groups if gr.pattern.fullmatch(g["word"].casefold())), None)
+            if group is None:
+                findings.append(ctx.finding("table_row_unparsed", "indicators", wide_column(indicator, scope),
+                                            f"{g['word']!r} is not a known population group; {g.group()!r} was not read.",
+                                            g.group(), vs + g.start(), vs + g.end()))
+                continue
+            value, _ = number(g["num"].rstrip(".,"))
+            s = vs + g.start("num")
+            out.append(Indicator(group=group, value=value, raw=ctx.text[s:s + len(g["num"])],
+                                 char_start=s, char_end=s + len(g["num"]), **common))
+        return out
+    field = wide_column(indicator, scope)
+    if not raw:
+        findings.append(ctx.finding("indicator_empty", "indicators", field,
+                                    f"{row.label_raw!r} is listed with no value.", row.label_raw,
+                                    start + row.label_start, start + row.label_end))
+        return []
+    if raw.lower() in ctx.rules.missing:
+        return [Indicator(group="all", value=None, raw=raw, char_start=vs, char_end=vs + len(raw), **common)]
+    stray = _STRAY.match(raw)
+    if stray:
+        findings.append(ctx.finding("stray_character_removed", "indicators", field,
+                                    f"The stray {raw[:stray.end()].strip()!r} before {raw[stray.end():]!r} was dropped.",
+                                    raw, vs, vs + len(raw)))
+        vs += stray.end()
+        raw = raw[stray.end():]
+    q = quantity(raw, ctx.rules)
+    if q is None:
+        findings.append(ctx.finding("table_row_unparsed", "indicators", field,
+                                    f"The value {raw!r} is not a number.", raw, vs, vs + len(raw)))
+    elif q.repair:
+        findings.append(ctx.finding(q.repair, "indicators", field,
+                                    f"{raw!r} was read as {q.value if q.value is not None else q.value_min:g} (decimal comma).", raw, vs, vs + len(raw)))
+    if q is not None and q.rule:
+        common.update(value_min=q.value_min, value_max=q.value_max, rule=f"{rule}+{q.rule}")
+    return [Indicator(group="all", value=q.value if q else None, raw=raw, char_start=vs, char_end=vs + len(raw),
+                      **common)]

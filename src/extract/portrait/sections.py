@@ -1,0 +1,71 @@
+"""Stage 4, sections: a portrait's body → intro, vision, challenges, plan.
+
+Headings (``rules/headings.yaml``) are searched in their printed order from
+the end of the indicator table; each section runs to the next heading found.
+The text is re-joined from its blocks (see ``blocks``): one line per paragraph
+or list entry, quotes and their speakers left out."""
+from __future__ import annotations
+
+from extract.portrait.blocks import Block, lines_to_blocks
+from extract.findings import Context
+from extract.rules.load import format_rules
+from extract.read.textutil import lines_of, trimmed
+from extract.types import Extracted, Section, Span
+
+
+def _headings(ctx: Context, start: int, end: int) -> list[tuple[str, str, int, int]]:
+    """(section, rule id, heading start, heading end) in order of appearance."""
+    found, cursor = [], start
+    for h in ctx.rules.headings:
+        m = h.pattern.search(ctx.text, cursor, end)
+        if m is None:
+            continue
+        found.append((h.section, h.id, m.start("h"), m.end()))
+        cursor = m.end()
+    return found
+
+
+def block_text(blocks: list[Block]) -> str:
+    return "\n".join(f"{b.marker_raw} {b.text}" if b.kind == "item" else b.text for b in blocks)
+
+
+def extract_sections(ctx: Context, start: int, end: int, cut: tuple[Span, ...]
+                     ) -> tuple[Extracted, dict[str, list[Block]], tuple[int, int] | None]:
+    """Sections of ``ctx.text[start:end]``, their blocks, and the span of the
+    contact block (after its heading) if there is one."""
+    heads = _headings(ctx, start, end)
+    seen = {h[0] for h in heads}
+    fmt = format_rules(ctx.rules, ctx.doc.source_format)
+    expected = set(fmt.sections) if fmt else {h.section for h in ctx.rules.headings}
+    findings = [ctx.finding("section_missing", "sections", h.section,
+                            f"The portrait has no {h.section!r} section (heading {h.id}).")
+                for h in ctx.rules.headings if h.section not in seen and h.section in expected]
+    bounds = [("intro", "section.intro", start, start)] + heads
+    records, by_section, contact = [], {}, None
+    claimed = [Span(h[2], h[3]) for h in heads]
+    for k, (section, rule, head_start, body_start) in enumerate(bounds):
+        body_end = bounds[k + 1][2] if k + 1 < len(bounds) else end
+        heading = (head_start, head_start + len(ctx.text[head_start:body_start].rstrip(" \t:\n"))) if k else (None, None)
+        empty = ctx.finding("section_empty", "sections", section, f"The {section!r} heading has no text under it.",
+                            ctx.text[heading[0]:heading[1]], *heading) if k else None
+        if section == "contact":  # read by ``contacts``; its row keeps the block as printed
+            contact = (body_start, body_end)
+            lines = [trimmed(ln) for ln in lines_of(ctx.text, body_start, body_end) if not ln.blank]
+            if lines:
+                text = "\n".join(" ".join(ctx.text[s.start:s.end].split()) for s in lines)
+                records.append(Section(section, text, lines[0].start, lines[-1].end, rule, *heading))
+            else:
+                findings.append(empty)
+                records.append(Section(section, "", body_start, body_start, rule, *heading))
+            continue
+        blocks, found = lines_to_blocks(ctx, body_start, body_end, cut, section)
+        findings += found
+        claimed.append(Span(body_start, body_end))
+        if not blocks:
+            if k:  # a heading with nothing under it: the row keeps where the heading is
+                findings.append(empty)
+                records.append(Section(section, "", body_start, body_start, rule, *heading))
+            continue
+        by_section[section] = blocks
+        records.append(Section(section, block_text(blocks), blocks[0].start, blocks[-1].end, rule, *heading))
+    return Extracted(tuple(records), tuple(claimed), tuple(findings)), by_section, contact

@@ -1,0 +1,178 @@
+"""Stage 2, segment: a ``Document`` → a ``Segmentation`` (its portraits).
+
+A portrait starts with its header (the tagline just above the indicator
+table, and above it any lines naming the city, its country or when it joined
+the network) and runs to the end of its contact block (``Contact details``
+up to the line with the email) or to the next portrait's header. Portraits
+are found by their indicator tables, and — for a portrait without a table —
+by a ``Vision and motivation`` heading with no table before it. Nothing here
+depends on blank lines or on one paragraph per line.
+
+The list of participating cities (``Participating cities`` then ``Country
+City [*]`` lines) gives the members; the award legend (``* UNESCO Learning
+City Awardee 2015``) gives the award year of the marked entries."""
+from __future__ import annotations
+
+import regex
+
+from extract.portrait.places import country_code
+from extract.portrait.rows import Row, line_to_row
+from extract.rules.load import Rules
+from extract.read.textutil import fold_key, lines_of, trimmed
+from extract.types import Document, Line, Member, Portrait, Segmentation, Span
+from extract.read.layout import logical_lines, wrapped_start
+
+_EMAIL = regex.compile(r"@[\w.-]+\.\w")
+_CONTACT_LINES = 8
+
+
+def _split_entry(text: str, rules: Rules) -> tuple[str, str] | None:
+    """``Country<TAB>City``, or ``Country City`` whose longest leading words
+    name a known country → (country, city)."""
+    parts = [p.strip() for p in regex.split(r"\t+|\s{2,}", text.strip()) if p.strip()]
+    if len(parts) == 2 and country_code(parts[0], rules):
+        return parts[0], parts[1]
+    words = text.split()
+    for n in range(len(words) - 1, 0, -1):
+        if country_code(" ".join(words[:n]), rules):
+            return " ".join(words[:n]), " ".join(words[n:])
+    return None
+
+
+def _members(doc: Document, lines: tuple[Line, ...], rules: Rules) -> tuple[list[Member], list[Span]]:
+    start = next((i for i, ln in enumerate(lines) if rules.member_heading.fullmatch(ln.text)), None)
+    if start is None:
+        return [], []
+    legend = rules.award_legend_re.search(doc.match_text)
+    award_year = int(legend.group("year")) if legend else None
+    members, spans = [], [trimmed(lines[start])]
+    for ln in logical_lines(doc.match_text, lines[start + 1:], doc.soft or frozenset()):
+        if ln.blank:
+            continue
+        if legend and legend.start() <= ln.start < legend.end():
+            spans.append(trimmed(ln))
+            break
+        mark = rules.award_mark_re.search(ln.text)
+        body = ln.text[: mark.start()] if mark else ln.text
+        entry = _split_entry(body, rules)
+        if entry is None:
+            break
+        country, city = entry
+        members.append(Member(city=city, country=country, country_code=country_code(country, rules),
+                              award_year=award_year if mark else None, span=trimmed(ln),
+                              rule=rules.member_heading_id))
+        spans.append(trimmed(ln))
+    return members, spans
+
+
+def _starts_table(row: Row | None) -> bool:
+    return bool(row and row.label and row.label.starts_table and row.value_raw)
+
+
+def _is_table_start(line: Line, rules: Rules) -> bool:
+    return _starts_table(line_to_row(line.text, rules))
+
+
+def _joined(rules: Rules):
+    """Whether a line states when the city joined: it is a line of its own."""
+    return lambda line: rules.joined_re.search(line.text)
+
+
+def _header(lines: tuple[Line, ...], anchor: int, floor: int, names: set[str], rules: Rules,
+            soft: frozenset[int]) -> int:
+    """Index of the first header line above ``anchor`` (not below ``floor``):
+    the tagline (one logical line), and above it lines naming the city, its
+    country or when it joined."""
+    i = anchor - 1
+    while i >= floor and lines[i].blank:
+        i -= 1
+    if i < floor:
+        return anchor
+    first = wrapped_start(lines, i, soft, floor, _joined(rules))  # the tagline
+    i = first - 1
+    while i >= floor:
+        if lines[i].blank:
+            i -= 1
+            continue
+        top = wrapped_start(lines, i, soft, floor, _joined(rules))
+        text = " ".join(ln.text.strip() for ln in lines[top:i + 1])
+        if not (fold_key(text) in names or rules.joined_re.search(text)):
+            break
+        first = top
+        i = top - 1
+    return first
+
+
+def _contact_end(lines: tuple[Line, ...], start: int, stop: int, rules: Rules) -> int | None:
+    """Index after the last line of the contact block in ``lines[start:stop]``
+    (the line with its email), or None if there is no such block."""
+    contact = next((h for h in rules.headings if h.section == "contact"), None)
+    if contact is None:
+        return None
+    for i in range(start, stop):
+        if contact.pattern.search(lines[i].text):
+            seen = 0
+            for j in range(i, stop):
+                if _EMAIL.search(lines[j].text):
+                    return j + 1
+                seen += not lines[j].blank
+                if seen > _CONTACT_LINES:
+                    break
+            return None
+    return None
+
+
+def segment(doc: Document, rules: Rules) -> Segmentation:
+    """Split ``doc`` into portraits, members and the text outside portraits."""
+    lines = lines_of(doc.match_text)
+    members, member_spans = _members(doc, lines, rules)
+    names = {fold_key(m.city) for m in members} | {fold_key(m.country) for m in members}
+    names |= {fold_key(alias) for _, _, alias in rules.city_aliases}
+    vision = next((h for h in rules.headings if h.section == "vision"), None)
+    anchors: list[int] = []
+    in_table = False  # every line since the last anchor is a table row or blank
+    for i, ln in enumerate(lines):
+        row = line_to_row(ln.text, rules) if not ln.blank else None
+        if _starts_table(row):
+            if not (anchors and in_table):  # a table right after a table is the same portrait's
+                anchors.append(i)
+            in_table = True
+            continue
+        if not ln.blank and row is None:
+            in_table = False
+        if vision and vision.pattern.match(ln.text) and (not anchors or _has_vision(lines, anchors[-1], i, vision)):
+            anchors.append(i)
+    floor = 0
+    if member_spans:
+        floor = next(i for i, ln in enumerate(lines) if ln.start >= member_spans[-1].end)
+    heads = []
+    for k, a in enumerate(anchors):
+        low = floor
+        if k:  # not above the previous portrait's table or contact block
+            low = max(low, anchors[k - 1] + 1, _contact_end(lines, anchors[k - 1], a, rules) or 0)
+        heads.append(_header(lines, a, low, names, rules, doc.soft or frozenset()))
+    portraits, outside = [], []
+    if heads and lines[floor].start < lines[heads[0]].start:
+        outside.append(Span(lines[floor].start, lines[heads[0]].start))
+    for k, (head, anchor) in enumerate(zip(heads, anchors)):
+        stop = heads[k + 1] if k + 1 < len(heads) else len(lines)
+        end = _contact_end(lines, anchor, stop, rules) or stop
+        body = lines[head:end]
+        tail = tuple(ln for ln in lines[end:stop] if not ln.blank)
+        if k + 1 == len(heads) and tail:
+            outside.append(Span(tail[0].start, tail[-1].end))
+            tail = ()
+        table = anchor - head if _is_table_start(lines[anchor], rules) else None
+        portraits.append(Portrait(
+            document_id=doc.document_id, index=k, span=Span(body[0].start, body[-1].end),
+            lines=body, header=tuple(ln for ln in lines[head:anchor] if not ln.blank),
+            table_start=table, tail=tail))
+    published = rules.published_re.search(doc.match_text)
+    return Segmentation(document=doc, members=tuple(members), member_lines=tuple(member_spans),
+                        portraits=tuple(portraits), outside=tuple(s for s in outside if doc.match_text[s.start:s.end].strip()),
+                        published_year=int(published.group("year")) if published else None)
+
+
+def _has_vision(lines: tuple[Line, ...], prev: int, i: int, vision) -> bool:
+    """Whether a vision heading was already seen between anchor ``prev`` and line ``i``."""
+    return any(vision.pattern.match(lines[j].text) for j in range(prev + 1, i))

@@ -1,0 +1,144 @@
+"""Stage 1, ingest: a file → a ``Document``.
+
+A PDF (recognized by its ``%PDF-`` header, whatever the file is called) is
+read by ``pdf.read_pdf``. Text is decoded as UTF-8 (with or without BOM) or
+UTF-16 (with a BOM, or without one when its NULs show it), falling back to
+Windows-1252; bytes that are mostly control characters are binary, not text.
+A file over the size limit is refused unread, and a line over the line limit
+is blanked in ``match_text`` and listed in ``Document.masked`` (see
+``limits``). ``Document.text`` keeps every character of the file after the
+BOM, so offsets into it are offsets into what the user sees.
+``Document.match_text`` is the same length and is what extractors read: CR and
+CRLF line ends become ``\\n`` (the CR of a CRLF becomes a space), no-break
+spaces become spaces, typographic quotes become ASCII quotes. Because each
+character maps to one character, every offset found in ``match_text`` is
+valid in ``text``."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from pathlib import Path
+
+import regex
+
+from extract.errors import InputError
+from extract.read.limits import Limits
+from extract.types import Document, Span
+
+_FORM_FEED = regex.compile("\x0c")
+# control characters other than line ends and tabs, and the replacement character
+_NOT_TEXT = regex.compile(r"[^\P{Cc}\t\n\r\x0b\x0c]|\ufffd")
+_FOLD = str.maketrans({
+    "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\ufeff": " ",
+    "\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'", "\u201a": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+    "\u2028": "\n", "\u2029": "\n", "\x0c": "\n", "\x0b": "\n",
+})
+
+
+def fold(text: str) -> str:
+    """``text`` with line ends, spaces and quotes folded, same length."""
+    text = text.replace("\r\n", " \n").replace("\r", "\n")
+    return text.translate(_FOLD)
+
+
+# Encodings ``decode`` can only guess, with the names a person knows them by.
+GUESSED_ENCODINGS = {"cp1252": "Windows-1252", "utf-16-le": "UTF-16 (little-endian)",
+                     "utf-16-be": "UTF-16 (big-endian)"}
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when every other byte of the start is a
+    NUL (Latin text in UTF-16 written without a byte order mark), else None."""
+    head = data[:4096]
+    even, odd = head[0::2], head[1::2]
+    if not odd or len(data) % 2:
+        return None
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Bytes → (text, encoding name): UTF-8 with or without BOM, UTF-16 with a
+    BOM or (guessed from its NULs) without, else Windows-1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    guess = _utf16_without_bom(data) if b"\x00" in data[:4096] else None
+    if guess:
+        return data.decode(guess, errors="replace"), guess
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _looks_binary(text: str) -> bool:
+    """Whether decoded text is mostly not text: NULs, or more than 5% control
+    characters or undecodable bytes in its first 64k characters."""
+    head = text[:65536]
+    if "\x00" in head:
+        return True
+    bad = len(_NOT_TEXT.findall(head))
+    return bad > 0.05 * len(head)
+
+
+def too_long_lines(text: str, limit: int) -> tuple[Span, ...]:
+    """The lines of ``text`` longer than ``limit`` characters."""
+    if len(text) <= limit:
+        return ()
+    return tuple(Span(m.start(), m.end()) for m in regex.finditer(r"[^\n]+", text) if m.end() - m.start() > limit)
+
+
+def _blank(text: str, spans: tuple[Span, ...]) -> str:
+    """``text`` with ``spans`` replaced by spaces (same length)."""
+    parts, at = [], 0
+    for s in spans:
+        parts += [text[at:s.start], " " * (s.end - s.start)]
+        at = s.end
+    return "".join(parts) + text[at:]
+
+
+def ingest(path: str | Path, limits: Limits = Limits()) -> Document:
+    """Read one input file into a ``Document``; ``InputError`` if it cannot be
+    read, is over the size limit, is binary or is empty."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise InputError(str(path), f"is {size / 1e6:.1f} MB, over the limit of "
+                                        f"{limits.max_file_bytes / 1e6:g} MB (--max-file-mb)")
+        with open(path, "rb") as fh:
+            data = fh.read(limits.max_file_bytes + 1)
+    except OSError as exc:
+        raise InputError(str(path), f"cannot be read ({exc.strerror})") from None
+    if data[:1024].lstrip().startswith(b"%PDF-"):
+        from extract.read.pdf import read_pdf
+        doc = read_pdf(path, limits.max_pages)
+    else:
+        doc = text_document(path, data)
+    doc = replace(doc, size=len(data), sha256=hashlib.sha256(data).hexdigest())
+    masked = too_long_lines(doc.match_text, limits.max_line_chars)
+    if masked:
+        doc = replace(doc, match_text=_blank(doc.match_text, masked), masked=masked)
+    return doc
+
+
+def text_document(path: Path, data: bytes) -> Document:
+    """The bytes of a text file → a ``Document``; ``InputError`` if binary or empty."""
+    text, encoding = decode(data)
+    if _looks_binary(text):
+        raise InputError(str(path), "is binary, not text")
+    if not text.strip():
+        raise InputError(str(path), "is empty")
+    return Document(document_id=path.name, path=str(path), text=text, match_text=fold(text),
+                    encoding=encoding, page_starts=page_starts(text))
+
+
+def page_starts(text: str) -> tuple[int, ...]:
+    """Where each page of a text starts: after each form feed (as ``pdftotext`` writes)."""
+    return (0,) + tuple(m.end() for m in _FORM_FEED.finditer(text) if m.end() < len(text))

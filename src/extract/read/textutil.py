@@ -1,0 +1,80 @@
+"""Small text helpers shared by the stages: lines with offsets, slugs,
+folding for comparison, and re-joining of broken lines."""
+from __future__ import annotations
+
+import functools
+import unicodedata
+
+import regex
+from anyascii import anyascii
+
+from extract.types import Line, Span
+
+_WORD = regex.compile(r"[\p{L}\p{N}']+")
+_NOT_NAME = regex.compile(r"[^\w'-]+")
+_NOT_SLUG = regex.compile(r"[^a-z0-9]+")
+_BROKEN_HYPHEN = regex.compile(r"(?<=\p{Ll})- (?=\p{Ll})")
+
+
+def lines_of(text: str, start: int = 0, end: int | None = None) -> tuple[Line, ...]:
+    """The lines of ``text[start:end]`` with their offsets in ``text``."""
+    end = len(text) if end is None else end
+    out, pos = [], start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        out.append(Line(pos, stop, text[pos:stop]))
+        pos = stop + 1
+    return tuple(out)
+
+
+def trimmed(line: Line) -> Span:
+    """The span of a line without its leading and trailing white space."""
+    lead = len(line.text) - len(line.text.lstrip())
+    return Span(line.start + lead, line.start + len(line.text.rstrip()))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def fold_key(s: str) -> str:
+    """A key for comparing names: ASCII, lower case, single spaces (a pure
+    function of ``s``, cached: member names are compared over and over)."""
+    s = to_ascii(unicodedata.normalize("NFC", s)).casefold()
+    return " ".join(_NOT_NAME.sub(" ", s).split())
+
+
+_NON_ASCII = regex.compile(r"[^\x00-\x7f]+")
+
+
+def to_ascii(s: str) -> str:
+    """``anyascii(s)``, fast on text that is mostly ASCII: only the non-ASCII
+    runs are transliterated."""
+    return s if s.isascii() else _NON_ASCII.sub(lambda m: anyascii(m.group()), s)
+
+
+def slug(s: str) -> str:
+    return _NOT_SLUG.sub("-", anyascii(s).lower().replace("'", "")).strip("-")
+
+
+def squash(s: str) -> str:
+    """White space runs to one space, ends stripped; `non- governmental` → `non-governmental`."""
+    s = " ".join(s.split())
+    return _BROKEN_HYPHEN.sub("-", s)
+
+
+def last_word(s: str) -> str:
+    words = _WORD.findall(s)
+    return words[-1].lower() if words else ""
+
+
+def continues(prev: str, nxt: str, continuation_words: frozenset[str]) -> bool:
+    """Whether paragraph ``nxt`` goes on from ``prev`` (broken by a page break):
+    ``prev`` ends with a comma, a hyphen or a continuation word, or ``nxt``
+    starts with a lower-case letter while ``prev`` has no closing punctuation."""
+    p, n = prev.rstrip(), nxt.lstrip()
+    if not p or not n:
+        return False
+    if p[-1] in ".!?:;'\")":
+        return False
+    if p[-1] in ",-" or last_word(p) in continuation_words:
+        return True
+    return n[0].islower()

@@ -1,0 +1,92 @@
+"""What a run was: the record written as ``output/run.json``.
+
+It holds the package version, the digest of the rules, each input file with
+its SHA-256 and what became of it, the rows per table, the findings per code
+and severity, the limits, and the seconds spent per stage, so that a diff of
+two outputs can say whether the inputs or the rules changed as well."""
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Iterator
+
+import pandas as pd
+
+from extract.read.limits import Limits
+
+STAGES = ("ingest", "layout", "detect", "segment", "portraits", "themes", "challenge_pages", "validate", "tables",
+          "write")
+
+
+@dataclass
+class Stopwatch:
+    """Seconds spent per stage, summed over the documents of a run."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+
+
+@dataclass(frozen=True)
+class InputRecord:
+    """One input file: where it was, its bytes, and what became of it."""
+
+    document_id: str
+    path: str
+    bytes: int
+    sha256: str | None  # None for a file over the size limit (not read)
+    source_format: str  # "" when it could not be read or recognized
+    portraits: int
+
+
+def file_sha256(path: Path, limit: int) -> tuple[int, str | None]:
+    """(size, SHA-256 hex digest) of a file; no digest for one over ``limit`` bytes."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            return size, None
+        with open(path, "rb") as fh:
+            return size, hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return 0, None
+
+
+def _version() -> str:
+    try:
+        return metadata.version("extract")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def run_record(inputs: list[InputRecord], frames: dict[str, pd.DataFrame], rules_digest: str, limits: Limits,
+               seconds: dict[str, float]) -> dict:
+    """The run as plain data (see the module docstring)."""
+    findings = frames["findings"]
+    return {
+        "extract_version": _version(),
+        "python": platform.python_version(),
+        "rules_sha256": rules_digest,
+        "limits": asdict(limits),
+        "inputs": [asdict(i) for i in inputs],
+        "rows": {t: int(len(f)) for t, f in frames.items()},
+        "findings_by_severity": {s: int(n) for s, n in sorted(findings["severity"].value_counts().items())},
+        "findings_by_code": {c: int(n) for c, n in sorted(findings["code"].value_counts().items())},
+        "seconds": {s: round(seconds[s], 3) for s in STAGES if s in seconds},
+    }
+
+
+def record_to_json(record: dict) -> str:
+    return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+

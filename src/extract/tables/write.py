@@ -1,0 +1,214 @@
+"""Write the output tables.
+
+Input: typed frames from ``schemas.to_frame``, keyed by table name.
+Output: ``<table>.csv`` and ``<table>.parquet`` per table and ``datapackage.json``
+in ``out_dir``, byte-identical when re-run on the same frames. The new folder is
+built next to ``out_dir`` and swapped in at once, so a run killed at any moment
+leaves either the whole previous output or the whole new one.
+"""
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import functools
+import json
+import math
+import os
+import secrets
+import shutil
+import time
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from types import MappingProxyType
+from typing import Callable, Iterator, Mapping
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from extract.errors import NotAnOutputFolder
+from extract.tables.schemas import TABLES, TableSpec, datapackage
+
+ARROW_TYPES: Mapping[str, pa.DataType] = MappingProxyType({"string": pa.string(), "float": pa.float64(), "Int": pa.int64()})
+SUFFIXES = (".csv", ".parquet")
+OURS = frozenset({"datapackage.json", "run.json"} | {f"{t}{s}" for t in TABLES for s in SUFFIXES})
+AT_FDCWD, RENAME_EXCHANGE = -100, 2
+UNSUPPORTED = frozenset({errno.EINVAL, errno.ENOSYS, errno.EPERM, errno.EOPNOTSUPP})
+
+
+def _format_float(x: float) -> str:
+    """15 significant digits: ``80006``, ``268.05``, ``21705000``, no float noise."""
+    if pd.isna(x):
+        return ""
+    if math.isinf(x):
+        return "INF" if x > 0 else "-INF"
+    return "0" if x == 0 else format(x, ".15g")
+
+
+def _checked(spec: TableSpec, frame: pd.DataFrame) -> pd.DataFrame:
+    if tuple(frame.columns) != spec.names:
+        raise ValueError(f"{spec.name}: columns {list(frame.columns)} are not the spec's {list(spec.names)};"
+                         " build the frame with schemas.to_frame")
+    return frame.reset_index(drop=True)
+
+
+def _frame_to_csv(spec: TableSpec, frame: pd.DataFrame, path: Path) -> None:
+    text = frame.copy()
+    for c in spec.columns:
+        if c.type == "float":
+            text[c.name] = [_format_float(x) for x in frame[c.name].to_numpy(dtype="float64", na_value=math.nan)]
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        text.to_csv(fh, index=False, na_rep="", lineterminator="\n")
+
+
+def _frame_to_parquet(spec: TableSpec, frame: pd.DataFrame, path: Path) -> None:
+    schema = pa.schema([pa.field(c.name, ARROW_TYPES[c.type], nullable=True,
+                                 metadata={"description": c.description}) for c in spec.columns])
+    table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    pq.write_table(table, path, compression="zstd")
+
+
+def _frames_to_folder(frames: Mapping[str, pd.DataFrame], folder: Path) -> None:
+    """Every frame as CSV and Parquet, then ``datapackage.json``, into ``folder``."""
+    names = [t for t in TABLES if t in frames]
+    for name in names:
+        spec = TABLES[name]
+        frame = _checked(spec, frames[name])
+        _frame_to_csv(spec, frame, folder / f"{name}.csv")
+        _frame_to_parquet(spec, frame, folder / f"{name}.parquet")
+    package = json.dumps(datapackage(names), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+    (folder / "datapackage.json").write_text(package, encoding="utf-8", newline="")
+
+
+def check_output_folder(out_dir: str | os.PathLike[str]) -> None:
+    """``NotAnOutputFolder`` if ``out_dir`` cannot be the output folder (checked
+    before a run's work, so a wrong ``--out`` fails at once)."""
+    _foreign_files(Path(os.path.abspath(out_dir)))
+
+
+def _foreign_files(out: Path) -> list[str]:
+    """Names of the files in ``out`` that are not ours; raises ``NotAnOutputFolder``
+    when ``out`` is a symlink, not a folder, the current folder, or holds anything but files."""
+    if out.is_symlink():
+        raise NotAnOutputFolder(f"{out} is a symbolic link; give the folder it points to as the output folder.")
+    if not out.exists():
+        return []
+    if not out.is_dir():
+        raise NotAnOutputFolder(f"{out} exists and is not a folder, so it cannot be the output folder.")
+    if Path.cwd().resolve() == out.resolve():
+        raise NotAnOutputFolder(f"{out} is the current folder, which cannot be replaced; give a folder below it.")
+    with os.scandir(out) as entries:
+        found = [(e.name, e.is_symlink() or e.is_file(follow_symlinks=False)) for e in entries]
+    if not all(is_file for _, is_file in found):
+        raise NotAnOutputFolder(f"{out} holds sub-folders or special files, so it is not an output folder.")
+    return sorted(name for name, _ in found if name not in OURS)
+
+
+def _new_folder(parent: Path, prefix: str) -> Path:
+    """A fresh empty folder ``<prefix><random>`` in ``parent``, with the usual umask mode."""
+    while True:
+        path = parent / f"{prefix}{secrets.token_hex(4)}"
+        with suppress(FileExistsError):
+            path.mkdir(mode=0o777)
+            return path
+
+
+@functools.cache
+def _renameat2() -> Callable[..., int] | None:
+    """libc's ``renameat2`` (glibc 2.28 or later), or None where libc has none."""
+    fn = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if fn is not None:
+        fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+        fn.restype = ctypes.c_int
+    return fn
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap the two existing paths in one step; False when the system or filesystem cannot."""
+    fn = _renameat2()
+    if fn is None:
+        return False
+    if fn(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in UNSUPPORTED:
+        return False
+    raise OSError(code, os.strerror(code), str(a), None, str(b))
+
+
+def _swap_in(tmp: Path, out: Path) -> None:
+    """Put the folder ``tmp`` at ``out``; afterwards ``tmp`` holds the old folder, if any.
+
+    Without an exchange, ``out`` goes to ``.<name>.old-*`` for the moment between
+    two renames: ``_recover`` puts it back when a run is killed in that moment."""
+    if not out.exists():
+        os.rename(tmp, out)
+    elif not _exchange(tmp, out):
+        old = out.with_name(tmp.name.replace(".tmp-", ".old-", 1))
+        os.rename(out, old)
+        os.rename(tmp, out)
+        os.rename(old, tmp)
+
+
+def _recover(out: Path) -> None:
+    """Undo what a killed run left next to ``out``: an old folder moved aside is put
+    back when ``out`` is missing, and temporary folders are removed."""
+    stale, aside = f".{out.name}.tmp-", f".{out.name}.old-"
+    left = sorted(p for p in out.parent.iterdir()
+                  if p.name.startswith((stale, aside)) and p.is_dir() and not p.is_symlink())
+    olds = [p for p in left if p.name.startswith(aside)]
+    if olds and not os.path.lexists(out):
+        os.rename(olds.pop(), out)
+    for path in left:
+        if path.name.startswith(stale) or path in olds:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` (released also when the process is killed),
+    so that runs writing next to each other do not take the other's folders as left over."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        with suppress(OSError):  # a filesystem without locks: runs are not expected to overlap there
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def write_tables(frames: dict[str, pd.DataFrame], out_dir: str | os.PathLike[str],
+                 extra: Callable[[float], Mapping[str, str]] | None = None) -> None:
+    """Write every frame as CSV and Parquet plus ``datapackage.json`` into ``out_dir``,
+    and the files ``extra(seconds the tables took to write)`` names (``run.json``),
+    all swapped in together.
+
+    The new folder is built as ``.<name>.tmp-*`` next to ``out_dir``, with copies of
+    the files in ``out_dir`` that are not ours, then swapped with ``out_dir`` in one
+    step; table files of tables not produced this time are thus gone. Raises
+    ``KeyError`` for an unknown table, ``ValueError`` for a frame not built from its
+    spec or an ``out_dir`` that is not an output folder (``NotAnOutputFolder``)."""
+    unknown = sorted(set(frames) - set(TABLES))
+    if unknown:
+        raise KeyError(f"not a table: {', '.join(unknown)}")
+    out = Path(os.path.abspath(out_dir))
+    _foreign_files(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(out.parent):
+        _recover(out)
+        tmp = _new_folder(out.parent, f".{out.name}.tmp-")
+        try:
+            start = time.perf_counter()
+            _frames_to_folder(frames, tmp)
+            for name, text in (extra(time.perf_counter() - start) if extra else {}).items():
+                if name not in OURS or name.endswith(SUFFIXES) or name == "datapackage.json":
+                    raise ValueError(f"{name}: not a name for an extra output file")
+                (tmp / name).write_text(text, encoding="utf-8", newline="")
+            for name in _foreign_files(out):
+                shutil.copy2(out / name, tmp / name, follow_symlinks=False)
+            if out.exists():
+                shutil.copymode(out, tmp)
+            _swap_in(tmp, out)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
