@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extract.findings import Context
+from extract.portrait.context import Context, PortraitRules
 from extract.read.ingest import fold
-from extract.pipeline.batch import run
-from extract.rules.load import load_rules
+from extract.pipeline import run
+from extract.rules import load_rules
 from extract.read.textutil import lines_of
 from extract.types import Document, Portrait, Span
 from extract.bench.textpdf import text_to_pdf
@@ -49,7 +49,7 @@ def context(text: str, rules) -> Context:
     doc = Document("case.txt", "case.txt", text, fold(text), "utf-8")
     lines = lines_of(doc.match_text)
     portrait = Portrait("case.txt", 0, Span(0, len(text)), lines, (), None)
-    return Context(doc, rules, portrait, "case")
+    return Context(doc, PortraitRules.of(rules), portrait, "case")
 
 
 @pytest.fixture(scope="session")

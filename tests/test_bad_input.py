@@ -13,7 +13,7 @@ import pytest
 import badinputs
 from conftest import BROCHURE
 from extract.cli import main
-from extract.pipeline.batch import document_rows, one_line
+from extract.pipeline import document_rows, one_line
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import pytest
 from conftest import BROCHURE
 from extract.bench.bench import (BenchReport, BenchResult, Figure, PdfResult, bench, child_peaks, figure_verdict, render_bench,
                            report_to_figures)
-from extract.pipeline.batch import document_rows, run
+from extract.pipeline import document_rows, run
 from extract.tables.runinfo import STAGES
 from extract.bench.synthetic import (WRAP_WIDTHS, Variation, brochure_parts, build_corpus, corpus_plan, plain_numbers,
                                plan_to_text, vary)

@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from conftest import cases
-from extract.challenge.page import extract_challenge
+from extract.challenge.page import ChallengePageRules, extract_challenge
 from extract.errors import RuleError
 from extract.read.ingest import fold
-from extract.rules.load import DEFAULT_DIR, load_rules
+from extract.rules import DEFAULT_DIR, load_rules
 from extract.read.textutil import squash
 from extract.types import Document, Span
 
@@ -55,7 +55,7 @@ def pages(rules):
     for v in VARIANTS:
         text = variant_text(v)
         doc = Document("challenge.txt", "challenge.txt", text, fold(text), "utf-8")
-        out[v["name"]] = doc, extract_challenge(doc, rules, tuple(map(tuple, v.get("known", []))))
+        out[v["name"]] = doc, extract_challenge(doc, ChallengePageRules.of(rules), tuple(map(tuple, v.get("known", []))))
     return out
 
 

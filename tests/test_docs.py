@@ -6,7 +6,7 @@ import pytest
 
 from conftest import ROOT
 from extract.qa.docs import generated_sections
-from extract.rules.load import KINDS
+from extract.rules import KINDS
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

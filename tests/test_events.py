@@ -21,7 +21,8 @@ import yaml
 
 from conftest import ROOT, gold, rule_ids
 from extract.errors import RuleError
-from extract.enrich.events import DEFAULT_PATH, load_event_rules, sections_to_events
+from extract.enrich.events import sections_to_events
+from extract.rules.events import DEFAULT_PATH, load_event_rules
 
 BROCHURE = "gnlc-portraits-2016.txt"
 TARGET_PRECISION, TARGET_RECALL = 0.9, 0.8

@@ -7,7 +7,7 @@ import pytest
 from conftest import ROOT, read_tables
 from extract.read.detect import detect_format
 from extract.read.ingest import fold
-from extract.pipeline.batch import run
+from extract.pipeline import run
 from extract.bench.variants import VARIANTS
 
 RAW = ROOT / "raw"
@@ -34,15 +34,15 @@ def _glued(text: str) -> str:
     (RAW / "gnlc-portraits-2016.txt", "brochure"), (PROFILE, "web_profile"), (CHALLENGE, "challenge_page")])
 def test_format_is_detected_from_the_content(rules, path, want):
     text = path.read_text(encoding="utf-8")
-    got = detect_format(fold(text), rules)
+    got = detect_format(fold(text), rules.formats)
     assert got.format == want
     assert got.evidence.startswith(f"format.{want} ")
     for variant in ("wrapped-crlf-spaces-typographic", "wrapped-unparagraphed"):
-        assert detect_format(fold(VARIANTS[variant](text)), rules).format == want
+        assert detect_format(fold(VARIANTS[variant](text)), rules.formats).format == want
 
 
 def test_unknown_format_names_what_was_looked_for(rules):
-    got = detect_format(fold("Minutes of the meeting\n\nThe committee met on Tuesday.\n"), rules)
+    got = detect_format(fold("Minutes of the meeting\n\nThe committee met on Tuesday.\n"), rules.formats)
     assert got.format == ""
     assert "brochure: member-list" in got.looked_for and "challenge_page: breadcrumb" in got.looked_for
 

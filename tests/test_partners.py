@@ -12,7 +12,8 @@ from conftest import ROOT
 from extract.read.ingest import ingest
 from extract.enrich.partners import (counts_to_vectors, counts_to_weights, themes_to_counts, themes_to_partners,
                               vectors_to_score)
-from extract.enrich.themes import load_theme_rules, rows_to_themes
+from extract.enrich.themes import rows_to_themes
+from extract.rules.themes import load_theme_rules
 
 
 def tags(city: str, section: str, *themes: str, document: str = "d.txt", position: int | None = None) -> list[dict]:

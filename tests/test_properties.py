@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from accounting import unaccounted_lines
 from conftest import BROCHURE
 from extract.read.limits import Limits
-from extract.pipeline.batch import document_rows
+from extract.pipeline import document_rows
 
 PROFILE = BROCHURE.parent / "web-profile-kaunas.txt"
 LIMITS = Limits(document_seconds=1.0)

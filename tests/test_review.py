@@ -15,7 +15,7 @@ import pytest
 
 from conftest import BROCHURE, ROOT
 from extract.read.ingest import ingest
-from extract.pipeline.batch import run
+from extract.pipeline import run
 from extract.qa.review import document_spans, index_data
 from extract.qa.review_html import page_html, read_tables, render_review, safe_name
 from extract.tables.schemas import TABLES

@@ -12,7 +12,7 @@ import extract.pipeline.progress
 from conftest import BROCHURE
 from extract.cli import main
 from extract.pipeline.progress import Reporter
-from extract.rules.load import load_rules
+from extract.rules import load_rules
 from extract.tables.runinfo import STAGES
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 import pytest
 
 from conftest import cases
-from extract.findings import Context
+from extract.portrait.context import Context, PortraitRules
 from extract.portrait.identify import identify
 from extract.read.ingest import fold
 from extract.portrait.mentions import mention_index
 from extract.portrait.extract import extract_portrait
-from extract.portrait.segment import segment
+from extract.portrait.segment import SegmentRules, segment
 from extract.types import Document
 
 
@@ -17,13 +17,13 @@ from extract.types import Document
 def test_segment_and_identify(case, rules):
     text = case["text"]
     doc = Document("case.txt", "case.txt", text, fold(text), "utf-8")
-    seg = segment(doc, rules)
-    matches = identify(seg, rules, mention_index(seg.members, rules))
+    seg = segment(doc, SegmentRules.of(rules))
+    matches = identify(seg, rules.people, rules.places, mention_index(seg.members, rules.places))
     assert len(seg.portraits) == len(case["expect"])
     for portrait, match, want in zip(seg.portraits, matches, case["expect"]):
         assert match.member.city == want["city"]
         assert match.member.award_year == want["award"]
-        result = extract_portrait(Context(doc, rules, portrait, match.city_id), match)
+        result = extract_portrait(Context(doc, PortraitRules.of(rules), portrait, match.city_id), match)
         assert result.tagline == want["tagline"]
         assert result.joined_gnlc == want.get("joined", "")
         assert not [f for f in result.findings if f.code == "unclaimed_text"]

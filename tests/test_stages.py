@@ -15,14 +15,14 @@ from extract.portrait.sections import extract_sections
 
 @pytest.mark.parametrize("case", cases("rows.yaml"), ids=lambda c: c["line"][:30])
 def test_row(case, rules):
-    row = line_to_row(case["line"], rules)
+    row = line_to_row(case["line"], rules.indicators)
     assert row is not None
     assert (row.label.key if row.label else None) == case["indicator"]
     scope = row.scope.key if row.scope else row.label.default_scope
     assert scope == case["scope"]
     value_raw = row.value_raw.lstrip("/| ")
     assert value_raw == case["raw"]
-    value = None if value_raw in rules.missing else number(value_raw)[0]
+    value = None if value_raw in rules.indicators.missing else number(value_raw)[0]
     assert value == case["value"]
     year = int(row.year_raw) if row.year_raw.isdigit() else None
     assert year == case["year"]
@@ -31,7 +31,7 @@ def test_row(case, rules):
 
 @pytest.mark.parametrize("line", cases("not_rows.yaml"))
 def test_not_row(line, rules):
-    row = line_to_row(line, rules)
+    row = line_to_row(line, rules.indicators)
     assert row is None or not row.value_raw or row.label is None and row.scope is None
 
 
@@ -42,7 +42,7 @@ def test_number(raw, value, repair):
 
 @pytest.mark.parametrize("case", cases("people.yaml"), ids=lambda c: c["text"][:30])
 def test_person(case, rules):
-    parsed = parse_person(case["text"], rules)
+    parsed = parse_person(case["text"], rules.people)
     assert (parsed.person.honorific, parsed.person.name, parsed.person.role) == (
         case["honorific"], case["name"], case["role"])
 

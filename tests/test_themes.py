@@ -19,7 +19,8 @@ import yaml
 
 from conftest import GOLD, ROOT, gold, rule_ids
 from extract.errors import RuleError
-from extract.enrich.themes import DEFAULT_PATH, load_theme_rules, rows_to_themes
+from extract.enrich.themes import rows_to_themes
+from extract.rules.themes import DEFAULT_PATH, load_theme_rules
 
 BROCHURE = "gnlc-portraits-2016.txt"
 TARGET_PRECISION, TARGET_RECALL = 0.9, 0.8

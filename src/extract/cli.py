@@ -26,8 +26,8 @@ from extract.qa.review_html import render_review, screenshot
 from extract.errors import ExtractError, UsageError
 from extract.read.limits import Limits
 from extract.pipeline.progress import Reporter
-from extract.pipeline.batch import run
-from extract.rules.load import DEFAULT_DIR, load_rules
+from extract.pipeline import run
+from extract.rules import DEFAULT_DIR, load_rules
 from extract.tables.schemas import data_dictionary_markdown
 
 

@@ -94,8 +94,8 @@ class BenchReport:
 
 def workers_supported() -> bool:
     """Whether ``pipeline.run`` takes ``workers`` (documents in parallel processes)."""
-    from extract.pipeline import batch as pipeline
-    return "workers" in inspect.signature(pipeline.run).parameters
+    from extract.pipeline import run as pipeline_run
+    return "workers" in inspect.signature(pipeline_run).parameters
 
 
 def _descendants(root: int) -> set[int]:
@@ -163,8 +163,8 @@ def measure_folder(corpus: str, out: str, n: int, workers: int, tokenizer: bool)
     """The pipeline over the folder ``corpus`` into ``out``, then the tokenizer
     over the same texts → a ``BenchResult``. Meant to run first thing in a
     fresh process, so that the peak memory is this run's."""
-    from extract.pipeline.batch import run
-    from extract.rules.load import load_rules
+    from extract.pipeline import run
+    from extract.rules import load_rules
     if workers > 1 and not workers_supported():
         raise ValueError("pipeline.run takes no `workers`: only workers=1 can be measured")
     rules, options = load_rules(), ({"workers": workers} if workers > 1 else {})
@@ -241,8 +241,8 @@ def pdf_bench(brochure: Path = BROCHURE, repeats: int = 3) -> PdfResult:
     """The brochure set as a PDF (``textpdf.text_to_pdf``; needs fpdf2), read
     by pdfplumber alone and by the whole pipeline (tables written), best of
     ``repeats`` each → a ``PdfResult``."""
-    from extract.pipeline.batch import run
-    from extract.rules.load import load_rules
+    from extract.pipeline import run
+    from extract.rules import load_rules
     from extract.bench.textpdf import text_to_pdf
     rules = load_rules()
     with tempfile.TemporaryDirectory(prefix="extract-bench-pdf-") as tmp:
@@ -305,8 +305,8 @@ def profile_pipeline(n: int = 1_000, seed: int = 0, top: int = 25) -> str:
     import io
     import pstats
 
-    from extract.pipeline.batch import run
-    from extract.rules.load import load_rules
+    from extract.pipeline import run
+    from extract.rules import load_rules
     rules = load_rules()
     with tempfile.TemporaryDirectory(prefix="extract-profile-") as tmp:
         build_corpus(n, Path(tmp) / "corpus", seed)

@@ -27,7 +27,7 @@ from pathlib import Path
 import regex
 
 from extract.bench import variants
-from extract.rules.load import Rules, load_rules
+from extract.rules import Rules, load_rules
 
 BROCHURE = Path(__file__).resolve().parents[3] / "raw" / "gnlc-portraits-2016.txt"
 WRAP_WIDTHS = range(65, 111)  # widths at which the wrapped brochure reads as the plain one
@@ -74,7 +74,7 @@ class DocumentPlan:
 def brochure_parts(path: str | Path = BROCHURE, rules: Rules | None = None) -> Brochure:
     """A brochure file → its front matter, portraits (with their city ids) and
     back cover, cut where the pipeline finds its portraits."""
-    from extract.pipeline.batch import document_rows
+    from extract.pipeline import document_rows
     rules = rules or load_rules()
     text = Path(path).read_text(encoding="utf-8")
     cities = sorted((c["char_start"], c["char_end"], c["city_id"]) for c in document_rows(path, rules)["cities"])

@@ -30,16 +30,35 @@ from dataclasses import dataclass
 
 import regex
 
-from extract.errors import RuleError
 from extract.findings import make_finding
 from extract.portrait.places import city_id, country_code
-from extract.rules.load import ChallengeRules, Rules, phrase_re, sdg_key
+from extract.rules import DocumentRules, PlaceRules, Rules, Severity, TextRules
+from extract.rules.base import phrase_re
+from extract.rules.challenges import ChallengeRules, sdg_key
 from extract.read.textutil import fold_key, lines_of, squash
 from extract.types import ChallengePage, Document, Item, Sdg, Span
 
 _WORD = regex.compile(r"\p{L}[\p{L}\p{M}'-]*")
 _NAME = regex.compile(r"[\p{L}\p{M}' -]+")
 _BLANK_LINE = regex.compile(r"\n[ \t]*\n")
+
+
+@dataclass(frozen=True)
+class ChallengePageRules:
+    """What reading a challenge page needs: its own rules, list markers,
+    city and country names, month names and the finding catalogue."""
+
+    challenges: ChallengeRules
+    text: TextRules
+    places: PlaceRules
+    document: DocumentRules
+    findings: dict[str, Severity]
+
+    @classmethod
+    def of(cls, rules: Rules) -> "ChallengePageRules":
+        return cls(rules.challenges, rules.text, rules.places, rules.document, rules.findings)
+
+
 _PARTS = ("title", "sdgs", "description", "challenge", "expected_impact", "target_groups", "deadline")
 
 
@@ -145,7 +164,7 @@ def match_to_date(m, months: tuple[str, ...]) -> str:
         return ""
 
 
-def body_to_deadline(text: str, span: Span | None, rules: Rules) -> tuple[str, Span | None, str]:
+def body_to_deadline(text: str, span: Span | None, rules: ChallengePageRules) -> tuple[str, Span | None, str]:
     """(ISO date, span of the date as printed, date rule id) of the deadline
     part; no date and the span of its first line if no rule reads it."""
     if span is None:
@@ -153,17 +172,17 @@ def body_to_deadline(text: str, span: Span | None, rules: Rules) -> tuple[str, S
     found = sorted(((m.start(), -m.end(), rid, m) for rid, pattern in rules.challenges.dates
                     for m in pattern.finditer(text, span.start, span.end)), key=lambda f: f[:3])
     for _, _, rid, m in found:
-        if iso := match_to_date(m, rules.months):
+        if iso := match_to_date(m, rules.document.months):
             return iso, Span(*m.span()), rid
     line = lines_of(text, span.start, span.end)[0]
     return "", Span(*found[0][3].span()) if found else trim(text, line.start, line.end), ""
 
 
-def body_to_groups(text: str, span: Span | None, rules: Rules) -> tuple[Item, ...]:
+def body_to_groups(text: str, span: Span | None, rules: ChallengePageRules) -> tuple[Item, ...]:
     """The target groups: a chunk per bulleted line (else one), cut at the separators."""
     ch, chunks, items = rules.challenges, [], []
     for line in lines_of(text, span.start, span.end) if span else ():
-        m = rules.bullet_re.match(line.text)
+        m = rules.text.bullet_re.match(line.text)
         if m or not chunks:
             chunks.append([m["marker"].strip() if m else "", m["marker"] if m else "",
                            line.start + (m.end() if m else 0), line.end])
@@ -196,11 +215,11 @@ def name_to_spans(plained: str, name: str, start: int = 0) -> list[Span]:
     return [Span(*m.span()) for m in pattern.finditer(plained, start)]
 
 
-def known_to_city(plained: str, title: Span | None, known, rules: Rules):
+def known_to_city(plained: str, title: Span | None, known, rules: ChallengePageRules):
     """((city, country, code), first span, evidence) of the known city named most, or None."""
     best = None
     for city, country, code in known:
-        names = {n for n in {city, *(a for _, c, a in rules.city_aliases if fold_key(c) == fold_key(city))}
+        names = {n for n in {city, *(a for _, c, a in rules.places.city_aliases if fold_key(c) == fold_key(city))}
                  if n.strip()}
         spans = sorted((s for n in names for s in name_to_spans(plained, n)), key=lambda s: s.start)
         in_title = sum(1 for s in spans if title and title.start <= s.start < title.end)
@@ -225,22 +244,22 @@ def title_to_candidates(text: str, title: Span, ch: ChallengeRules) -> list[Span
             for j in range(i, min(len(r), i + 4))]
 
 
-def text_to_city(text: str, plained: str, title: Span, rules: Rules) -> tuple[str, Span, int] | None:
+def text_to_city(text: str, plained: str, title: Span, rules: ChallengePageRules) -> tuple[str, Span, int] | None:
     """(city, its span in the title, mentions after the title) of the title's
     proper noun the text repeats most (the longer, then the first, on a tie)."""
     best = None
     for span in title_to_candidates(text, title, rules.challenges):
         name = text[span.start:span.end]
-        n = 0 if len(name) > 3 and country_code(name, rules) else len(name_to_spans(plained, name, title.end))
+        n = 0 if len(name) > 3 and country_code(name, rules.places) else len(name_to_spans(plained, name, title.end))
         if n and (best is None or (n, len(name), -span.start) > best[0]):
             best = ((n, len(name), -span.start), name, span)
     if best is None:
         return None
-    name = next((c for _, c, a in rules.city_aliases if fold_key(a) == fold_key(best[1])), best[1])
+    name = next((c for _, c, a in rules.places.city_aliases if fold_key(a) == fold_key(best[1])), best[1])
     return name, best[2], best[0][0]
 
 
-def text_to_country(text: str, start: int, rules: Rules) -> tuple[str, str, Span, int] | None:
+def text_to_country(text: str, start: int, rules: ChallengePageRules) -> tuple[str, str, Span, int] | None:
     """(name, code, first span, mentions) of the country the text from
     ``start`` names most often (the first on a tie), or None."""
     words, found, skip = list(_WORD.finditer(text, start)), {}, 0
@@ -250,7 +269,7 @@ def text_to_country(text: str, start: int, rules: Rules) -> tuple[str, str, Span
         for j in range(min(len(words), i + 4) - 1, i - 1, -1):  # the longest name first
             name = text[w.start():words[j].end()]
             if (words[j].group()[0].isupper() and len(name) > 3 and _NAME.fullmatch(name)
-                    and (code := country_code(name, rules))):
+                    and (code := country_code(name, rules.places))):
                 found.setdefault(code, []).append((name, Span(w.start(), words[j].end())))
                 skip = j + 1
                 break
@@ -296,7 +315,7 @@ class Place:
     problems: tuple = ()
 
 
-def text_to_place(text: str, title: Span | None, known, rules: Rules) -> Place:
+def text_to_place(text: str, title: Span | None, known, rules: ChallengePageRules) -> Place:
     plained = plain(text)
     if hit := known_to_city(plained, title, known, rules):
         (city, country, code), city_span, evidence = hit
@@ -315,12 +334,10 @@ def text_to_place(text: str, title: Span | None, known, rules: Rules) -> Place:
                  f"{evidence}; the text names the country {country!r} {n} time(s)")
 
 
-def extract_challenge(doc: Document, rules: Rules, known: tuple[tuple[str, str, str], ...] = ()) -> ChallengePage:
+def extract_challenge(doc: Document, rules: ChallengePageRules, known: tuple[tuple[str, str, str], ...] = ()) -> ChallengePage:
     """Read one challenge page. ``known`` are (city, country, country_code) of
     the cities other documents of the batch named."""
     ch, text = rules.challenges, doc.match_text
-    if ch is None:
-        raise RuleError("challenges.yaml", "-", "no rules of kind 'challenges' were loaded")
     spans, read = text_to_spans(text, ch)
     goals, unknown = read or ([], [])
     problems = [("sdg_unknown", "sdgs", f"{doc.text[u.start:u.end]!r} is not a known goal.", u) for u in unknown]
@@ -331,7 +348,7 @@ def extract_challenge(doc: Document, rules: Rules, known: tuple[tuple[str, str, 
                  for p in _PARTS if spans[p] is None]
     place = text_to_place(text, spans["title"], known, rules)
     cid = city_id(place.city, place.code) if place.city else ""
-    findings = tuple(make_finding(rules, doc.document_id, cid, c, "challenges", f, msg,
+    findings = tuple(make_finding(rules.findings, doc.document_id, cid, c, "challenges", f, msg,
                                   doc.text[s.start:s.end] if s else "", s.start if s else None, s.end if s else None)
                      for c, f, msg, s in [*problems, *place.problems])
     value = {p: span_to_text(text, spans[p]) for p in _PARTS}

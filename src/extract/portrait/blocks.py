@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from extract.findings import Context
+from extract.portrait.context import Context
 from extract.read.textutil import continues, last_word, lines_of, squash
 from extract.types import Finding, Span
 
@@ -41,7 +41,7 @@ def _visible(text: str, start: int, end: int, cut: tuple[Span, ...]) -> list[tup
 
 def lines_to_blocks(ctx: Context, start: int, end: int, cut: tuple[Span, ...],
                     section: str = "") -> tuple[list[Block], list[Finding]]:
-    text, rules = ctx.text, ctx.rules
+    text, rules = ctx.text, ctx.rules.text
     blocks: list[Block] = []
     findings: list[Finding] = []
     gap = True  # a blank line (or cut text) since the last block line
@@ -103,7 +103,7 @@ def _rejoin(ctx: Context, blocks: list[Block], findings: list[Finding], section:
     """Paragraphs broken by a page break, and list entries broken onto a
     second bullet, joined again, each with its finding."""
     out: list[Block] = []
-    words = ctx.rules.continuation_words
+    words = ctx.rules.text.continuation_words
     for b in blocks:
         prev = out[-1] if out else None
         if prev and prev.kind == b.kind == "item" and _broken_entry(prev, b, words):

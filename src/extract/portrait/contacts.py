@@ -10,13 +10,11 @@ from __future__ import annotations
 import regex
 from email_validator import EmailNotValidError, validate_email
 
-from extract.findings import Context
+from extract.portrait.context import Context
 from extract.portrait.names import parse_person
 from extract.read.textutil import lines_of, squash
 from extract.types import Contact, Extracted, Span
 
-_EMAIL = regex.compile(r"(?:[\w.+-]+[ \t])?[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_BULLET = regex.compile(r"^[ \t]*[-\u2013\u00b7\u2022][ \t]+")
 
 
 def _flatten(ctx: Context, start: int, end: int) -> str:
@@ -24,7 +22,7 @@ def _flatten(ctx: Context, start: int, end: int) -> str:
     for line in lines_of(ctx.text, start, end):
         if line.blank:
             continue
-        bullet = _BULLET.match(line.text)
+        bullet = ctx.rules.people.contact_bullet_re.match(line.text)
         body = line.text[bullet.end():] if bullet else line.text
         parts.append((" - " if bullet and parts else " ") + body.strip())
     return squash("".join(parts))
@@ -42,10 +40,10 @@ def extract_contacts(ctx: Context, start: int, end: int) -> Extracted:
     flat = _flatten(ctx, start, end)
     records, findings = [], []
     pos, cursor = 0, 0
-    label = ctx.rules.email_label_re
+    label = ctx.rules.people.email_label_re
     span = Span(start, end)
     chunks = []
-    for m in _EMAIL.finditer(flat):
+    for m in ctx.rules.people.email_re.finditer(flat):
         raw = m.group(0)
         before = flat[cursor:m.start()]
         if " " in raw and not label.search(before[-12:] + " " if before else ""):
@@ -56,7 +54,7 @@ def extract_contacts(ctx: Context, start: int, end: int) -> Extracted:
         chunks.append((flat, ""))
     for who, raw in chunks:
         who = label.sub(" ", who).strip(" -:\u2013")
-        parsed = parse_person(who, ctx.rules)
+        parsed = parse_person(who, ctx.rules.people)
         if parsed is None:
             findings.append(ctx.finding("contact_unparsed", "contacts", f"contact@{len(findings)}",
                                         "A piece of the contact block could not be read as a person.",

@@ -4,13 +4,13 @@ claimed by a field or reported as ``unclaimed_text``."""
 from __future__ import annotations
 
 from extract.portrait.contacts import extract_contacts
-from extract.findings import Context
+from extract.portrait.context import Context
 from extract.portrait.indicators import extract_indicators
 from extract.portrait.items import extract_items
 from extract.portrait.quotes import extract_quotes
 from extract.portrait.sections import extract_sections
 from extract.read.textutil import trimmed
-from extract.rules.load import format_rules
+from extract.rules.formats import format_rules
 from extract.types import CityMatch, Extracted, Finding, PortraitResult, Span
 from extract.read.layout import wrapped_start
 
@@ -23,12 +23,12 @@ def _header(ctx: Context) -> tuple[str, Span | None, str, list[Span]]:
         return tagline, tag_span, joined, claimed
     # the tagline's wrapped lines, up to a joining statement
     tag_start = header[wrapped_start(header, len(header) - 1, ctx.soft,
-                                     stop=lambda h: ctx.rules.joined_re.search(h.text))].start
+                                     stop=lambda h: ctx.rules.document.joined_re.search(h.text))].start
     names = [h for h in header if h.start < tag_start]
-    m = ctx.rules.joined_re.search(" ".join(h.text for h in names))
+    m = ctx.rules.document.joined_re.search(" ".join(h.text for h in names))
     if m:
         month = m.group("month")
-        joined = m.group("year") + (f"-{ctx.rules.months.index(month.casefold()) + 1:02d}" if month else "")
+        joined = m.group("year") + (f"-{ctx.rules.document.months.index(month.casefold()) + 1:02d}" if month else "")
     tag_span = Span(trimmed(next(h for h in header if h.start >= tag_start)).start, trimmed(header[-1]).end)
     tagline = " ".join(ctx.text[tag_span.start:tag_span.end].split())
     return tagline, tag_span, joined, claimed
@@ -36,7 +36,7 @@ def _header(ctx: Context) -> tuple[str, Span | None, str, list[Span]]:
 
 def _boilerplate(ctx: Context, start: int, end: int) -> Extracted:
     """The format's standard sentences (a disclaimer) in ``[start, end)``."""
-    fmt = format_rules(ctx.rules, ctx.doc.source_format)
+    fmt = format_rules(ctx.rules.formats, ctx.doc.source_format)
     claimed, findings = [], []
     for rid, pattern in fmt.boilerplate if fmt else ():
         for m in pattern.finditer(ctx.text, start, end):
@@ -68,7 +68,7 @@ def _table_findings(ctx: Context, table_end: int) -> list[Finding]:
     that ends inside the table (cut off)."""
     p = ctx.portrait
     if p.table_start is None:
-        fmt = format_rules(ctx.rules, ctx.doc.source_format)
+        fmt = format_rules(ctx.rules.formats, ctx.doc.source_format)
         if fmt and fmt.indicator_table:
             return [ctx.finding("indicator_table_missing", "indicators", "",
                                 "The portrait has no indicator table.", "", p.span.start, p.span.start)]

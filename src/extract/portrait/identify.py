@@ -18,20 +18,19 @@ import regex
 
 from extract.portrait.mentions import MentionIndex
 from extract.portrait.places import city_id
-from extract.rules.load import Rules
+from extract.rules import PeopleRules, PlaceRules
 from extract.read.textutil import fold_key, slug
 from extract.types import CityMatch, Portrait, Segmentation
 
-_DOMAIN = regex.compile(r"@([\w.-]+)")
 PRIOR = 0.5
 
 
 def _evidence(portrait: Portrait, text: str, names: list[set[str]], slugs: list[str],
-              index: MentionIndex, rules: Rules) -> list[tuple[float, str, tuple]]:
+              index: MentionIndex, people: PeopleRules) -> list[tuple[float, str, tuple]]:
     counts = index.count(text)
     header = {fold_key(h.text) for h in portrait.header}
-    domains = " ".join(d.replace(".", "").replace("-", "") for d in _DOMAIN.findall(text)).lower()
-    mayors = {fold_key(m) for m in rules.mayor_re.findall(text)}
+    domains = " ".join(d.replace(".", "").replace("-", "") for d in (m.group("domain") for m in people.email_domain_re.finditer(text))).lower()
+    mayors = {fold_key(m) for m in people.mayor_re.findall(text)}
     out = []
     for i, member_names in enumerate(names):
         score, why = float(counts.get(i, 0)), []
@@ -53,11 +52,11 @@ def _evidence(portrait: Portrait, text: str, names: list[set[str]], slugs: list[
     return out
 
 
-def identify(seg: Segmentation, rules: Rules, index: MentionIndex) -> tuple[CityMatch | None, ...]:
+def identify(seg: Segmentation, people: PeopleRules, places: PlaceRules, index: MentionIndex) -> tuple[CityMatch | None, ...]:
     """One ``CityMatch`` per portrait of ``seg`` (None where no member is left)."""
     members = seg.members
     names = [{fold_key(m.city)} for m in members]
-    for _, city, alias in rules.city_aliases:
+    for _, city, alias in places.city_aliases:
         for i, m in enumerate(members):
             if fold_key(m.city) == fold_key(city):
                 names[i].add(fold_key(alias))
@@ -68,7 +67,7 @@ def identify(seg: Segmentation, rules: Rules, index: MentionIndex) -> tuple[City
     for p in seg.portraits:
         if p.index in repeats:
             continue
-        for i, (score, why, mentions) in enumerate(_evidence(p, text[p.span.start:p.span.end], names, slugs, index, rules)):
+        for i, (score, why, mentions) in enumerate(_evidence(p, text[p.span.start:p.span.end], names, slugs, index, people)):
             pairs.append((score, -abs(i - p.index), p.index, i, why, mentions))
     pairs.sort(reverse=True)
     taken_p, taken_m, out = set(), set(), {}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import regex
 
-from extract.findings import Context
+from extract.portrait.context import Context
 from extract.portrait.quantities import number, quantity
 from extract.portrait.rows import Row, lines_to_rows
 from extract.types import Extracted, Indicator
@@ -51,7 +51,7 @@ def extract_indicators(ctx: Context) -> tuple[Extracted, int]:
     claimed, findings = [], []
     label = None
     end = p.lines[p.table_start].start
-    for row, span in lines_to_rows(ctx.text, p.lines[p.table_start:], ctx.rules)[0]:
+    for row, span in lines_to_rows(ctx.text, p.lines[p.table_start:], ctx.rules.indicators)[0]:
         start = ctx.text.rfind("\n", 0, span.start) + 1
         claimed.append(span)
         end = span.end
@@ -95,7 +95,7 @@ def _values(ctx: Context, row: Row, start: int, indicator: str, scope: str, rule
     if groups:
         out = []
         for g in groups:
-            group = next((gr.key for gr in ctx.rules.groups if gr.pattern.fullmatch(g["word"].casefold())), None)
+            group = next((gr.key for gr in ctx.rules.indicators.groups if gr.pattern.fullmatch(g["word"].casefold())), None)
             if group is None:
                 findings.append(ctx.finding("table_row_unparsed", "indicators", wide_column(indicator, scope),
                                             f"{g['word']!r} is not a known population group; {g.group()!r} was not read.",
@@ -112,7 +112,7 @@ def _values(ctx: Context, row: Row, start: int, indicator: str, scope: str, rule
                                     f"{row.label_raw!r} is listed with no value.", row.label_raw,
                                     start + row.label_start, start + row.label_end))
         return []
-    if raw.lower() in ctx.rules.missing:
+    if raw.lower() in ctx.rules.indicators.missing:
         return [Indicator(group="all", value=None, raw=raw, char_start=vs, char_end=vs + len(raw), **common)]
     stray = _STRAY.match(raw)
     if stray:
@@ -121,7 +121,7 @@ def _values(ctx: Context, row: Row, start: int, indicator: str, scope: str, rule
                                     raw, vs, vs + len(raw)))
         vs += stray.end()
         raw = raw[stray.end():]
-    q = quantity(raw, ctx.rules)
+    q = quantity(raw, ctx.rules.indicators)
     if q is None:
         findings.append(ctx.finding("table_row_unparsed", "indicators", field,
                                     f"The value {raw!r} is not a number.", raw, vs, vs + len(raw)))

@@ -6,7 +6,7 @@ joined again by ``blocks``, so the section text and the items agree."""
 from __future__ import annotations
 
 from extract.portrait.blocks import Block
-from extract.findings import Context
+from extract.portrait.context import Context
 from extract.types import Extracted, Item
 
 

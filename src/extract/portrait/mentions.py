@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import regex
-from extract.rules.load import Rules
+from extract.rules import PlaceRules
 from extract.read.textutil import to_ascii
 from extract.types import Member
 
@@ -28,12 +28,12 @@ class MentionIndex:
         return Counter(self.owner[m.group(0)] for m in self.pattern.finditer(_fold(text)))
 
 
-def mention_index(members: tuple[Member, ...], rules: Rules) -> MentionIndex:
+def mention_index(members: tuple[Member, ...], places: PlaceRules) -> MentionIndex:
     owner: dict[str, int] = {}
     for i, m in enumerate(members):
         owner.setdefault(_fold(m.city), i)
     by_city = {_fold(m.city): i for i, m in enumerate(members)}
-    for _, city, alias in rules.city_aliases:
+    for _, city, alias in places.city_aliases:
         if _fold(city) in by_city:
             owner.setdefault(_fold(alias), by_city[_fold(city)])
     if not owner:

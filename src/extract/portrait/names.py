@@ -2,7 +2,8 @@
 
 A name printed with spaced hyphens (``Ji - Ho Park``, ``Park Ji - Ho``)
 is joined (``Man-Soo Kim``): a one-word part next to the name joins it unless
-it opens a role (``rules/people.yaml`` role words). A role printed twice, once
+it opens a role (``rules/people.yaml`` role words; particles and the marks that
+may lead the line are there too). A role printed twice, once
 cut off (``Technical Advisor at - Technical Advisor at the Secretariat``), is
 kept once."""
 from __future__ import annotations
@@ -11,13 +12,11 @@ from dataclasses import dataclass
 
 import regex
 
-from extract.rules.load import Rules
+from extract.rules import PeopleRules
 from extract.read.textutil import squash
 from extract.types import Person
 
 _SEP = regex.compile(r"\s+[-\u2013\u2014]\s+")
-_LEAD = regex.compile(r"^[\s>\-\u2013\u2014\u00b7\u2022]+")
-_PARTICLES = {"de", "del", "da", "dos", "das", "do", "van", "von", "der", "den", "bin", "al", "el", "la", "le", "di"}
 _NAME_TOKEN = regex.compile(r"\p{Lu}[\p{L}'.]*(?:-\p{L}[\p{L}'.]*)*|\p{Ll}+-\p{Ll}+")
 
 
@@ -28,14 +27,14 @@ class ParsedPerson:
     role_deduplicated: bool
 
 
-def looks_like_name(s: str) -> bool:
+def looks_like_name(s: str, particles: frozenset[str] = frozenset()) -> bool:
     tokens = s.split()
     if not 1 <= len(tokens) <= 6:
         return False
-    return all(_NAME_TOKEN.fullmatch(t) or (i and t.lower() in _PARTICLES) for i, t in enumerate(tokens))
+    return all(_NAME_TOKEN.fullmatch(t) or (i and t.lower() in particles) for i, t in enumerate(tokens))
 
 
-def _honorific(s: str, rules: Rules) -> tuple[str, str]:
+def _honorific(s: str, rules: PeopleRules) -> tuple[str, str]:
     m = rules.honorific_re.match(s)
     if not m:
         return "", s
@@ -43,24 +42,24 @@ def _honorific(s: str, rules: Rules) -> tuple[str, str]:
     return rules.honorifics.get(first, ""), s[m.end():]
 
 
-def _opens_role(part: str, rules: Rules) -> bool:
+def _opens_role(part: str, rules: PeopleRules) -> bool:
     words = part.split()
     return bool(words) and words[0].strip(",.").lower() in rules.role_words
 
 
-def parse_person(text: str, rules: Rules) -> ParsedPerson | None:
+def parse_person(text: str, rules: PeopleRules) -> ParsedPerson | None:
     """``Mr Ji - Ho Park - Mayor of X`` → Person(Mr, Ji-Ho Park, Mayor of X);
     None when the text does not start with a name."""
-    s = squash(_LEAD.sub("", text))
+    s = squash(rules.line_lead_re.sub("", text))
     honorific, rest = _honorific(s, rules)
     parts = [p.strip() for p in _SEP.split(rest) if p.strip()]
-    if not parts or not looks_like_name(parts[0]):
+    if not parts or not looks_like_name(parts[0], rules.particles):
         return None
     name, used, rejoined = parts[0], 1, False
     while used < len(parts) and not _opens_role(parts[used], rules):
         nxt = parts[used]
         single = len(name.split()) == 1 or len(nxt.split()) == 1
-        if not (single and looks_like_name(nxt) and len(name.split()) + len(nxt.split()) <= 4):
+        if not (single and looks_like_name(nxt, rules.particles) and len(name.split()) + len(nxt.split()) <= 4):
             break
         if used + 1 >= len(parts) and len(nxt.split()) != 1:
             break

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pycountry
 
-from extract.rules.load import Rules
+from extract.rules import PlaceRules
 from extract.read.textutil import slug
 
 
-def country_code(name: str, rules: Rules) -> str:
+def country_code(name: str, places: PlaceRules) -> str:
     """ISO 3166-1 alpha-3 code of a printed country name, or ``""``."""
     key = " ".join(name.split()).casefold()
-    if key in rules.country_aliases:
-        return rules.country_aliases[key]
+    if key in places.country_aliases:
+        return places.country_aliases[key]
     try:
         return pycountry.countries.lookup(" ".join(name.split())).alpha_3
     except LookupError:

@@ -9,15 +9,15 @@ through the same extractors as a brochure portrait."""
 from __future__ import annotations
 
 from extract.portrait.places import city_id, country_code
+from extract.portrait.segment import SegmentRules
 from extract.portrait.rows import line_to_row, lines_to_rows
-from extract.rules.load import Rules
 from extract.read.textutil import lines_of, trimmed
 from extract.types import CityMatch, Document, Line, Member, Portrait, Segmentation, Span
 
 _TAGLINE_MAX = 160
 
 
-def _title(lines: tuple[Line, ...], rules: Rules) -> tuple[int, Member] | None:
+def _title(lines: tuple[Line, ...], rules: SegmentRules) -> tuple[int, Member] | None:
     """Index of the title line and the member it names (``City, Country``)."""
     i = next((k for k, ln in enumerate(lines) if not ln.blank), None)
     if i is None or "," not in lines[i].text:
@@ -26,20 +26,20 @@ def _title(lines: tuple[Line, ...], rules: Rules) -> tuple[int, Member] | None:
     city, country = " ".join(city.split()), " ".join(country.split())
     if not city or not country:
         return None
-    return i, Member(city=city, country=country, country_code=country_code(country, rules), award_year=None,
+    return i, Member(city=city, country=country, country_code=country_code(country, rules.places), award_year=None,
                      span=trimmed(lines[i]), rule="web.title")
 
 
-def _table(text: str, lines: tuple[Line, ...], start: int, rules: Rules) -> tuple[int | None, int]:
+def _table(text: str, lines: tuple[Line, ...], start: int, rules: SegmentRules) -> tuple[int | None, int]:
     """Index of the first indicator row from ``start`` and of the line after the rows."""
     first = next((k for k in range(start, len(lines)) if not lines[k].blank
-                  and (row := line_to_row(lines[k].text, rules)) is not None and row.label is not None), None)
+                  and (row := line_to_row(lines[k].text, rules.indicators)) is not None and row.label is not None), None)
     if first is None:
         return None, start
-    return first, first + lines_to_rows(text, lines[first:], rules)[1]
+    return first, first + lines_to_rows(text, lines[first:], rules.indicators)[1]
 
 
-def _tagline(lines: tuple[Line, ...], after: int, rules: Rules) -> int | None:
+def _tagline(lines: tuple[Line, ...], after: int, rules: SegmentRules) -> int | None:
     """Index of the tagline: the first line after the rows (and after a value
     printed under the last row) that is short and does not end a sentence."""
     for k in range(after, len(lines)):
@@ -55,7 +55,7 @@ def _tagline(lines: tuple[Line, ...], after: int, rules: Rules) -> int | None:
     return None
 
 
-def segment_profile(doc: Document, rules: Rules) -> tuple[Segmentation, tuple[CityMatch | None, ...]]:
+def segment_profile(doc: Document, rules: SegmentRules) -> tuple[Segmentation, tuple[CityMatch | None, ...]]:
     """The profile as one portrait, and the city its title names."""
     lines = lines_of(doc.match_text)
     title = _title(lines, rules)

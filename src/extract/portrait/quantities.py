@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import regex
 
-from extract.rules.load import Rules
+from extract.rules import IndicatorRules
 
 _THOUSANDS = regex.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
 _PLAIN = regex.compile(r"[0-9]+(?:\.[0-9]+)?")
@@ -39,7 +39,7 @@ def number(raw: str) -> tuple[float | None, str]:
     return None, ""
 
 
-def quantity(raw: str, rules: Rules) -> Quantity | None:
+def quantity(raw: str, rules: IndicatorRules) -> Quantity | None:
     """A printed figure, with its units dropped → a value or a range; None if unreadable."""
     bare = " ".join(rules.unit_re.sub(" ", raw).split()) if rules.unit_re else " ".join(raw.split())
     value, repair = number(bare)

@@ -15,7 +15,7 @@ from collections.abc import Container
 
 import regex
 
-from extract.findings import Context
+from extract.portrait.context import Context
 from extract.portrait.names import ParsedPerson, parse_person
 from extract.read.textutil import last_word
 from extract.types import Extracted, Quote, Span
@@ -27,7 +27,6 @@ _GAP = regex.compile(r"[ \t]*(?:\n[ \t]*)*")
 _PARAGRAPH_BREAK = regex.compile(r"\n[ \t]*\n")
 _PARAGRAPH_WORDS = 6
 _WORD_AFTER = regex.compile(r"[ \t]+\S")
-_NEXT_BULLET = regex.compile(r"[ \t]*(?:\n[ \t]*)+([-\u2013][ \t]+[^\n]+)")
 
 
 def _opens(t: str, i: int, opens: str, soft: Container[int]) -> int:
@@ -51,7 +50,7 @@ def _opens(t: str, i: int, opens: str, soft: Container[int]) -> int:
 
 def _close(t: str, i: int, ctx: Context, soft: Container[int]) -> int | None:
     """Offset of the quote mark closing the quote opened at ``i``."""
-    opens, closes = ctx.rules.open_quotes, ctx.rules.close_quotes
+    opens, closes = ctx.rules.text.open_quotes, ctx.rules.text.close_quotes
     depth, j, stop = 1, i + 1, min(len(t), i + MAX_QUOTE)
     while j < stop:
         c = t[j]
@@ -81,22 +80,22 @@ def _speaker_after(t: str, k: int, ctx: Context, soft: Container[int]) -> tuple[
     line = " ".join(t[s:e].split())
     if not line.strip():
         return None
-    honorific = ctx.rules.honorific_re.match(line.lstrip())
+    honorific = ctx.rules.people.honorific_re.match(line.lstrip())
     if not (marked or honorific or regex.search(r"\s[-\u2013]\s", line)):
         return None
-    person = parse_person(line, ctx.rules)
+    person = parse_person(line, ctx.rules.people)
     if person is None:
         return None
     if not person.person.role:
         # `Ms Ana Maria de Souza` then `- Mayor of X` on the next bullet.
-        m2 = _NEXT_BULLET.match(t, e)
+        m2 = ctx.rules.text.next_dash_item_re.match(t, e)
         if m2:
-            joined = parse_person(line + " - " + m2.group(1).lstrip("-\u2013 \t"), ctx.rules)
+            joined = parse_person(line + " - " + m2.group("rest"), ctx.rules.people)
             if joined and joined.person.role:
                 return joined, first, m2.end()
         if not (marked or honorific):
             return None
-    elif not (marked or honorific) and not ctx.rules.role_words & {person.person.role.split()[0].lower()}:
+    elif not (marked or honorific) and not ctx.rules.people.role_words & {person.person.role.split()[0].lower()}:
         return None
     return person, first, e
 
@@ -112,11 +111,11 @@ def _shortest_speaker_end(t: str, s: int, e: int, ctx: Context) -> int:
         if len(rest) < _PARAGRAPH_WORDS or not rest[-1].endswith((".", "!", "?", ".'", '."')):
             continue
         line = " ".join(t[s:cand].split())
-        person = parse_person(line, ctx.rules) if line else None
+        person = parse_person(line, ctx.rules.people) if line else None
         if person is None or not person.person.role:
             continue
         role = person.person.role.rstrip()
-        goes_on = role.endswith((",", "-", "\u2013")) or last_word(role) in ctx.rules.continuation_words
+        goes_on = role.endswith((",", "-", "\u2013")) or last_word(role) in ctx.rules.text.continuation_words
         if not goes_on and not t[cand + 1:cand + 80].lstrip()[:1].islower():
             return cand
     return e
@@ -130,8 +129,8 @@ def _speaker_before(t: str, k: int, ctx: Context, soft: Container[int]) -> tuple
     starts = [floor] + [i + 1 for i in range(floor, len(head)) if head[i] == "\n"]
     for s in reversed(starts):
         line = " ".join(head[s:].split())
-        if line.startswith(">") or ctx.rules.honorific_re.match(line):
-            person = parse_person(line, ctx.rules)
+        if line.startswith(">") or ctx.rules.people.honorific_re.match(line):
+            person = parse_person(line, ctx.rules.people)
             if person is not None and person.person.role:
                 return person, s, len(head)
     return None
@@ -140,9 +139,9 @@ def _speaker_before(t: str, k: int, ctx: Context, soft: Container[int]) -> tuple
 def _orphans(t: str, taken: list[Span], ctx: Context) -> list[tuple[int, int]]:
     """Lines that close a quote never opened: the second piece of a split quote."""
     out = []
-    for m in regex.finditer(r"(?m)^[ \t]*(?P<x>[^\n]{1,400}?[.!?,][" + regex.escape(ctx.rules.close_quotes) + r"])[ \t]*$", t):
+    for m in regex.finditer(r"(?m)^[ \t]*(?P<x>[^\n]{1,400}?[.!?,][" + regex.escape(ctx.rules.text.close_quotes) + r"])[ \t]*$", t):
         x = m.group("x")
-        if any(s.start <= m.start("x") < s.end for s in taken) or any(x.startswith(c) for c in ctx.rules.open_quotes):
+        if any(s.start <= m.start("x") < s.end for s in taken) or any(x.startswith(c) for c in ctx.rules.text.open_quotes):
             continue
         out.append((m.start("x"), m.end("x")))
     return out
@@ -153,14 +152,14 @@ def extract_quotes(ctx: Context, start: int, end: int) -> Extracted:
     t = ctx.text[start:end]
     soft = Shifted(ctx.soft, start)
     quotes, claimed, findings, unclosed = [], [], [], []
-    candidate = regex.compile("[" + regex.escape(ctx.rules.open_quotes) + "]")
+    candidate = regex.compile("[" + regex.escape(ctx.rules.text.open_quotes) + "]")
     i = 0
     while i < len(t):
         m = candidate.search(t, i)
         if m is None:
             break
         i = m.start()
-        strength = _opens(t, i, ctx.rules.open_quotes, soft)
+        strength = _opens(t, i, ctx.rules.text.open_quotes, soft)
         if not strength:
             i += 1
             continue

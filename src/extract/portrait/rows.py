@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 import regex
 
 from extract.portrait.quantities import quantity
-from extract.rules.load import Label, Rules
+from extract.rules.indicators import IndicatorRules, Label
 from extract.read.textutil import trimmed
 from extract.types import Line, Span
 
@@ -45,7 +45,7 @@ def compact(label: str) -> str:
     return _NOT_LETTER.sub("", label.casefold())
 
 
-def classify(label: str, rules: Rules) -> tuple[Label | None, Label | None, int] | None:
+def classify(label: str, rules: IndicatorRules) -> tuple[Label | None, Label | None, int] | None:
     """The (label, scope, errors) a printed label reads as, or None."""
     key = compact(label)
     if not key:
@@ -65,7 +65,7 @@ def classify(label: str, rules: Rules) -> tuple[Label | None, Label | None, int]
     return None if best is None else best[1:]
 
 
-def line_to_row(text: str, rules: Rules) -> Row | None:
+def line_to_row(text: str, rules: IndicatorRules) -> Row | None:
     """Read one printed line as an indicator row; None if it is not one."""
     body = text.rstrip()
     if len(body) > 200:
@@ -97,7 +97,7 @@ def line_to_row(text: str, rules: Rules) -> Row | None:
                year_raw, ys, ye, label_lead, label_lead + len(label_raw))
 
 
-def value_below(row: Row, below: str, offset: int, rules: Rules) -> Row | None:
+def value_below(row: Row, below: str, offset: int, rules: IndicatorRules) -> Row | None:
     """``row`` (a label with no value on its line) with its value taken from
     the next line ``below`` (``offset`` characters after the row's line
     start), when that line is a figure and not a row of its own."""
@@ -112,7 +112,7 @@ def value_below(row: Row, below: str, offset: int, rules: Rules) -> Row | None:
                    year_start=vs + len(value), year_end=vs + len(value))
 
 
-def lines_to_rows(text: str, lines: tuple[Line, ...], rules: Rules) -> tuple[list[tuple[Row, Span]], int]:
+def lines_to_rows(text: str, lines: tuple[Line, ...], rules: IndicatorRules) -> tuple[list[tuple[Row, Span]], int]:
     """The rows of a table that starts at ``lines[0]``, each with the trimmed
     span of its line or lines, and the index in ``lines`` after the last row.
     A label whose value is printed on the next line (`• Population Density:`

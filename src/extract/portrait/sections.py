@@ -7,8 +7,8 @@ or list entry, quotes and their speakers left out."""
 from __future__ import annotations
 
 from extract.portrait.blocks import Block, lines_to_blocks
-from extract.findings import Context
-from extract.rules.load import format_rules
+from extract.portrait.context import Context
+from extract.rules.formats import format_rules
 from extract.read.textutil import lines_of, trimmed
 from extract.types import Extracted, Section, Span
 
@@ -35,7 +35,7 @@ def extract_sections(ctx: Context, start: int, end: int, cut: tuple[Span, ...]
     contact block (after its heading) if there is one."""
     heads = _headings(ctx, start, end)
     seen = {h[0] for h in heads}
-    fmt = format_rules(ctx.rules, ctx.doc.source_format)
+    fmt = format_rules(ctx.rules.formats, ctx.doc.source_format)
     expected = set(fmt.sections) if fmt else {h.section for h in ctx.rules.headings}
     findings = [ctx.finding("section_missing", "sections", h.section,
                             f"The portrait has no {h.section!r} section (heading {h.id}).")

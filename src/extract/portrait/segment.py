@@ -13,37 +13,55 @@ City [*]`` lines) gives the members; the award legend (``* UNESCO Learning
 City Awardee 2015``) gives the award year of the marked entries."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import regex
 
 from extract.portrait.places import country_code
 from extract.portrait.rows import Row, line_to_row
-from extract.rules.load import Rules
+from extract.rules import DocumentRules, Heading, IndicatorRules, PeopleRules, PlaceRules, Rules
 from extract.read.textutil import fold_key, lines_of, trimmed
 from extract.types import Document, Line, Member, Portrait, Segmentation, Span
 from extract.read.layout import logical_lines, wrapped_start
 
-_EMAIL = regex.compile(r"@[\w.-]+\.\w")
 _CONTACT_LINES = 8
 
 
-def _split_entry(text: str, rules: Rules) -> tuple[str, str] | None:
+@dataclass(frozen=True)
+class SegmentRules:
+    """What segmentation reads: the headings, the member list and the joining
+    statement, indicator rows (a table opens a portrait), country and city
+    names, and the shape of an email (a contact block's end)."""
+
+    headings: tuple[Heading, ...]
+    document: DocumentRules
+    indicators: IndicatorRules
+    places: PlaceRules
+    people: PeopleRules
+
+    @classmethod
+    def of(cls, rules: Rules) -> "SegmentRules":
+        return cls(rules.headings, rules.document, rules.indicators, rules.places, rules.people)
+
+
+def _split_entry(text: str, rules: SegmentRules) -> tuple[str, str] | None:
     """``Country<TAB>City``, or ``Country City`` whose longest leading words
     name a known country → (country, city)."""
     parts = [p.strip() for p in regex.split(r"\t+|\s{2,}", text.strip()) if p.strip()]
-    if len(parts) == 2 and country_code(parts[0], rules):
+    if len(parts) == 2 and country_code(parts[0], rules.places):
         return parts[0], parts[1]
     words = text.split()
     for n in range(len(words) - 1, 0, -1):
-        if country_code(" ".join(words[:n]), rules):
+        if country_code(" ".join(words[:n]), rules.places):
             return " ".join(words[:n]), " ".join(words[n:])
     return None
 
 
-def _members(doc: Document, lines: tuple[Line, ...], rules: Rules) -> tuple[list[Member], list[Span]]:
-    start = next((i for i, ln in enumerate(lines) if rules.member_heading.fullmatch(ln.text)), None)
+def _members(doc: Document, lines: tuple[Line, ...], rules: SegmentRules) -> tuple[list[Member], list[Span]]:
+    start = next((i for i, ln in enumerate(lines) if rules.document.member_heading.fullmatch(ln.text)), None)
     if start is None:
         return [], []
-    legend = rules.award_legend_re.search(doc.match_text)
+    legend = rules.document.award_legend_re.search(doc.match_text)
     award_year = int(legend.group("year")) if legend else None
     members, spans = [], [trimmed(lines[start])]
     for ln in logical_lines(doc.match_text, lines[start + 1:], doc.soft or frozenset()):
@@ -52,15 +70,15 @@ def _members(doc: Document, lines: tuple[Line, ...], rules: Rules) -> tuple[list
         if legend and legend.start() <= ln.start < legend.end():
             spans.append(trimmed(ln))
             break
-        mark = rules.award_mark_re.search(ln.text)
+        mark = rules.document.award_mark_re.search(ln.text)
         body = ln.text[: mark.start()] if mark else ln.text
         entry = _split_entry(body, rules)
         if entry is None:
             break
         country, city = entry
-        members.append(Member(city=city, country=country, country_code=country_code(country, rules),
+        members.append(Member(city=city, country=country, country_code=country_code(country, rules.places),
                               award_year=award_year if mark else None, span=trimmed(ln),
-                              rule=rules.member_heading_id))
+                              rule=rules.document.member_heading_id))
         spans.append(trimmed(ln))
     return members, spans
 
@@ -69,16 +87,16 @@ def _starts_table(row: Row | None) -> bool:
     return bool(row and row.label and row.label.starts_table and row.value_raw)
 
 
-def _is_table_start(line: Line, rules: Rules) -> bool:
-    return _starts_table(line_to_row(line.text, rules))
+def _is_table_start(line: Line, rules: SegmentRules) -> bool:
+    return _starts_table(line_to_row(line.text, rules.indicators))
 
 
-def _joined(rules: Rules):
+def _joined(rules: SegmentRules):
     """Whether a line states when the city joined: it is a line of its own."""
-    return lambda line: rules.joined_re.search(line.text)
+    return lambda line: rules.document.joined_re.search(line.text)
 
 
-def _header(lines: tuple[Line, ...], anchor: int, floor: int, names: set[str], rules: Rules,
+def _header(lines: tuple[Line, ...], anchor: int, floor: int, names: set[str], rules: SegmentRules,
             soft: frozenset[int]) -> int:
     """Index of the first header line above ``anchor`` (not below ``floor``):
     the tagline (one logical line), and above it lines naming the city, its
@@ -96,14 +114,14 @@ def _header(lines: tuple[Line, ...], anchor: int, floor: int, names: set[str], r
             continue
         top = wrapped_start(lines, i, soft, floor, _joined(rules))
         text = " ".join(ln.text.strip() for ln in lines[top:i + 1])
-        if not (fold_key(text) in names or rules.joined_re.search(text)):
+        if not (fold_key(text) in names or rules.document.joined_re.search(text)):
             break
         first = top
         i = top - 1
     return first
 
 
-def _contact_end(lines: tuple[Line, ...], start: int, stop: int, rules: Rules) -> int | None:
+def _contact_end(lines: tuple[Line, ...], start: int, stop: int, rules: SegmentRules) -> int | None:
     """Index after the last line of the contact block in ``lines[start:stop]``
     (the line with its email), or None if there is no such block."""
     contact = next((h for h in rules.headings if h.section == "contact"), None)
@@ -113,7 +131,7 @@ def _contact_end(lines: tuple[Line, ...], start: int, stop: int, rules: Rules) -
         if contact.pattern.search(lines[i].text):
             seen = 0
             for j in range(i, stop):
-                if _EMAIL.search(lines[j].text):
+                if rules.people.email_domain_re.search(lines[j].text):
                     return j + 1
                 seen += not lines[j].blank
                 if seen > _CONTACT_LINES:
@@ -122,17 +140,17 @@ def _contact_end(lines: tuple[Line, ...], start: int, stop: int, rules: Rules) -
     return None
 
 
-def segment(doc: Document, rules: Rules) -> Segmentation:
+def segment(doc: Document, rules: SegmentRules) -> Segmentation:
     """Split ``doc`` into portraits, members and the text outside portraits."""
     lines = lines_of(doc.match_text)
     members, member_spans = _members(doc, lines, rules)
     names = {fold_key(m.city) for m in members} | {fold_key(m.country) for m in members}
-    names |= {fold_key(alias) for _, _, alias in rules.city_aliases}
+    names |= {fold_key(alias) for _, _, alias in rules.places.city_aliases}
     vision = next((h for h in rules.headings if h.section == "vision"), None)
     anchors: list[int] = []
     in_table = False  # every line since the last anchor is a table row or blank
     for i, ln in enumerate(lines):
-        row = line_to_row(ln.text, rules) if not ln.blank else None
+        row = line_to_row(ln.text, rules.indicators) if not ln.blank else None
         if _starts_table(row):
             if not (anchors and in_table):  # a table right after a table is the same portrait's
                 anchors.append(i)
@@ -167,7 +185,7 @@ def segment(doc: Document, rules: Rules) -> Segmentation:
             document_id=doc.document_id, index=k, span=Span(body[0].start, body[-1].end),
             lines=body, header=tuple(ln for ln in lines[head:anchor] if not ln.blank),
             table_start=table, tail=tail))
-    published = rules.published_re.search(doc.match_text)
+    published = rules.document.published_re.search(doc.match_text)
     return Segmentation(document=doc, members=tuple(members), member_lines=tuple(member_spans),
                         portraits=tuple(portraits), outside=tuple(s for s in outside if doc.match_text[s.start:s.end].strip()),
                         published_year=int(published.group("year")) if published else None)

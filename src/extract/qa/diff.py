@@ -32,8 +32,8 @@ import pandas as pd
 
 from extract.errors import UsageError
 from extract.read.limits import Limits
-from extract.pipeline.batch import run
-from extract.rules.load import Rules
+from extract.pipeline import run
+from extract.rules import Rules
 from extract.tables.schemas import TABLES, TableSpec, plain_value
 
 Key = tuple[Any, ...]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import regex
 
-from extract.rules.load import Rules
+from extract.rules import Rules
 from extract.tables.schemas import data_dictionary_markdown
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from extract.rules.load import Format, Rules
+from extract.rules.formats import Format
 
 
 @dataclass(frozen=True)
@@ -36,14 +36,14 @@ def _short(signal_id: str) -> str:
     return signal_id.rsplit(".", 1)[-1].split("-", 1)[-1]
 
 
-def detect_format(text: str, rules: Rules) -> Detection:
+def detect_format(text: str, formats: tuple[Format, ...]) -> Detection:
     """The format of a (folded) document text."""
     best: tuple[float, Format, list[str]] | None = None
-    for fmt in rules.formats:
+    for fmt in formats:
         score, seen = _score(fmt, text)
         if score >= fmt.threshold and (best is None or score > best[0]):
             best = (score, fmt, seen)
-    looked_for = "; ".join(f"{f.format}: {', '.join(_short(s.id) for s in f.signals)}" for f in rules.formats)
+    looked_for = "; ".join(f"{f.format}: {', '.join(_short(s.id) for s in f.signals)}" for f in formats)
     if best is None:
         return Detection("", 0.0, "", looked_for)
     score, fmt, seen = best

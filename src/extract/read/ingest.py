@@ -23,25 +23,12 @@ import regex
 
 from extract.errors import InputError
 from extract.read.limits import Limits
+from extract.read.textutil import fold
 from extract.types import Document, Span
 
 _FORM_FEED = regex.compile("\x0c")
 # control characters other than line ends and tabs, and the replacement character
 _NOT_TEXT = regex.compile(r"[^\P{Cc}\t\n\r\x0b\x0c]|\ufffd")
-_FOLD = str.maketrans({
-    "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\ufeff": " ",
-    "\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'", "\u201a": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
-    "\u2028": "\n", "\u2029": "\n", "\x0c": "\n", "\x0b": "\n",
-})
-
-
-def fold(text: str) -> str:
-    """``text`` with line ends, spaces and quotes folded, same length."""
-    text = text.replace("\r\n", " \n").replace("\r", "\n")
-    return text.translate(_FOLD)
-
-
 # Encodings ``decode`` can only guess, with the names a person knows them by.
 GUESSED_ENCODINGS = {"cp1252": "Windows-1252", "utf-16-le": "UTF-16 (little-endian)",
                      "utf-16-be": "UTF-16 (big-endian)"}

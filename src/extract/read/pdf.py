@@ -23,7 +23,7 @@ from pathlib import Path
 import regex
 
 from extract.errors import InputError
-from extract.read.ingest import fold
+from extract.read.textutil import fold
 from extract.types import Document
 
 _TAB_EM = 1.2          # a gap wider than this many font sizes is a column gap

@@ -1,5 +1,5 @@
-"""Small text helpers shared by the stages: lines with offsets, slugs,
-folding for comparison, and re-joining of broken lines."""
+"""Small text helpers shared by the stages: ``fold`` (the same-length text
+the stages match on), lines with offsets, slugs, folding for comparison, and re-joining of broken lines."""
 from __future__ import annotations
 
 import functools
@@ -14,6 +14,20 @@ _WORD = regex.compile(r"[\p{L}\p{N}']+")
 _NOT_NAME = regex.compile(r"[^\w'-]+")
 _NOT_SLUG = regex.compile(r"[^a-z0-9]+")
 _BROKEN_HYPHEN = regex.compile(r"(?<=\p{Ll})- (?=\p{Ll})")
+
+
+_FOLD = str.maketrans({
+    "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\ufeff": " ",
+    "\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'", "\u201a": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+    "\u2028": "\n", "\u2029": "\n", "\x0c": "\n", "\x0b": "\n",
+})
+
+
+def fold(text: str) -> str:
+    """``text`` with line ends, spaces and quotes folded, same length."""
+    text = text.replace("\r\n", " \n").replace("\r", "\n")
+    return text.translate(_FOLD)
 
 
 def lines_of(text: str, start: int = 0, end: int | None = None) -> tuple[Line, ...]:

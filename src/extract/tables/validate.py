@@ -7,7 +7,8 @@
   (``tolerance × per_year^years``);
 - ``foreign_city_text``: a section names another member city more often than
   its own.
-Thresholds are in ``rules/validation.yaml``. Typed schemas of the tables are
+Thresholds, and the indicators each check reads, are in
+``rules/validation.yaml``. Typed schemas of the tables are
 checked when they are written (``schemas.validate_frame``)."""
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from collections import defaultdict
 
 from extract.findings import make_finding
 from extract.portrait.mentions import MentionIndex
-from extract.rules.load import Rules
+from extract.portrait.indicators import wide_column
+from extract.rules import Severity, ValidationRules
 from extract.types import Finding, Member, PortraitResult
 
 
@@ -26,40 +28,43 @@ def _figure(r: PortraitResult, indicator: str, scope: str) -> tuple[float | None
     return None, None
 
 
-def _plausibility(r: PortraitResult, rules: Rules) -> list[Finding]:
+def _plausibility(r: PortraitResult, checks: ValidationRules, catalogue: dict[str, Severity]) -> list[Finding]:
     out = []
     doc, cid = r.portrait.document_id, r.match.city_id
-    pop, _ = _figure(r, "population", "city")
-    area, _ = _figure(r, "area_km2", "city")
-    dens = rules.checks["check.density"]
+    pop, _ = _figure(r, checks.density_of[0], "city")
+    area, _ = _figure(r, checks.density_of[1], "city")
+    dens = checks.density
     if pop and area:
         density = pop / area
-        if not dens["min"] <= density <= dens["max"]:
-            out.append(make_finding(rules, doc, cid, "implausible_value", "indicators", "population_density_per_km2",
+        if not dens.min <= density <= dens.max:
+            out.append(make_finding(catalogue, doc, cid, "implausible_value", "indicators", "population_density_per_km2",
                                     f"Population {pop:,.0f} on {area:,g} km² gives {density:,.2f} inhabitants per km², "
-                                    f"outside {dens['min']:,}–{dens['max']:,}; the area or population is probably wrong.",
+                                    f"outside {dens.min:,}–{dens.max:,}; the area or population is probably wrong.",
                                     f"{density:.2f}"))
-    city, _ = _figure(r, "gdp_per_capita_usd", "city")
-    country, _ = _figure(r, "gdp_per_capita_usd", "country")
-    limit = rules.checks["check.gdp-ratio"]["max"]
+    city, _ = _figure(r, checks.gdp_indicator, "city")
+    country, _ = _figure(r, checks.gdp_indicator, "country")
+    limit = checks.gdp_ratio_max
     if city and country and city / country > limit:
-        out.append(make_finding(rules, doc, cid, "implausible_value", "indicators", "gdp_per_capita_city_usd",
+        out.append(make_finding(catalogue, doc, cid, "implausible_value", "indicators",
+                                wide_column(checks.gdp_indicator, "city"),
                                 f"The city's GDP per capita ({city:,g} USD) is {city / country:.1f} times its "
                                 f"country's ({country:,g} USD), more than {limit}×.", f"{city:g}"))
-    school = rules.checks["check.schooling"]
+    school = checks.schooling
     for i in r.indicators:
-        if i.indicator == "mean_years_schooling" and i.value is not None and not school["min"] <= i.value <= school["max"]:
-            out.append(make_finding(rules, doc, cid, "implausible_value", "indicators", f"mean_years_schooling_{i.group}",
-                                    f"{i.value:g} mean years of schooling is outside {school['min']}–{school['max']}.",
+        if i.indicator == checks.schooling_indicator and i.value is not None and not school.min <= i.value <= school.max:
+            out.append(make_finding(catalogue, doc, cid, "implausible_value", "indicators",
+                                    f"{i.indicator}_{i.group}",
+                                    f"{i.value:g} mean years of schooling is outside {school.min}–{school.max}.",
                                     f"{i.value:g}"))
     return out
 
 
-def _country_figures(results: list[PortraitResult], rules: Rules) -> list[Finding]:
-    check = rules.checks["check.country-figure"]
+def _country_figures(results: list[PortraitResult], checks: ValidationRules,
+                     catalogue: dict[str, Severity]) -> list[Finding]:
+    indicator = checks.country_figure_indicator
     by_country = defaultdict(list)
     for r in results:
-        value, year = _figure(r, "gdp_per_capita_usd", "country")
+        value, year = _figure(r, indicator, "country")
         if value:
             by_country[r.match.member.country_code or r.match.member.country].append((r, value, year))
     out = []
@@ -70,19 +75,20 @@ def _country_figures(results: list[PortraitResult], rules: Rules) -> list[Findin
                 if other is r:
                     continue
                 gap = abs(year - y2) if year and y2 else 0
-                if max(value, v2) / min(value, v2) > check["tolerance"] * check["per_year"] ** gap:
+                if max(value, v2) / min(value, v2) > checks.country_figure_tolerance * checks.country_figure_per_year ** gap:
                     clash.append(f"{v2:,g} ({y2 or 'year n/a'}) in {other.match.member.city}")
             if clash:
                 out.append(make_finding(
-                    rules, r.portrait.document_id, r.match.city_id, "country_figure_inconsistent", "indicators",
-                    "gdp_per_capita_country_usd",
+                    catalogue, r.portrait.document_id, r.match.city_id, "country_figure_inconsistent", "indicators",
+                    wide_column(indicator, "country"),
                     f"{r.match.member.country}'s GDP per capita is {value:,g} ({year or 'year n/a'}) here but "
                     f"{'; '.join(clash)}.", f"{value:g}"))
     return out
 
 
-def _foreign_text(r: PortraitResult, members: tuple[Member, ...], index: MentionIndex, rules: Rules) -> list[Finding]:
-    least = rules.checks["check.foreign-city"]["min_mentions"]
+def _foreign_text(r: PortraitResult, members: tuple[Member, ...], index: MentionIndex, checks: ValidationRules,
+                  catalogue: dict[str, Severity]) -> list[Finding]:
+    least = checks.foreign_city_min_mentions
     own = next((i for i, m in enumerate(members) if m == r.match.member), None)
     out = []
     for s in r.sections:
@@ -92,18 +98,18 @@ def _foreign_text(r: PortraitResult, members: tuple[Member, ...], index: Mention
         if others:
             n, city = max(others)
             out.append(make_finding(
-                rules, r.portrait.document_id, r.match.city_id, "foreign_city_text", "sections", s.section,
+                catalogue, r.portrait.document_id, r.match.city_id, "foreign_city_text", "sections", s.section,
                 f"The {s.section} section names {city} {n}× and {r.match.member.city} {mine}×: "
                 f"it probably carries {city}'s text.", city, s.char_start, s.char_end))
     return out
 
 
 def validate(results: list[PortraitResult], members: dict[str, tuple[tuple[Member, ...], MentionIndex]],
-             rules: Rules) -> list[Finding]:
+             checks: ValidationRules, catalogue: dict[str, Severity]) -> list[Finding]:
     """Findings of the checks across all records of a run; ``members`` maps a
     document id to its member list and mention index."""
     out: list[Finding] = []
     for r in results:
-        out += _plausibility(r, rules)
-        out += _foreign_text(r, *members[r.portrait.document_id], rules)
-    return out + _country_figures(results, rules)
+        out += _plausibility(r, checks, catalogue)
+        out += _foreign_text(r, *members[r.portrait.document_id], checks, catalogue)
+    return out + _country_figures(results, checks, catalogue)

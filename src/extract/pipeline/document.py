@@ -1,0 +1,152 @@
+"""One document through the stages, into a ``Batch``:
+
+ingest → layout (soft line breaks) → detect (format) → segment (portraits,
+member list) → identify (each portrait's city) → extract (each portrait's
+records) → enrich (themes, events). A challenge page waits in the batch
+until every other document has named its cities (``challenge_page``)."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from extract.challenge.page import ChallengePageRules, extract_challenge
+from extract.enrich.events import sections_to_events
+from extract.enrich.themes import rows_to_themes
+from extract.findings import make_finding
+from extract.pipeline.batch import Batch, failure, guarded
+from extract.pipeline.inputs import Input
+from extract.portrait.context import Context, PortraitRules
+from extract.portrait.extract import extract_portrait
+from extract.portrait.identify import PRIOR, identify
+from extract.portrait.mentions import mention_index
+from extract.portrait.profile import segment_profile
+from extract.portrait.segment import SegmentRules, segment
+from extract.read.detect import Detection, detect_format
+from extract.read.ingest import GUESSED_ENCODINGS, ingest
+from extract.read.layout import hard_before, soft_breaks
+from extract.read.limits import Limits
+from extract.rules import Rules
+from extract.tables.records import challenge_to_rows, finding_to_row, result_to_rows, with_page
+from extract.types import CityMatch, Document, Finding, Portrait
+
+
+def one_document(item: Input, rules: Rules, limits: Limits) -> tuple[Batch, int]:
+    """One document extracted into a batch of its own (in a worker process
+    when a run has several), and the number of its portraits."""
+    batch = Batch()
+    return batch, guarded(item.document_id, lambda: document(item, rules, batch, limits), batch, rules.findings,
+                          limits)
+
+
+def document(item: Input, rules: Rules, batch: Batch, limits: Limits) -> int:
+    """Ingest, detect and extract one document into ``batch``; the number of
+    portraits found."""
+    clock = batch.clock
+    with clock.stage("ingest"):
+        doc = replace(ingest(item.path, limits), document_id=item.document_id)
+    batch.page_starts[doc.document_id] = doc.page_starts
+    batch.files[doc.document_id] = (doc.size, doc.sha256)
+    batch.rows["findings"] += [finding_to_row(f, doc.page_starts) for f in ingest_findings(doc, rules, limits)]
+    with clock.stage("layout"):
+        soft = doc.soft if doc.soft is not None else soft_breaks(doc.text)
+        starts = [rules.document.member_heading] + [h.pattern for h in rules.headings]
+        doc = replace(doc, soft=hard_before(doc.match_text, soft, starts, rules.text.bullet_re))
+    with clock.stage("detect"):
+        detection = detect_format(doc.match_text, rules.formats)
+    if not detection.format:
+        batch.rows["findings"].append(finding_to_row(make_finding(
+            rules.findings, doc.document_id, "", "format_unknown", "documents", "document",
+            f"unknown format (looked for {detection.looked_for})")))
+        return 0
+    doc = replace(doc, source_format=detection.format)
+    batch.formats[doc.document_id] = detection.format
+    if detection.format == "challenge_page":
+        batch.challenge_pages.append((doc, detection))
+        return 0
+    with clock.stage("segment"):
+        if detection.format == "web_profile":  # the title names the city
+            seg, matches = segment_profile(doc, SegmentRules.of(rules))
+            index = mention_index(seg.members, rules.places)
+        else:
+            seg = segment(doc, SegmentRules.of(rules))
+            index = mention_index(seg.members, rules.places)
+            matches = identify(seg, rules.people, rules.places, index)
+    batch.members[doc.document_id] = (seg.members, index)
+    found = [make_finding(rules.findings, doc.document_id, "", "text_outside_portraits", "documents",
+                          f"text@{s.start}", "Text outside any portrait (front matter or back cover).",
+                          " ".join(doc.match_text[s.start:s.end].split())[:200], s.start, s.end)
+             for s in seg.outside]
+    if not seg.portraits:
+        found.append(make_finding(rules.findings, doc.document_id, "", "no_portraits", "documents", "document",
+                                  "no portrait found (no indicator table or section headings)"))
+    portrait_rules = PortraitRules.of(rules)
+    with clock.stage("portraits"):
+        for portrait, match in zip(seg.portraits, matches):
+            found += portrait_to_batch(doc, portrait, match, detection, portrait_rules, batch)
+    with clock.stage("themes"):
+        text_of = lambda _document_id: doc.match_text  # noqa: E731 (this batch holds one document)
+        themes = rows_to_themes(batch.rows["sections"], batch.rows["items"], text_of, rules.themes)
+        events = sections_to_events(batch.rows["sections"], text_of, rules.events, seg.published_year)
+        batch.rows["themes"] += [with_page(r, doc.page_starts) for r in themes]
+        batch.rows["events"] += [with_page(r, doc.page_starts) for r in events]
+    batch.rows["findings"] += [finding_to_row(f, doc.page_starts) for f in found]
+    return len(seg.portraits)
+
+
+def ingest_findings(doc: Document, rules: Rules, limits: Limits) -> list[Finding]:
+    """What reading the file left doubtful: a guessed encoding, lines too long to extract."""
+    found = []
+    if doc.encoding in GUESSED_ENCODINGS:
+        found.append(make_finding(rules.findings, doc.document_id, "", "encoding_guessed", "documents", "encoding",
+                                  f"not UTF-8 and no byte order mark: read as {GUESSED_ENCODINGS[doc.encoding]}",
+                                  doc.encoding))
+    for s in doc.masked:
+        found.append(make_finding(rules.findings, doc.document_id, "", "line_too_long", "documents", f"line@{s.start}",
+                                  f"a line of {s.end - s.start:,} characters (over the limit of "
+                                  f"{limits.max_line_chars:,}, --max-line-chars) was not extracted",
+                                  doc.text[s.start:s.start + 200], s.start, s.end))
+    return found
+
+
+def portrait_to_batch(doc: Document, portrait: Portrait, match: CityMatch | None, detection: Detection,
+                      rules: PortraitRules, batch: Batch) -> list[Finding]:
+    """Extract one portrait into ``batch``; the findings that are not the result's."""
+    if match is None:
+        return [make_finding(rules.findings, doc.document_id, f"portrait-{portrait.index + 1}", "city_unidentified",
+                             "cities", "city", "No member city could be tied to this portrait.", "",
+                             portrait.span.start, portrait.span.end)]
+    ctx = Context(doc, rules, portrait, match.city_id)
+    if match.repeats is not None:
+        return [ctx.finding("portrait_duplicated", "cities", "portrait",
+                            f"portrait {portrait.index + 1} repeats portrait {match.repeats + 1} "
+                            f"({match.member.city}); the first is kept",
+                            " ".join(doc.match_text[portrait.span.start:portrait.span.end].split())[:200],
+                            portrait.span.start, portrait.span.end)]
+    found = []
+    if match.score <= PRIOR:
+        found.append(ctx.finding("city_evidence_weak", "cities", "city",
+                                 f"Only the portrait's place in the member list ties it to {match.member.city}.",
+                                 match.evidence, portrait.span.start, portrait.span.end))
+    if not match.member.country_code:
+        found.append(ctx.finding("country_unknown", "cities", "country",
+                                 f"The country {match.member.country!r} is not a known country name.",
+                                 match.member.country, match.member.span.start, match.member.span.end))
+    try:
+        result = extract_portrait(ctx, match)
+    except Exception as exc:  # one bad portrait never stops the batch
+        return found + [ctx.finding("extractor_failed", "cities", "portrait",
+                                    f"portrait {portrait.index + 1} failed: {failure(exc)}", "",
+                                    portrait.span.start, portrait.span.end)]
+    batch.results.append(result)
+    for table, new in result_to_rows(result, doc, detection.evidence).items():
+        batch.rows[table] += new
+    return found + list(result.findings)
+
+
+def challenge_page(doc: Document, detection: Detection, rules: Rules, batch: Batch, known: tuple) -> int:
+    """Read one challenge page into ``batch``, its city looked for among ``known``."""
+    with batch.clock.stage("challenge_pages"):
+        page = extract_challenge(doc, ChallengePageRules.of(rules), known)
+    for table, new in challenge_to_rows(page, doc, detection.evidence).items():
+        batch.rows[table] += new
+    batch.rows["findings"] += [finding_to_row(f, doc.page_starts) for f in page.findings]
+    return 0
