@@ -37,7 +37,7 @@ from xml.sax.saxutils import escape
 
 from extract.bench.variants import wrap
 
-VERSION = "1"
+VERSION = "2"
 ROOT = Path(__file__).resolve().parents[3]
 SOURCE = ROOT / "raw" / "gnlc-portraits-2016.txt"
 GOLD = ROOT / "tests" / "gold" / "brochure-2016"
@@ -115,7 +115,7 @@ class Block:
     rows: list[list[str]] = field(default_factory=list)
 
 
-def blocks(part: str, portrait: bool) -> list[Block]:
+def blocks(part: str, portrait: bool, title: bool = False) -> list[Block]:
     """A part of the brochure (a portrait, the front or back matter) as a list of
     typed blocks; paragraphs are the text's blank-line-separated blocks."""
     out: list[Block] = []
@@ -129,7 +129,7 @@ def blocks(part: str, portrait: bool) -> list[Block]:
             s = line.strip()
             if portrait and k == 0 and j == 0:
                 out.append(Block("city", s))
-            elif not portrait and not out:
+            elif title and not out:
                 out.append(Block("title", s))
             elif portrait and (contact or s.startswith("Contact details")):
                 contact = True
@@ -150,7 +150,7 @@ def blocks(part: str, portrait: bool) -> list[Block]:
 
 
 def parts(b: Brochure) -> tuple[list[Block], list[list[Block]], list[Block]]:
-    return blocks(b.front, False), [blocks(p, True) for p in b.portraits], blocks(b.back, False)
+    return blocks(b.front, False, title=True), [blocks(p, True) for p in b.portraits], blocks(b.back, False)
 
 
 def _padded(rows: list[list[str]]) -> list[list[str]]:
