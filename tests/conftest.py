@@ -122,3 +122,8 @@ def raw_text():
     def text(document_id: str) -> str:
         return ingest(ROOT / "raw" / document_id).text
     return text
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: runs the pipeline on many renderings (tests/test_renderings.py); "
+                                       "-m 'not slow' leaves them out")
