@@ -148,7 +148,7 @@ def test_pdf_looks_like_a_brochure(engine, tmp_path):
 def test_cache_key_depends_on_text_name_and_version(monkeypatch):
     k = R.cache_key("mupdf-pdf", SOURCE)
     assert k != R.cache_key("reportlab-pdf", SOURCE) and k != R.cache_key("mupdf-pdf", SOURCE + " ")
-    monkeypatch.setattr(R, "VERSION", R.VERSION + "+1")
+    monkeypatch.setattr(R.parts, "VERSION", R.VERSION + "+1")
     assert k != R.cache_key("mupdf-pdf", SOURCE)
 
 

@@ -23,6 +23,7 @@ from extract.qa.docs import update_readme
 from extract.qa.evaluate import evaluate
 from extract.qa.evaluate_render import render_eval, summary_text
 from extract.qa.review_html import render_review, screenshot
+from extract import __version__
 from extract.errors import ExtractError, UsageError
 from extract.read.limits import Limits
 from extract.pipeline.progress import Reporter
@@ -49,6 +50,7 @@ def _inputs() -> argparse.ArgumentParser:
 
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="extract", description="Learning-city portraits → validated tables.")
+    ap.add_argument("--version", action="version", version=f"extract {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", parents=[_inputs()], help="extract documents (files or folders) into tables")
     r.add_argument("--out", default="output", help="output folder (default: output/)")

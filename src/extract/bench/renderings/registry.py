@@ -1,0 +1,152 @@
+"""The named renderings, what each needs, and ``render`` with its cache."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from extract.bench.renderings import parts as parts_module
+from extract.bench.renderings.parts import CACHE, FONTS, SEED, SOURCE, STEM
+from extract.bench.renderings.pdfs import MissingTool, fpdf_pdf, mupdf_pdf, pdftotext, reportlab_pdf
+from extract.bench.renderings.text import (
+    _text,
+    front_matter_removed,
+    markdown,
+    member_list_at_end,
+    member_list_last,
+    mojibake,
+    mojibake_latin1,
+    shuffled,
+)
+from extract.bench.variants import wrap
+
+# ---------------------------------------------------------------- the registry
+
+
+@dataclass(frozen=True)
+class Rendering:
+    name: str
+    make: Callable[[str, Path], Path]    # (source text, folder) → the written file
+    heavy: bool = False                   # cached under .cache/renderings/
+    needs: tuple[str, ...] = ()           # programs (on PATH) and Python modules it needs
+    note: str = ""
+
+
+REGISTRY: dict[str, Rendering] = {}
+
+
+def _register(name: str, make, heavy=False, needs=(), note=""):
+    REGISTRY[name] = Rendering(name, make, heavy, tuple(needs), note)
+
+
+def _textual(name: str, fn: Callable[[str], str], suffix: str = "txt", note: str = ""):
+    _register(name, lambda src, folder: _text(name, folder, fn(src), suffix), note=note)
+
+
+_textual("text", lambda s: s, note="the source as it is")
+_textual("front-matter-removed", front_matter_removed, note="title, member list, imprint and foreword removed")
+_textual("member-list-at-end", member_list_at_end, note="member list after the last portrait, before the back matter")
+_textual("member-list-last", member_list_last, note="member list as the very last lines")
+_textual("markdown", markdown, "md", note="Markdown")
+_textual("mojibake", mojibake, note="UTF-8 read as Windows-1252 once, saved as UTF-8")
+_textual("mojibake-latin1", mojibake_latin1, note="UTF-8 read as Latin-1 once, saved as UTF-8")
+_textual("shuffled", shuffled, note=f"portraits in an order shuffled with seed {SEED}")
+for _w in range(30, 161, 5):
+    _textual(f"wrap-{_w}", lambda s, w=_w: wrap(s, w), note=f"hard-wrapped at {_w} columns")
+
+_PDFS = {
+    "reportlab": (lambda src, path: reportlab_pdf(src, path), ("reportlab",)),
+    "mupdf": (lambda src, path: mupdf_pdf(src, path), ("pymupdf",)),
+    "fpdf": (lambda src, path: fpdf_pdf(src, path), ("fpdf",)),
+    "fpdf-2col": (lambda src, path: fpdf_pdf(src, path, 2), ("fpdf",)),
+}
+for _engine, (_make, _mods) in _PDFS.items():
+    _register(f"{_engine}-pdf", lambda src, folder, e=_engine, m=_make: m(src, Path(folder) / f"{STEM}-{e}.pdf"),
+              heavy=True, needs=_mods, note=f"PDF by {_engine}, read by the pipeline (pdfplumber)")
+    for _layout in (False, True):
+        _suffix = "-layout" if _layout else ""
+        _register(f"{_engine}-pdftotext{_suffix}",
+                  lambda src, folder, e=_engine, lay=_layout, s=_suffix: pdftotext(
+                      render(f"{e}-pdf", folder), Path(folder) / f"{STEM}-{e}-pdftotext{s}.txt", lay),
+                  heavy=True, needs=(*_mods, "pdftotext"),
+                  note=f"pdftotext{' -layout' if _layout else ''} of the {_engine} PDF")
+
+NAMES = list(REGISTRY)
+
+
+def missing(name: str) -> list[str]:
+    """What rendering ``name`` needs that is not installed."""
+    import importlib.util
+    out = []
+    for need in REGISTRY[name].needs:
+        if need in ("pdftotext", "chromium"):
+            if shutil.which(need) is None:
+                out.append(need)
+        elif importlib.util.find_spec(need) is None:
+            out.append(f"python module {need}")
+    if REGISTRY[name].heavy and name.split("-")[0] in ("reportlab", "mupdf") and not (FONTS / "DejaVuSans.ttf").exists():
+        out.append("fonts-dejavu-core")
+    return out
+
+
+def _engines() -> str:
+    """The versions of the libraries that set the PDFs: a new one makes new PDFs."""
+    from importlib import metadata
+    found = []
+    for dist in ("reportlab", "pymupdf", "fpdf2"):
+        try:
+            found.append(f"{dist}={metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{dist}=-")
+    return ",".join(found)
+
+
+def cache_key(name: str, source_text: str) -> str:
+    """The cache key of a rendering: the source, the name, ``VERSION`` and the PDF engines' versions."""
+    h = hashlib.sha256()
+    for part in (source_text, name, parts_module.VERSION, _engines()):
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()[:20]
+
+
+def render(name: str, folder: str | Path, source: str | Path = SOURCE, cache: str | Path | None = CACHE) -> Path:
+    """Write the brochure as rendering ``name`` into ``folder``; the file's path.
+    A heavy rendering is made once into the cache and copied from there."""
+    if name not in REGISTRY:
+        raise KeyError(f"no rendering {name!r}; known: {', '.join(NAMES)}")
+    gone = missing(name)
+    if gone:
+        raise MissingTool(f"rendering {name} needs {', '.join(gone)} (scripts/install-system-deps.sh)")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    src = Path(source).read_text(encoding="utf-8")
+    r = REGISTRY[name]
+    if not r.heavy or cache is None:
+        return r.make(src, folder)
+    slot = Path(cache) / f"{name}-{cache_key(name, src)}"
+    if not slot.is_dir() or not any(slot.iterdir()):
+        tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=Path(cache).mkdir(parents=True, exist_ok=True) or cache))
+        try:
+            made = r.make(src, tmp)
+            for extra in tmp.iterdir():
+                if extra != made:
+                    extra.unlink()
+            try:
+                os.rename(tmp, slot)
+            except OSError:  # another process made it first
+                shutil.rmtree(tmp, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    cached = next(slot.iterdir())
+    dest = folder / cached.name
+    if dest != cached:
+        shutil.copyfile(cached, dest)
+    return dest
+
+

@@ -1,0 +1,108 @@
+"""Text renderings of the brochure: front matter removed, member list moved,
+shuffled, mojibake, Markdown."""
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+from extract.bench.renderings.parts import GAP, SEED, STEM, Block, _is_label, _padded, parse, parts
+
+# ---------------------------------------------------------------- text renderings
+
+
+def _text(name: str, folder: Path, text: str, suffix: str = "txt") -> Path:
+    path = Path(folder) / f"{STEM}-{name}.{suffix}"
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+def front_matter_removed(src: str) -> str:
+    b = parse(src)
+    return GAP.join(b.portraits) + b.back
+
+
+def member_list_at_end(src: str) -> str:
+    b = parse(src)
+    return b.front_without_members + GAP.join(b.portraits) + GAP + b.member_list.strip("\n") + b.back
+
+
+def member_list_last(src: str) -> str:
+    b = parse(src)
+    return b.front_without_members + GAP.join(b.portraits) + b.back.rstrip("\n") + GAP + b.member_list
+
+
+def shuffled(src: str, seed: int = SEED) -> str:
+    b = parse(src)
+    order = list(range(len(b.portraits)))
+    random.Random(seed).shuffle(order)
+    return b.front + GAP.join(b.portraits[i] for i in order) + b.back
+
+
+_CP1252 = [bytes([i]).decode("cp1252", errors="ignore") or chr(i) for i in range(256)]
+
+
+def mojibake(src: str) -> str:
+    """The UTF-8 bytes read once as Windows-1252 (its five unassigned bytes as
+    the C1 controls of the same value, as Windows does): ``Villa MarÃ­a``, ``kmÂ²``."""
+    return "".join(_CP1252[b] for b in src.encode("utf-8"))
+
+
+def mojibake_latin1(src: str) -> str:
+    return src.encode("utf-8").decode("latin-1")
+
+
+def _md_cell(cell: str, labels: bool) -> str:
+    cell = cell.replace("|", "\\|")
+    return f"**{cell}**" if labels and _is_label(cell) else cell
+
+
+def _md_table(rows: list[list[str]], labels: bool) -> list[str]:
+    rows = _padded(rows)
+    lines = ["| " + " | ".join(_md_cell(c, labels) for c in r) + " |" for r in rows]
+    return [lines[0], "|" + "---|" * len(rows[0]), *lines[1:]]
+
+
+def _md_blocks(bl: list[Block], portrait: bool) -> list[str]:
+    out: list[str] = []
+    prev = None
+    for b in bl:
+        if b.kind == "title":
+            out.append(f"# {b.text}")
+        elif b.kind in ("heading", "city"):
+            out.append(f"## {b.text}")
+        elif b.kind == "section":
+            out.append(f"### {b.text}")
+        elif b.kind == "table":
+            out.append("\n".join(_md_table(b.rows, portrait)))
+        elif b.kind == "quote":
+            out.append(f"> {b.text}")
+        elif b.kind == "attribution":
+            if prev == "quote":
+                out[-1] += f"\n>\n> {b.text}"
+            else:
+                out.append(f"> {b.text}")
+        elif b.kind == "bullet":
+            if prev == "bullet":
+                out[-1] += f"\n- {b.text}"
+            else:
+                out.append(f"- {b.text}")
+        elif b.kind == "contact":
+            out.append(re.sub(r"^(Contact details:)|(E-?mail:)", lambda m: f"**{m.group(0)}**", b.text))
+        else:
+            out.append(b.text)
+        prev = b.kind
+    return out
+
+
+def markdown(src: str) -> str:
+    """The brochure as Markdown: ``#`` title, ``##`` portrait headers (each
+    portrait's first line), ``###`` sections, pipe tables, ``>`` quotes,
+    ``**`` labels, ``---`` between portraits."""
+    front, portraits, back = parts(parse(src))
+    chunks = ["\n\n".join(_md_blocks(front, False))]
+    chunks += ["\n\n".join(_md_blocks(p, True)) for p in portraits]
+    chunks.append("\n\n".join(_md_blocks(back, False)))
+    return "\n\n---\n\n".join(chunks) + "\n"
+
+
