@@ -131,7 +131,8 @@ def _command(args: argparse.Namespace) -> int:
     if args.command == "review":
         return _review(args)
     if args.command == "bench":
-        from extract.bench.bench import bench_suite, render_bench
+        from extract.bench.bench import bench_suite
+        from extract.bench.bench_render import render_bench
         report = bench_suite(tuple(args.sizes), args.workers, args.seed, pdf=not args.no_pdf,
                              say=lambda line: print(f"extract: {line}", file=sys.stderr))
         sys.stdout.write(render_bench(report) + "\n")
