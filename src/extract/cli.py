@@ -28,7 +28,7 @@ from extract.read.limits import Limits
 from extract.pipeline.progress import Reporter
 from extract.pipeline.batch import run
 from extract.rules.load import DEFAULT_DIR, load_rules
-from extract.tables.schemas import data_dictionary_markdown
+from extract.tables.dictionary import data_dictionary_markdown
 
 
 def _inputs() -> argparse.ArgumentParser:

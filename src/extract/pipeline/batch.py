@@ -33,7 +33,8 @@ from extract.enrich.partners import themes_to_partners
 from extract.rules.load import Rules
 from extract.enrich.themes import rows_to_themes
 from extract.tables.runinfo import InputRecord, Stopwatch, file_sha256, record_to_json, run_record
-from extract.tables.schemas import TABLES, to_frame, validate_frame
+from extract.tables.frames import to_frame, validate_frame
+from extract.tables.schemas import TABLES
 from extract.portrait.profile import segment_profile
 from extract.portrait.segment import segment
 from extract.types import CityMatch, Document, Finding, Portrait, PortraitResult
