@@ -1,6 +1,8 @@
 """The bad-input corpus (``badinputs.py``) in one batch with the brochure:
 each bad file gives one stderr line naming it and its problem, and its
-finding; everything else is extracted. Then the exit codes, and paths."""
+finding; everything else is extracted. Then the exit codes, and paths.
+The tests of the batch are marked slow (building and running it takes a
+while); the others are not."""
 from __future__ import annotations
 
 import shutil
@@ -45,6 +47,7 @@ def _lines_about(lines: list[str], raw, name: str) -> list[str]:
     return [ln for ln in lines if ln.startswith(prefix)]
 
 
+@pytest.mark.slow
 def test_a_bad_batch_exits_0_with_one_summary_line(ran):
     code, lines = ran
     assert code == 0
@@ -52,6 +55,7 @@ def test_a_bad_batch_exits_0_with_one_summary_line(ran):
     assert not any("Traceback" in ln for ln in lines)
 
 
+@pytest.mark.slow
 def test_every_line_of_stderr_names_a_file_of_the_batch(batch, ran):
     cases, raw, _ = batch
     _, lines = ran
@@ -59,6 +63,7 @@ def test_every_line_of_stderr_names_a_file_of_the_batch(batch, ran):
     assert sorted(named) == sorted(lines[:-1])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", badinputs.FILES)
 def test_case(case, batch, ran):
     cases, raw, out = batch
@@ -78,12 +83,14 @@ def test_case(case, batch, ran):
     assert (cities["document_id"] == c.file).sum() == c.cities
 
 
+@pytest.mark.slow
 def test_the_good_documents_of_the_batch_are_extracted(batch, ran):
     _, _, out = batch
     cities = pd.read_csv(out / "cities.csv", keep_default_na=False)
     assert (cities["document_id"] == BROCHURE.name).sum() == 37
 
 
+@pytest.mark.slow
 def test_strict_exits_1_on_error_findings(batch, tmp_path):
     cases, raw, _ = batch
     assert main(["run", str(raw / "empty.txt"), "--out", str(tmp_path / "o"), "--strict"]) == 1
@@ -111,6 +118,7 @@ def test_limits_are_options(tmp_path, capsys):
     assert list(findings["code"]) == ["time_budget_exceeded"]  # its rows were rolled back
 
 
+@pytest.mark.slow
 def test_page_limit(batch, tmp_path, capsys):
     _, raw, _ = batch
     assert main(["run", str(raw / "good.pdf"), "--out", str(tmp_path / "o"), "--max-pages", "2"]) == 0
@@ -137,6 +145,7 @@ def test_an_output_folder_that_is_not_one_is_refused_before_any_work(tmp_path, c
     assert "is not an output folder" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_output_goes_only_into_the_output_folder(batch, ran):
     """Whatever the documents are called or contain, the run writes only its
     own files, and only into the output folder."""

@@ -14,8 +14,10 @@ import pandas as pd
 import pytest
 
 from conftest import BROCHURE
-from extract.bench.bench import (BenchReport, BenchResult, Figure, PdfResult, bench, child_peaks, figure_verdict, render_bench,
-                           report_to_figures)
+from extract.bench.bench import bench
+from extract.bench.bench_render import Figure, figure_verdict, render_bench, report_to_figures
+from extract.bench.memory import child_peaks
+from extract.bench.results import BenchReport, BenchResult, PdfResult
 from extract.pipeline import document_rows, run
 from extract.tables.runinfo import STAGES
 from extract.bench.synthetic import (WRAP_WIDTHS, Variation, brochure_parts, build_corpus, corpus_plan, plain_numbers,

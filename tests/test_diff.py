@@ -16,7 +16,7 @@ from extract.qa.diff_render import render
 from extract.errors import UsageError
 from extract.pipeline import run
 from extract.rules import load_rules
-from extract.tables.schemas import to_frame
+from extract.tables.frames import to_frame
 from extract.tables.write import write_tables
 
 DOC = "gnlc-portraits-2016.txt"

@@ -10,7 +10,8 @@ import yaml
 
 from conftest import GOLD, ROOT, gold
 from extract.errors import UsageError
-from extract.qa.evaluate import Counts, evaluate, render_eval, soft_form, strict_form, summary_text
+from extract.qa.evaluate import Counts, evaluate, render_eval, summary_text
+from extract.qa.evaluate_cells import soft_form, strict_form
 from extract.qa.evaluate_render import miss_lines
 
 ORIGINAL = ("cities", "contacts", "quotes")

@@ -1,5 +1,6 @@
-"""Dated facts: labelled cases (and what is not an event), offsets back to the
-source, the rule file, and precision and recall against the hand-read gold.
+"""Dated facts: labelled cases (tests/cases/events.yaml, and what is not an
+event), offsets back to the source, the rule file, and precision and recall
+against the hand-read gold.
 
 The gold (tests/gold/brochure-2016/events.csv) covers every portrait of the
 brochure: each city's intro, vision, challenges and plan were read in
@@ -19,7 +20,7 @@ import pytest
 import regex
 import yaml
 
-from conftest import ROOT, gold, rule_ids
+from conftest import ROOT, cases, gold, rule_ids
 from extract.errors import RuleError
 from extract.enrich.events import sections_to_events
 from extract.rules.events import DEFAULT_PATH, load_event_rules
@@ -55,39 +56,19 @@ def events_of(text: str, rules, published: int | None = 2016, section: str = "pl
     return sections_to_events([row], lambda _: text, rules, published)
 
 
-# (text, publication year, [(year, month)])
-CASES = [
-    ("As the capital, the city officially launched its learning city agenda in 1999 to promote innovation.",
-     2016, [(1999, None)]),
-    ("The city joined the UNESCO GNLC in August 2016.", 2016, [(2016, 8)]),
-    ("On 15 November 2016 the first Members' Meeting opened.", 2016, [(2016, 11)]),
-    ("a strategic plan for municipal development until the year 2026, which will promote growth", 2016, [(2026, None)]),
-    ("The General Plan for Development for the years 2013 to 2018 identifies challenges.", 2016,
-     [(2013, None), (2018, None)]),
-    ("The programme ran from 2010 to 2015 in three districts.", 2016, [(2010, None), (2015, None)]),
-    ("The main objectives the city aims to achieve by 2020.", 2016, [(2020, None)]),
-    ("The city adopted the learning city concept 15 years ago.", 2016, [(2001, None)]),
-    ("The city adopted the learning city concept fifteen years ago.", 2016, [(2001, None)]),
-    # a relative date needs the publication year the document states
-    ("The city adopted the learning city concept 15 years ago.", None, []),
-    # not events
-    ("Population 80,006 (2015)", 2016, []),
-    ("GDP per capita 32,384 (2015) and 18,400 (2012)", 2016, []),
-    ("a literacy rate of 94.5% was reported in 2010", 2016, []),
-    ("the role that learning cities play in achieving the 2030 Agenda for Sustainable Development", 2016, []),
-    ("Inspired by the UN Sustainable Development Agenda 2030, the island has set goals.", 2016, []),
-    ("The Local Development Plan for Education 2020 proposes to develop skills.", 2016, []),
-    ("severe economic difficulties since the decline of its cotton industry in the 1970s", 2016, []),
-    ("The festival was attended by 2000 participants.", 2016, []),
-    ("an education system comprised of 15 years' compulsory education", 2016, []),
-    ("the civilization in the hills is 7,000 years old", 2016, []),
-]
+CASES = cases("events.yaml")
 
 
-@pytest.mark.parametrize("text,published,expected", CASES, ids=[f"{c[0][:40]}|{c[1]}" for c in CASES])
-def test_labelled_case(event_rules, text, published, expected):
-    rows = events_of(text, event_rules, published)
-    assert [(r["year"], r["month"]) for r in rows] == expected
+def test_case_ids_are_unique():
+    ids = [c["id"] for c in CASES]
+    assert len(set(ids)) == len(ids)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c["id"])
+def test_labelled_case(event_rules, case):
+    text = case["text"]
+    rows = events_of(text, event_rules, case["published"])
+    assert [[r["year"], r["month"]] for r in rows] == case["expected"]
     for r in rows:
         assert text[r["char_start"]:r["char_end"]] == r["text"]
 

@@ -34,7 +34,9 @@ CONTACT_FIELDS = [(g["city"], k, g[k]) for g in gold("contacts.csv") for k in ("
 QUOTES = [(g["city"], g["speaker"], g["speaker_role"]) for g in gold("quotes.csv")]
 
 
-OTHER_RENDERINGS = [r for r in RENDERINGS if r != "text"]
+# the PDF renderings are slow to make and to read
+OTHER_RENDERINGS = [pytest.param(r, marks=pytest.mark.slow) if r.startswith("pdf") else r
+                    for r in RENDERINGS if r != "text"]
 CITIES = sorted({c for c, _, _ in CITY_FIELDS})
 
 

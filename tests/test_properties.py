@@ -24,6 +24,8 @@ from conftest import BROCHURE
 from extract.read.limits import Limits
 from extract.pipeline import document_rows
 
+pytestmark = pytest.mark.slow
+
 PROFILE = BROCHURE.parent / "web-profile-kaunas.txt"
 LIMITS = Limits(document_seconds=1.0)
 SETTINGS = dict(derandomize=True, deadline=None, database=None,

@@ -17,7 +17,9 @@ from conftest import BROCHURE, ROOT
 from extract.read.ingest import ingest
 from extract.pipeline import run
 from extract.qa.review import document_spans, index_data
-from extract.qa.review_html import page_html, read_tables, render_review, safe_name
+from extract.qa.review_html import read_tables, render_review
+from extract.qa.review_page import page_html
+from extract.qa.review_paths import safe_name
 from extract.tables.schemas import TABLES
 
 RAW = ROOT / "raw"

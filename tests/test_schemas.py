@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given, strategies as st
 
 from extract.tables import schemas
-from extract.tables.schemas import TABLES, data_dictionary_markdown, datapackage, to_frame, validate_frame
+from extract.tables.dictionary import data_dictionary_markdown, datapackage
+from extract.tables.frames import to_frame, validate_frame
+from extract.tables.schemas import TABLES
 from extract.tables.write import write_tables
 
 # Copied from /work/shared/CONTRACT.md: table -> (key, {column: type}).

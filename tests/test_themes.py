@@ -1,5 +1,5 @@
-"""Theme tags: labelled cases, offsets back to the source, the rule file, and
-precision and recall against the hand-read gold.
+"""Theme tags: labelled cases (tests/cases/themes.yaml), offsets back to the
+source, the rule file, and precision and recall against the hand-read gold.
 
 The gold (tests/gold/brochure-2016/themes.csv) lists, for 21 cities of the
 brochure, which themes a careful reader assigns to each city's vision,
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import GOLD, ROOT, gold, rule_ids
+from conftest import GOLD, ROOT, cases, gold, rule_ids
 from extract.errors import RuleError
 from extract.enrich.themes import rows_to_themes
 from extract.rules.themes import DEFAULT_PATH, load_theme_rules
@@ -43,43 +43,17 @@ def tag(text: str, rules, section: str = "plan") -> list[dict]:
     return rows_to_themes([row], [], lambda _: text, rules)
 
 
-# (text, themes expected, themes that must not be found)
-CASES = [
-    ("Adult illiteracy", {"inclusive_learning"}, set()),
-    ("Literacy Programme aims to reduce the illiteracy rate among citizens", {"inclusive_learning"}, set()),
-    # a literacy rate printed as a statistic is a figure, not a programme
-    ("a literacy rate of 94.5% was reported in 2010", set(), {"inclusive_learning"}),
-    ("reducing social division and early school leaving", {"empowerment_inclusion", "inclusive_learning"}, set()),
-    ("improving the quality of life of residents", set(), {"quality_learning"}),
-    ("The city expects to enhance the quality of learning", {"quality_learning"}, set()),
-    ("training and re-training teachers", {"quality_learning"}, set()),
-    ("to create a culture of lifelong learning", {"culture_of_learning"}, {"economy_culture"}),
-    ("Cork Learning Festival, which celebrates learning", {"culture_of_learning"}, set()),
-    ("enhancing economic development and cultural prosperity", {"economy_culture"}, set()),
-    ("building a sustainable learning city", set(), {"sustainable_development"}),
-    ("to adapt to the changing environment", set(), {"sustainable_development"}),
-    ("protecting the environment and reducing pollution", {"sustainable_development"}, set()),
-    ("contributing to SDG 4 and Goal 11", {"sustainable_development"}, set()),
-    ("Sustainable Development Goal 4 and the Agenda 2030", {"sustainable_development"}, set()),
-    ("the integration of asylum seekers, refugees and migrants", {"empowerment_inclusion"}, set()),
-    ("equal access to education", {"inclusive_learning"}, {"empowerment_inclusion"}),
-    ("so that every citizen can realise their full potential", {"empowerment_inclusion"}, set()),
-    ("technical and vocational education and skills acquisition", {"workplace_learning"}, set()),
-    ("learning in the workplace and within the family", {"workplace_learning", "families_communities"}, set()),
-    ("e-learning courses, online platforms and ICT tools", {"learning_technologies"}, set()),
-    ("extending the use of modern learning technologies", {"learning_technologies"}, set()),
-    ("family learning and intergenerational projects", {"families_communities"}, set()),
-    ("NGOs and community-based organizations", set(), {"families_communities"}),
-    ("community-based learning spaces and local libraries", {"families_communities"}, set()),
-    ("Welcome to the annual meeting of the council.", set(), {
-        "inclusive_learning", "families_communities", "workplace_learning", "learning_technologies",
-        "quality_learning", "culture_of_learning", "empowerment_inclusion", "economy_culture",
-        "sustainable_development"}),
-]
+CASES = cases("themes.yaml")
 
 
-@pytest.mark.parametrize("text,expected,absent", CASES, ids=[c[0][:40] for c in CASES])
-def test_labelled_case(theme_rules, text, expected, absent):
+def test_case_ids_are_unique():
+    ids = [c["id"] for c in CASES]
+    assert len(set(ids)) == len(ids)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c["id"])
+def test_labelled_case(theme_rules, case):
+    text, expected, absent = case["text"], set(case["expected"]), set(case["absent"])
     rows = tag(text, theme_rules)
     found = {r["theme"] for r in rows}
     assert expected <= found, rows

@@ -33,7 +33,14 @@ def _records(frame, key, cols) -> list[tuple]:
 SAME_RECORDS = [(r, t) for r in RENDERINGS if r != "text" for t in COMPARED if (r, t) != ("pdf-2col", "items")]
 
 
-@pytest.mark.parametrize("rendering,table", SAME_RECORDS)
+def slow_if_pdf(*values):
+    """Parameters whose first is a rendering, marked slow when it is a PDF (slow to make and to read)."""
+    if values[0].startswith("pdf"):
+        return pytest.param(*values, marks=pytest.mark.slow)
+    return values if len(values) > 1 else values[0]
+
+
+@pytest.mark.parametrize("rendering,table", [slow_if_pdf(r, t) for r, t in SAME_RECORDS])
 def test_rendering_gives_the_same_records(rendered, rendering, table):
     key, cols = COMPARED[table]
     want, got = rendered("text")[table], rendered(rendering)[table]
@@ -43,7 +50,7 @@ def test_rendering_gives_the_same_records(rendered, rendering, table):
     assert got == want
 
 
-@pytest.mark.parametrize("rendering", [r for r in RENDERINGS if r != "text"])
+@pytest.mark.parametrize("rendering", [slow_if_pdf(r) for r in RENDERINGS if r != "text"])
 def test_offsets_point_into_the_rendering(rendered, rendering, tmp_path):
     """Offsets are positions in the rendering's own text."""
     from conftest import render

@@ -18,7 +18,8 @@ import pytest
 from conftest import BROCHURE
 from extract.tables import write
 from extract.errors import UsageError
-from extract.tables.schemas import TABLES, to_frame
+from extract.tables.frames import to_frame
+from extract.tables.schemas import TABLES
 from extract.errors import NotAnOutputFolder
 from extract.tables.write import write_tables
 
@@ -153,7 +154,7 @@ def test_refuses_what_is_not_an_output_folder(tmp_path, monkeypatch) -> None:
 CHILD = """
 import json, os, signal, sys
 from extract.tables import write
-from extract.tables.schemas import to_frame
+from extract.tables.frames import to_frame
 
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)

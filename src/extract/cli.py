@@ -29,7 +29,7 @@ from extract.read.limits import Limits
 from extract.pipeline.progress import Reporter
 from extract.pipeline import run
 from extract.rules import DEFAULT_DIR, load_rules
-from extract.tables.schemas import data_dictionary_markdown
+from extract.tables.dictionary import data_dictionary_markdown
 
 
 def _inputs() -> argparse.ArgumentParser:
@@ -133,7 +133,8 @@ def _command(args: argparse.Namespace) -> int:
     if args.command == "review":
         return _review(args)
     if args.command == "bench":
-        from extract.bench.bench import bench_suite, render_bench
+        from extract.bench.bench import bench_suite
+        from extract.bench.bench_render import render_bench
         report = bench_suite(tuple(args.sizes), args.workers, args.seed, pdf=not args.no_pdf,
                              say=lambda line: print(f"extract: {line}", file=sys.stderr))
         sys.stdout.write(render_bench(report) + "\n")

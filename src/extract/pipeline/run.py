@@ -27,7 +27,8 @@ from extract.read.limits import Limits
 from extract.rules import Rules, Severity
 from extract.tables.records import finding_to_row
 from extract.tables.runinfo import InputRecord, file_sha256, record_to_json, run_record
-from extract.tables.schemas import TABLES, to_frame, validate_frame
+from extract.tables.frames import to_frame, validate_frame
+from extract.tables.schemas import TABLES
 from extract.tables.validate import validate
 from extract.tables.write import check_output_folder, write_tables
 from extract.types import Finding

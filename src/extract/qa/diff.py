@@ -34,7 +34,8 @@ from extract.errors import UsageError
 from extract.read.limits import Limits
 from extract.pipeline import run
 from extract.rules import Rules
-from extract.tables.schemas import TABLES, TableSpec, plain_value
+from extract.tables.frames import plain_value
+from extract.tables.schemas import TABLES, TableSpec
 
 Key = tuple[Any, ...]
 SUFFIXES = (".parquet", ".csv")

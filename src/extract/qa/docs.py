@@ -9,7 +9,7 @@ from pathlib import Path
 import regex
 
 from extract.rules import Rules
-from extract.tables.schemas import data_dictionary_markdown
+from extract.tables.dictionary import data_dictionary_markdown
 
 
 def finding_codes_markdown(rules: Rules) -> str:

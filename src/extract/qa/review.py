@@ -40,7 +40,7 @@ from typing import Any, Callable, Mapping
 import pandas as pd
 
 from extract.portrait.indicators import wide_column
-from extract.tables.schemas import plain_value
+from extract.tables.frames import plain_value
 
 SEVERITIES = ("error", "warning", "info")
 PAGE_TABLES = ("cities", "indicators", "sections", "items", "quotes", "contacts", "themes", "events", "findings")

@@ -1,22 +1,19 @@
 """The output tables: one spec per table, the single source of truth.
 
-Input: records as plain dicts (one per row) from the extractors and ``validate``.
-Output: typed, key-sorted pandas frames (``to_frame``), their schema failures as
-plain dicts (``validate_frame``), and the table descriptions generated from the
-same specs: the README's data dictionary and ``datapackage.json``.
+Input: nothing (the specs are constants). Output: ``TABLES``, table name →
+``TableSpec``: its description, key and columns (``ColumnSpec``: type,
+description, nullability, whether the contract names it, and the checks).
+Everything else about the tables is built from these specs: ``frames`` turns
+records (plain dicts, one per row) into typed, key-sorted frames and checks
+them; ``dictionary`` generates the README's data dictionary and
+``datapackage.json``.
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any, Mapping
 
-import pandas as pd
-import pandera.pandas as pa
-
-DTYPES: Mapping[str, str] = MappingProxyType({"string": "string", "float": "float64", "Int": "Int64"})
-FRICTIONLESS: Mapping[str, str] = MappingProxyType({"string": "string", "float": "number", "Int": "integer"})
 YEARS = (1900, 2100)
 
 
@@ -317,125 +314,3 @@ PARTNERS = TableSpec("partners", "For each city, the member cities with the most
 TABLES: Mapping[str, TableSpec] = MappingProxyType(
     {t.name: t for t in (CITIES, INDICATORS, SECTIONS, ITEMS, CONTACTS, QUOTES, FINDINGS, CHALLENGES,
                          CHALLENGE_SDGS, THEMES, EVENTS, PARTNERS)})
-
-
-def _is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and value == "")
-
-
-def to_frame(table: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """Rows -> a frame with exactly the spec's columns and dtypes, sorted by key.
-
-    A missing key or an empty string is a null. A key that is not a column of the
-    table raises ``ValueError``: that is a fault of the caller, not of the data."""
-    spec = TABLES[table]
-    unknown = sorted({k for row in rows for k in row} - set(spec.names))
-    if unknown:
-        raise ValueError(f"{table}: unknown column(s) {', '.join(unknown)}")
-    data = {}
-    for c in spec.columns:
-        values = [None if _is_empty(row.get(c.name)) else row.get(c.name) for row in rows]
-        data[c.name] = pd.array(values, dtype=DTYPES[c.type])
-    frame = pd.DataFrame(data, columns=list(spec.names))
-    return frame.sort_values(list(spec.key), na_position="first", kind="stable").reset_index(drop=True)
-
-
-def _column_checks(c: ColumnSpec) -> list[pa.Check]:
-    checks = []
-    if c.allowed:
-        checks.append(pa.Check.isin(list(c.allowed)))
-    if c.minimum is not None and c.maximum is not None:
-        checks.append(pa.Check.in_range(c.minimum, c.maximum))
-    elif c.minimum is not None:
-        checks.append(pa.Check.ge(c.minimum))
-    if c.pattern:
-        checks.append(pa.Check.str_matches(f"^(?:{c.pattern})$"))
-    return checks
-
-
-def _pair_check(low: str, high: str) -> pa.Check:
-    def holds(frame: pd.DataFrame) -> pd.Series:
-        a, b = frame[low], frame[high]
-        return (a.isna() | b.isna() | (a <= b)).astype(bool)
-
-    return pa.Check(holds, name=f"{low} <= {high}")  # with error=..., pandera reports the error, not the name
-
-
-@functools.cache
-def pandera_schema(table: str) -> pa.DataFrameSchema:
-    """The pandera schema of a table: dtypes, nullability, value checks, key
-    (built once per table: the specs do not change)."""
-    spec = TABLES[table]
-    columns = {c.name: pa.Column(DTYPES[c.type], _column_checks(c), nullable=c.nullable) for c in spec.columns}
-    return pa.DataFrameSchema(columns, checks=[_pair_check(a, b) for a, b in spec.ordered_pairs], name=table,
-                              unique=list(spec.key), report_duplicates="all", strict=True, ordered=True)
-
-
-def plain_value(value: Any) -> Any:
-    """A cell as a plain Python value: None for any null, numpy numbers as int or float."""
-    if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
-
-
-def validate_frame(table: str, frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Schema failures of a frame as ``{table, column, check, value, row}`` dicts
-    (``row`` is the frame's index label); ``[]`` when the frame is fine."""
-    try:
-        pandera_schema(table).validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
-    else:
-        return []
-    pairs = {f"{a} <= {b}": (a, b) for a, b in TABLES[table].ordered_pairs}
-    found = []
-    for case in cases.to_dict("records"):
-        column, check, value = plain_value(case["column"]), str(case["check"]), plain_value(case["failure_case"])
-        if check in pairs and column not in pairs[check]:
-            continue  # a row-wise check reports every column of the row; keep the pair
-        if check in ("column_in_dataframe", "column_in_schema"):  # pandera puts the table name in `column`
-            column = value
-        found.append({"table": table, "column": column, "check": check, "value": value,
-                      "row": plain_value(case["index"])})
-    return sorted(found, key=lambda f: (str(f["column"]), f["check"], str(f["row"]), str(f["value"])))
-
-
-def data_dictionary_markdown() -> str:
-    """The README's data dictionary: one ``###`` subsection per table."""
-    out = ["## Data dictionary", "",
-           "Every table is written as `output/<table>.csv` and `output/<table>.parquet`; "
-           "columns marked + are additions to the contract.", ""]
-    for spec in TABLES.values():
-        out += [f"### {spec.name}", "", spec.description, "",
-                "Key: " + ", ".join(f"`{k}`" for k in spec.key) + ".", "",
-                "| column | type | meaning |", "|---|---|---|"]
-        for c in spec.columns:
-            name = c.name if c.contract else f"{c.name} +"
-            meaning = (c.description + ("" if c.nullable else " Never empty.")).replace("|", "\\|")
-            out.append(f"| {name} | {c.type} | {meaning} |")
-        out.append("")
-    return "\n".join(out)
-
-
-def _field(c: ColumnSpec) -> dict[str, Any]:
-    field: dict[str, Any] = {"name": c.name, "type": FRICTIONLESS[c.type], "description": c.description}
-    constraints = {k: v for k, v in (("required", True if not c.nullable else None),
-                                      ("enum", list(c.allowed) or None), ("minimum", c.minimum),
-                                      ("maximum", c.maximum), ("pattern", c.pattern)) if v is not None}
-    return {**field, "constraints": constraints} if constraints else field
-
-
-def datapackage(names: list[str]) -> dict[str, Any]:
-    """A Frictionless Tabular Data Package describing the CSV of each named table."""
-    unknown = sorted(set(names) - set(TABLES))
-    if unknown:
-        raise KeyError(f"not a table: {', '.join(unknown)}")
-    resources = [{
-        "name": spec.name, "path": f"{spec.name}.csv", "profile": "tabular-data-resource",
-        "description": f"{spec.description} A typed copy is `{spec.name}.parquet`.",
-        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-        "dialect": {"delimiter": ",", "lineTerminator": "\n", "header": True},
-        "schema": {"fields": [_field(c) for c in spec.columns], "primaryKey": list(spec.key), "missingValues": [""]},
-    } for spec in TABLES.values() if spec.name in names]
-    return {"profile": "tabular-data-package", "name": "extract-output",
-            "title": "Learning-city brochures as tables", "resources": resources}

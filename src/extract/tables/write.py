@@ -28,7 +28,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from extract.errors import NotAnOutputFolder
-from extract.tables.schemas import TABLES, TableSpec, datapackage
+from extract.tables.dictionary import datapackage
+from extract.tables.schemas import TABLES, TableSpec
 
 ARROW_TYPES: Mapping[str, pa.DataType] = MappingProxyType({"string": pa.string(), "float": pa.float64(), "Int": pa.int64()})
 SUFFIXES = (".csv", ".parquet")

@@ -1,0 +1,46 @@
+"""Review page ids → file names that stay inside the destination folder.
+
+Input: a document id, a page kind and a city id (anything the data holds).
+Output: a ``/``-separated path relative to the destination (``page_path``),
+whose names hold only ``[a-z0-9._-]`` (``safe_name``: the id itself when it
+already is such a name, else a slug and a hash), and ``write_page``, which
+refuses a path that would leave the destination."""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+# pages that are not a city's: their names start with ``_``, which no safe name does
+PAGE_NAMES: Mapping[str, str] = MappingProxyType({"challenge": "_challenge.html", "document": "_document.html"})
+SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,79}")
+
+
+def safe_name(raw: str, suffix: str = "", reserved: tuple[str, ...] = ()) -> str:
+    """An id → a file name of ``[a-z0-9._-]``: the id itself when it already is
+    one (and not ``reserved``), else an ASCII slug of it and a hash of the id."""
+    if SAFE_NAME.fullmatch(raw) and raw + suffix not in reserved:
+        return raw + suffix
+    ascii_ = unicodedata.normalize("NFKD", raw).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_).strip("-")[:60] or "x"
+    digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{slug}-{digest}{suffix}"
+
+
+def page_path(document_id: str, kind: str, city_id: str) -> str:
+    """A page → its path relative to the destination folder (``/``-separated)."""
+    folder = safe_name(document_id, reserved=("index.html",))
+    return f"{folder}/{PAGE_NAMES.get(kind) or safe_name(city_id, '.html')}"
+
+
+def write_page(dest: Path, relative: str, content: str) -> Path:
+    """HTML → a file under ``dest`` (refused if the path would leave it)."""
+    path = (dest / relative).resolve()
+    if dest.resolve() not in path.parents:
+        raise ValueError(f"review page path leaves the destination: {relative!r}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(content, encoding="utf-8", errors="replace", newline="\n")
+    return path

@@ -1,0 +1,57 @@
+"""The table specs → descriptions of the tables for people and for tools.
+
+Input: the table specs of ``schemas``. Output: the README's data dictionary as
+Markdown (``data_dictionary_markdown``: one ``###`` subsection per table, a
+row per column) and ``datapackage.json`` as a dict (``datapackage``: a
+Frictionless Tabular Data Package describing the CSV of each named table, its
+columns' types and constraints and its primary key).
+"""
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from extract.tables.schemas import TABLES, ColumnSpec
+
+FRICTIONLESS: Mapping[str, str] = MappingProxyType({"string": "string", "float": "number", "Int": "integer"})
+
+
+def data_dictionary_markdown() -> str:
+    """The README's data dictionary: one ``###`` subsection per table."""
+    out = ["## Data dictionary", "",
+           "Every table is written as `output/<table>.csv` and `output/<table>.parquet`; "
+           "columns marked + are additions to the contract.", ""]
+    for spec in TABLES.values():
+        out += [f"### {spec.name}", "", spec.description, "",
+                "Key: " + ", ".join(f"`{k}`" for k in spec.key) + ".", "",
+                "| column | type | meaning |", "|---|---|---|"]
+        for c in spec.columns:
+            name = c.name if c.contract else f"{c.name} +"
+            meaning = (c.description + ("" if c.nullable else " Never empty.")).replace("|", "\\|")
+            out.append(f"| {name} | {c.type} | {meaning} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def _field(c: ColumnSpec) -> dict[str, Any]:
+    field: dict[str, Any] = {"name": c.name, "type": FRICTIONLESS[c.type], "description": c.description}
+    constraints = {k: v for k, v in (("required", True if not c.nullable else None),
+                                      ("enum", list(c.allowed) or None), ("minimum", c.minimum),
+                                      ("maximum", c.maximum), ("pattern", c.pattern)) if v is not None}
+    return {**field, "constraints": constraints} if constraints else field
+
+
+def datapackage(names: list[str]) -> dict[str, Any]:
+    """A Frictionless Tabular Data Package describing the CSV of each named table."""
+    unknown = sorted(set(names) - set(TABLES))
+    if unknown:
+        raise KeyError(f"not a table: {', '.join(unknown)}")
+    resources = [{
+        "name": spec.name, "path": f"{spec.name}.csv", "profile": "tabular-data-resource",
+        "description": f"{spec.description} A typed copy is `{spec.name}.parquet`.",
+        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+        "dialect": {"delimiter": ",", "lineTerminator": "\n", "header": True},
+        "schema": {"fields": [_field(c) for c in spec.columns], "primaryKey": list(spec.key), "missingValues": [""]},
+    } for spec in TABLES.values() if spec.name in names]
+    return {"profile": "tabular-data-package", "name": "extract-output",
+            "title": "Learning-city brochures as tables", "resources": resources}
