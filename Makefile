@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 >/dev/null 2>&1 && echo python3.11 || ec
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: extract test clean diff review review-screenshot eval bench
+.PHONY: extract test test-fast clean diff review review-screenshot eval bench
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +14,17 @@ $(STAMP): pyproject.toml constraints.txt
 extract: $(STAMP)
 	$(VENV)/bin/extract run raw --out output
 
+# Lint, then every test (the rendering matrix needs Debian's poppler-utils and
+# DejaVu fonts: installed here when missing and root; skipped with a reason otherwise).
+# `make test-fast` leaves out the tests marked slow.
 test: $(STAMP)
-	$(VENV)/bin/python -m pytest
+	sh scripts/install-system-deps.sh || echo "make test: system packages missing; their tests are skipped"
+	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/pytest
+
+test-fast: $(STAMP)
+	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/pytest -m "not slow"
 
 # Extract raw/ into a fresh folder and compare it with output/ as committed (HEAD).
 diff: $(STAMP)
@@ -40,7 +49,7 @@ review-screenshot: $(STAMP)
 	$(VENV)/bin/extract review --out output --dest reports/review --screenshot reports/review-city.png --city $(CITY)
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache .hypothesis .output.tmp-* reports/review
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache .hypothesis .ruff_cache .cache .output.tmp-* reports/review
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 .PHONY: docs

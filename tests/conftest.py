@@ -6,14 +6,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extract.portrait.context import Context, PortraitRules
-from extract.read.ingest import fold
-from extract.pipeline import run
-from extract.rules import load_rules
-from extract.read.textutil import lines_of
-from extract.types import Document, Portrait, Span
 from extract.bench.textpdf import text_to_pdf
 from extract.bench.variants import VARIANTS
+from extract.pipeline import run
+from extract.portrait.context import Context, PortraitRules
+from extract.read.ingest import fold
+from extract.read.textutil import lines_of
+from extract.rules import load_rules
+from extract.types import Document, Portrait, Span
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "cases"
@@ -116,6 +116,7 @@ def committed_rows() -> dict[str, list[dict]]:
 def raw_text():
     """document_id → the decoded text of raw/<document_id> (what the offsets index)."""
     from functools import cache
+
     from extract.read.ingest import ingest
 
     @cache
@@ -123,7 +124,3 @@ def raw_text():
         return ingest(ROOT / "raw" / document_id).text
     return text
 
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: runs the pipeline on many renderings (tests/test_renderings.py); "
-                                       "-m 'not slow' leaves them out")

@@ -18,10 +18,18 @@ from extract.bench.bench import bench
 from extract.bench.bench_render import Figure, figure_verdict, render_bench, report_to_figures
 from extract.bench.memory import child_peaks
 from extract.bench.results import BenchReport, BenchResult, PdfResult
+from extract.bench.synthetic import (
+    WRAP_WIDTHS,
+    Variation,
+    brochure_parts,
+    build_corpus,
+    corpus_plan,
+    plain_numbers,
+    plan_to_text,
+    vary,
+)
 from extract.pipeline import document_rows, run
 from extract.tables.runinfo import STAGES
-from extract.bench.synthetic import (WRAP_WIDTHS, Variation, brochure_parts, build_corpus, corpus_plan, plain_numbers,
-                               plan_to_text, vary)
 
 HAS_SPACY = importlib.util.find_spec("spacy") is not None
 

@@ -13,8 +13,8 @@ from conftest import cases
 from extract.challenge.page import ChallengePageRules, extract_challenge
 from extract.errors import RuleError
 from extract.read.ingest import fold
-from extract.rules import DEFAULT_DIR, load_rules
 from extract.read.textutil import squash
+from extract.rules import DEFAULT_DIR, load_rules
 from extract.types import Document, Span
 
 CASES = cases("challenges.yaml")

@@ -11,10 +11,10 @@ import pytest
 import yaml
 
 from conftest import BROCHURE, ROOT
-from extract.qa.diff import DuplicateKey, baseline_from_git, diff_run, diff_tables
-from extract.qa.diff_render import render
 from extract.errors import UsageError
 from extract.pipeline import run
+from extract.qa.diff import DuplicateKey, baseline_from_git, diff_run, diff_tables
+from extract.qa.diff_render import render
 from extract.rules import load_rules
 from extract.tables.frames import to_frame
 from extract.tables.write import write_tables

@@ -21,8 +21,8 @@ import regex
 import yaml
 
 from conftest import ROOT, cases, gold, rule_ids
-from extract.errors import RuleError
 from extract.enrich.events import sections_to_events
+from extract.errors import RuleError
 from extract.rules.events import DEFAULT_PATH, load_event_rules
 
 BROCHURE = "gnlc-portraits-2016.txt"

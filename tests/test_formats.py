@@ -1,14 +1,14 @@
 """Format detection, web profiles and challenge pages, end to end."""
 from __future__ import annotations
 
-import regex
 import pytest
+import regex
 
 from conftest import ROOT, read_tables
+from extract.bench.variants import VARIANTS
+from extract.pipeline import run
 from extract.read.detect import detect_format
 from extract.read.ingest import fold
-from extract.pipeline import run
-from extract.bench.variants import VARIANTS
 
 RAW = ROOT / "raw"
 PROFILE = RAW / "web-profile-kaunas.txt"

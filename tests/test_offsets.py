@@ -1,8 +1,6 @@
 """Every extracted value points back at its source: text[char_start:char_end]."""
 from __future__ import annotations
 
-import pytest
-
 from conftest import BROCHURE
 
 TEXT = BROCHURE.read_text(encoding="utf-8")

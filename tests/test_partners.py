@@ -9,10 +9,9 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
-from extract.read.ingest import ingest
-from extract.enrich.partners import (counts_to_vectors, counts_to_weights, themes_to_counts, themes_to_partners,
-                              vectors_to_score)
+from extract.enrich.partners import counts_to_vectors, counts_to_weights, themes_to_counts, themes_to_partners, vectors_to_score
 from extract.enrich.themes import rows_to_themes
+from extract.read.ingest import ingest
 from extract.rules.themes import load_theme_rules
 
 

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 
 from accounting import unaccounted_lines
 from conftest import BROCHURE
-from extract.read.limits import Limits
 from extract.pipeline import document_rows
+from extract.read.limits import Limits
 
 pytestmark = pytest.mark.slow
 

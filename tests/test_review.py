@@ -14,12 +14,12 @@ import pandas as pd
 import pytest
 
 from conftest import BROCHURE, ROOT
-from extract.read.ingest import ingest
 from extract.pipeline import run
 from extract.qa.review import document_spans, index_data
 from extract.qa.review_html import read_tables, render_review
 from extract.qa.review_page import page_html
 from extract.qa.review_paths import safe_name
+from extract.read.ingest import ingest
 from extract.tables.schemas import TABLES
 
 RAW = ROOT / "raw"
@@ -263,6 +263,7 @@ def test_partial_overlaps_empty_spans_and_spans_outside_the_portrait():
 
 def test_the_review_command_writes_the_index_and_a_page_per_city(tmp_path, capsys):
     import shutil as sh
+
     from extract.cli import main
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -278,7 +279,8 @@ def test_the_review_command_writes_the_index_and_a_page_per_city(tmp_path, capsy
     assert set(cities["city_id"]) <= pages and "index.html" in {p.name for p in dest.iterdir()}
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed (make review-screenshot installs it)")
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed "
+                                                                "(make review-screenshot installs it)")
 def test_headless_chromium_draws_a_city_page(tmp_path):
     from extract.cli import main
     png = tmp_path / "city.png"

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from extract.tables import schemas
 from extract.tables.dictionary import data_dictionary_markdown, datapackage

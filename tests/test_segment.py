@@ -5,11 +5,11 @@ import pytest
 
 from conftest import cases
 from extract.portrait.context import Context, PortraitRules
-from extract.portrait.identify import identify
-from extract.read.ingest import fold
-from extract.portrait.mentions import mention_index
 from extract.portrait.extract import extract_portrait
+from extract.portrait.identify import identify
+from extract.portrait.mentions import mention_index
 from extract.portrait.segment import SegmentRules, segment
+from extract.read.ingest import fold
 from extract.types import Document
 
 

@@ -5,9 +5,9 @@ import pytest
 
 from conftest import cases, context
 from extract.portrait.contacts import extract_contacts
-from extract.portrait.quantities import number
 from extract.portrait.items import extract_items
 from extract.portrait.names import parse_person
+from extract.portrait.quantities import number
 from extract.portrait.quotes import extract_quotes
 from extract.portrait.rows import line_to_row
 from extract.portrait.sections import extract_sections

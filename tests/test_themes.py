@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import GOLD, ROOT, cases, gold, rule_ids
-from extract.errors import RuleError
+from conftest import GOLD, cases, gold, rule_ids
 from extract.enrich.themes import rows_to_themes
+from extract.errors import RuleError
 from extract.rules.themes import DEFAULT_PATH, load_theme_rules
 
 BROCHURE = "gnlc-portraits-2016.txt"

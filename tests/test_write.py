@@ -16,11 +16,10 @@ import pandas as pd
 import pytest
 
 from conftest import BROCHURE
+from extract.errors import NotAnOutputFolder, UsageError
 from extract.tables import write
-from extract.errors import UsageError
 from extract.tables.frames import to_frame
 from extract.tables.schemas import TABLES
-from extract.errors import NotAnOutputFolder
 from extract.tables.write import write_tables
 
 FIRST = {

@@ -17,17 +17,17 @@ import sys
 import tempfile
 from pathlib import Path
 
+from extract import __version__
+from extract.errors import ExtractError, UsageError
+from extract.pipeline import run
+from extract.pipeline.progress import Reporter
 from extract.qa.diff import baseline_from_git, diff_run
 from extract.qa.diff_render import FORMATS, render
 from extract.qa.docs import update_readme
 from extract.qa.evaluate import evaluate
 from extract.qa.evaluate_render import render_eval, summary_text
 from extract.qa.review_html import render_review, screenshot
-from extract import __version__
-from extract.errors import ExtractError, UsageError
 from extract.read.limits import Limits
-from extract.pipeline.progress import Reporter
-from extract.pipeline import run
 from extract.rules import DEFAULT_DIR, load_rules
 from extract.tables.dictionary import data_dictionary_markdown
 

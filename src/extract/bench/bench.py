@@ -140,9 +140,9 @@ def pdf_bench(brochure: Path = BROCHURE, repeats: int = 3) -> PdfResult:
     """The brochure set as a PDF (``textpdf.text_to_pdf``; needs fpdf2), read
     by pdfplumber alone and by the whole pipeline (tables written), best of
     ``repeats`` each → a ``PdfResult``."""
+    from extract.bench.textpdf import text_to_pdf
     from extract.pipeline import run
     from extract.rules import load_rules
-    from extract.bench.textpdf import text_to_pdf
     rules = load_rules()
     with tempfile.TemporaryDirectory(prefix="extract-bench-pdf-") as tmp:
         pdf = text_to_pdf(Path(brochure).read_text(encoding="utf-8"), Path(tmp) / f"{Path(brochure).stem}.pdf")

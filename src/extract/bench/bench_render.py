@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from extract.bench.results import BenchReport, BenchResult, PdfResult
 from extract.tables.runinfo import STAGES
 
+
 @dataclass(frozen=True)
 class Figure:
     """One measure and its target: met when ``measured`` is at least

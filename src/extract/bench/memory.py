@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+
 
 def _descendants(root: int) -> set[int]:
     """Pids of the processes below ``root`` (children, theirs, …), from ``/proc``."""

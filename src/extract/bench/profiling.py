@@ -10,6 +10,7 @@ from pathlib import Path
 
 from extract.bench.synthetic import build_corpus
 
+
 def profile_pipeline(n: int = 1_000, seed: int = 0, top: int = 25) -> str:
     """One run over ``n`` synthetic portraits under cProfile → the ``top``
     functions by cumulative and by own time, as text."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+
 @dataclass(frozen=True)
 class BenchResult:
     """One measured run of the pipeline over a synthetic corpus."""

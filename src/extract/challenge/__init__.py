@@ -1,0 +1,1 @@
+"""Challenge pages: a ``Document`` → one ``ChallengePage`` (``page``)."""

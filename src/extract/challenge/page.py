@@ -32,10 +32,10 @@ import regex
 
 from extract.findings import make_finding
 from extract.portrait.places import city_id, country_code
+from extract.read.textutil import fold_key, lines_of, squash
 from extract.rules import DocumentRules, PlaceRules, Rules, Severity, TextRules
 from extract.rules.base import phrase_re
 from extract.rules.challenges import ChallengeRules, sdg_key
-from extract.read.textutil import fold_key, lines_of, squash
 from extract.types import ChallengePage, Document, Item, Sdg, Span
 
 _WORD = regex.compile(r"\p{L}[\p{L}\p{M}'-]*")
@@ -55,7 +55,7 @@ class ChallengePageRules:
     findings: dict[str, Severity]
 
     @classmethod
-    def of(cls, rules: Rules) -> "ChallengePageRules":
+    def of(cls, rules: Rules) -> ChallengePageRules:
         return cls(rules.challenges, rules.text, rules.places, rules.document, rules.findings)
 
 

@@ -1,0 +1,2 @@
+"""Enrichment of the extracted rows: theme tags (``themes``), dated facts
+(``events``) and each city's closest partners (``partners``)."""

@@ -20,17 +20,11 @@ events. The indicator table is never read: it is not a section.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-import regex
-
-from extract.read.textutil import fold
-from extract.rules.events import GROUPS, EventRules
 from extract.enrich.themes import text_to_ranges
-
+from extract.read.textutil import fold
+from extract.rules.events import EventRules
 
 
 def piece_to_sentences(piece: str, offset: int, rules: EventRules) -> list[tuple[int, int]]:

@@ -20,10 +20,7 @@ blank English pipeline: phrases case-insensitively, token patterns as written.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import regex

@@ -47,7 +47,7 @@ class Batch:
         self.members.pop(document_id, None)
         self.formats.pop(document_id, None)
 
-    def merge(self, other: "Batch") -> None:
+    def merge(self, other: Batch) -> None:
         """Add what another batch (one document's) holds."""
         for t, v in other.rows.items():
             self.rows[t] += v

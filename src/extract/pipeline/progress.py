@@ -2,7 +2,8 @@
 
 ``Reporter`` shows a progress bar with counts (documents, portraits) when
 stderr is a terminal, the run is not ``--quiet`` and it has taken more than
-``DELAY`` seconds (a short run shows no bar); piped or in CI it shows no bar. Problem lines (one per problem, from the pipeline) always go to
+``DELAY`` seconds (a short run shows no bar); piped or in CI it shows no bar.
+Problem lines (one per problem, from the pipeline) always go to
 stderr, above the bar; ``--verbose`` adds a line per document and the
 seconds per stage at the end."""
 from __future__ import annotations

@@ -25,9 +25,9 @@ from extract.pipeline.report import findings_to_lines
 from extract.pipeline.workers import documents
 from extract.read.limits import Limits
 from extract.rules import Rules, Severity
+from extract.tables.frames import to_frame, validate_frame
 from extract.tables.records import finding_to_row
 from extract.tables.runinfo import InputRecord, file_sha256, record_to_json, run_record
-from extract.tables.frames import to_frame, validate_frame
 from extract.tables.schemas import TABLES
 from extract.tables.validate import validate
 from extract.tables.write import check_output_folder, write_tables
@@ -86,7 +86,7 @@ def collect(paths: list[str | Path], rules: Rules, limits: Limits = Limits(), sa
                           for m in members}))
     for doc, detection in list(batch.challenge_pages):
         start = len(rows["findings"])
-        guarded(doc.document_id, lambda: challenge_page(doc, detection, rules, batch, known),
+        guarded(doc.document_id, lambda doc=doc, detection=detection: challenge_page(doc, detection, rules, batch, known),
                 batch, rules.findings, limits)
         report(start)
     start = len(rows["findings"])
@@ -116,8 +116,8 @@ def document_rows(path: str | Path, rules: Rules, limits: Limits = Limits()) -> 
     is tied only to a city its own text names."""
     batch, _ = one_document(Input(Path(path), Path(path).name), rules, limits)
     for doc, detection in list(batch.challenge_pages):
-        guarded(doc.document_id, lambda: challenge_page(doc, detection, rules, batch, ()), batch, rules.findings,
-                limits)
+        guarded(doc.document_id, lambda doc=doc, detection=detection: challenge_page(doc, detection, rules, batch, ()),
+                batch, rules.findings, limits)
     return batch.rows
 
 

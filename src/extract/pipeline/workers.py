@@ -3,8 +3,8 @@ processes (forkserver) when a run has several: results in input order."""
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from typing import Iterator
 
 from extract.pipeline.batch import Batch
 from extract.pipeline.document import one_document

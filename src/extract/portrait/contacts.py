@@ -16,7 +16,6 @@ from extract.read.textutil import lines_of, squash
 from extract.types import Contact, Extracted, Span
 
 
-
 def _flatten(ctx: Context, start: int, end: int) -> str:
     parts = []
     for line in lines_of(ctx.text, start, end):

@@ -22,7 +22,7 @@ class PortraitRules:
     findings: dict[str, Severity]
 
     @classmethod
-    def of(cls, rules: Rules) -> "PortraitRules":
+    def of(cls, rules: Rules) -> PortraitRules:
         return cls(rules.headings, rules.indicators, rules.people, rules.text, rules.document, rules.formats,
                    rules.findings)
 

@@ -9,10 +9,11 @@ from extract.portrait.indicators import extract_indicators
 from extract.portrait.items import extract_items
 from extract.portrait.quotes import extract_quotes
 from extract.portrait.sections import extract_sections
+from extract.read.layout import wrapped_start
 from extract.read.textutil import trimmed
 from extract.rules.formats import format_rules
 from extract.types import CityMatch, Extracted, Finding, PortraitResult, Span
-from extract.read.layout import wrapped_start
+
 
 def _header(ctx: Context) -> tuple[str, Span | None, str, list[Span]]:
     """Tagline, its span, the joining date, and the header spans claimed."""

@@ -14,12 +14,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import regex
-
 from extract.portrait.mentions import MentionIndex
 from extract.portrait.places import city_id
-from extract.rules import PeopleRules, PlaceRules
 from extract.read.textutil import fold_key, slug
+from extract.rules import PeopleRules, PlaceRules
 from extract.types import CityMatch, Portrait, Segmentation
 
 PRIOR = 0.5
@@ -29,7 +27,8 @@ def _evidence(portrait: Portrait, text: str, names: list[set[str]], slugs: list[
               index: MentionIndex, people: PeopleRules) -> list[tuple[float, str, tuple]]:
     counts = index.count(text)
     header = {fold_key(h.text) for h in portrait.header}
-    domains = " ".join(d.replace(".", "").replace("-", "") for d in (m.group("domain") for m in people.email_domain_re.finditer(text))).lower()
+    found = (m.group("domain") for m in people.email_domain_re.finditer(text))
+    domains = " ".join(d.replace(".", "").replace("-", "") for d in found).lower()
     mayors = {fold_key(m) for m in people.mayor_re.findall(text)}
     out = []
     for i, member_names in enumerate(names):

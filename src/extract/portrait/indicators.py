@@ -127,7 +127,8 @@ def _values(ctx: Context, row: Row, start: int, indicator: str, scope: str, rule
                                     f"The value {raw!r} is not a number.", raw, vs, vs + len(raw)))
     elif q.repair:
         findings.append(ctx.finding(q.repair, "indicators", field,
-                                    f"{raw!r} was read as {q.value if q.value is not None else q.value_min:g} (decimal comma).", raw, vs, vs + len(raw)))
+                                    f"{raw!r} was read as {q.value if q.value is not None else q.value_min:g} (decimal comma).",
+                                    raw, vs, vs + len(raw)))
     if q is not None and q.rule:
         common.update(value_min=q.value_min, value_max=q.value_max, rule=f"{rule}+{q.rule}")
     return [Indicator(group="all", value=q.value if q else None, raw=raw, char_start=vs, char_end=vs + len(raw),

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import regex
-from extract.rules import PlaceRules
+
 from extract.read.textutil import to_ascii
+from extract.rules import PlaceRules
 from extract.types import Member
 
 

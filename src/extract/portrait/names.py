@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import regex
 
-from extract.rules import PeopleRules
 from extract.read.textutil import squash
+from extract.rules import PeopleRules
 from extract.types import Person
 
 _SEP = regex.compile(r"\s+[-\u2013\u2014]\s+")

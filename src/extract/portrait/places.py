@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pycountry
 
-from extract.rules import PlaceRules
 from extract.read.textutil import slug
+from extract.rules import PlaceRules
 
 
 def country_code(name: str, places: PlaceRules) -> str:

@@ -9,8 +9,8 @@ through the same extractors as a brochure portrait."""
 from __future__ import annotations
 
 from extract.portrait.places import city_id, country_code
-from extract.portrait.segment import SegmentRules
 from extract.portrait.rows import line_to_row, lines_to_rows
+from extract.portrait.segment import SegmentRules
 from extract.read.textutil import lines_of, trimmed
 from extract.types import CityMatch, Document, Line, Member, Portrait, Segmentation, Span
 

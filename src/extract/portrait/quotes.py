@@ -17,9 +17,9 @@ import regex
 
 from extract.portrait.context import Context
 from extract.portrait.names import ParsedPerson, parse_person
+from extract.read.layout import Shifted, logical_end, logical_start
 from extract.read.textutil import last_word
 from extract.types import Extracted, Quote, Span
-from extract.read.layout import Shifted, logical_end, logical_start
 
 MAX_QUOTE = 1500
 _SENTENCE_END = ".!?:;"
@@ -139,7 +139,8 @@ def _speaker_before(t: str, k: int, ctx: Context, soft: Container[int]) -> tuple
 def _orphans(t: str, taken: list[Span], ctx: Context) -> list[tuple[int, int]]:
     """Lines that close a quote never opened: the second piece of a split quote."""
     out = []
-    for m in regex.finditer(r"(?m)^[ \t]*(?P<x>[^\n]{1,400}?[.!?,][" + regex.escape(ctx.rules.text.close_quotes) + r"])[ \t]*$", t):
+    closes = regex.escape(ctx.rules.text.close_quotes)
+    for m in regex.finditer(r"(?m)^[ \t]*(?P<x>[^\n]{1,400}?[.!?,][" + closes + r"])[ \t]*$", t):
         x = m.group("x")
         if any(s.start <= m.start("x") < s.end for s in taken) or any(x.startswith(c) for c in ctx.rules.text.open_quotes):
             continue
@@ -193,7 +194,7 @@ def extract_quotes(ctx: Context, start: int, end: int) -> Extracted:
             break
         quotes.append((qi, qe, sp[0], pieces, Span(start + sp[1], start + sp[2])))
     records = []
-    for pos, (qi, qe, person, pieces, said) in enumerate(sorted(quotes, key=lambda q: q[0]), 1):
+    for pos, (_qi, _qe, person, pieces, said) in enumerate(sorted(quotes, key=lambda q: q[0]), 1):
         text = " ".join(" ".join(ctx.text[s.start:s.end].split()) for s in pieces)
         if person.name_rejoined:
             findings.append(ctx.finding("name_rejoined", "quotes", f"speaker:{pos}",

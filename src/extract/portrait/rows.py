@@ -11,8 +11,8 @@ from dataclasses import dataclass, replace
 import regex
 
 from extract.portrait.quantities import quantity
-from extract.rules.indicators import IndicatorRules, Label
 from extract.read.textutil import trimmed
+from extract.rules.indicators import IndicatorRules, Label
 from extract.types import Line, Span
 
 # Where the value starts: a digit, a stray slash or bar before a digit, a

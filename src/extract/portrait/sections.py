@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from extract.portrait.blocks import Block, lines_to_blocks
 from extract.portrait.context import Context
-from extract.rules.formats import format_rules
 from extract.read.textutil import lines_of, trimmed
+from extract.rules.formats import format_rules
 from extract.types import Extracted, Section, Span
 
 

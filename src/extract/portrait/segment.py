@@ -19,10 +19,10 @@ import regex
 
 from extract.portrait.places import country_code
 from extract.portrait.rows import Row, line_to_row
-from extract.rules import DocumentRules, Heading, IndicatorRules, PeopleRules, PlaceRules, Rules
-from extract.read.textutil import fold_key, lines_of, trimmed
-from extract.types import Document, Line, Member, Portrait, Segmentation, Span
 from extract.read.layout import logical_lines, wrapped_start
+from extract.read.textutil import fold_key, lines_of, trimmed
+from extract.rules import DocumentRules, Heading, IndicatorRules, PeopleRules, PlaceRules, Rules
+from extract.types import Document, Line, Member, Portrait, Segmentation, Span
 
 _CONTACT_LINES = 8
 
@@ -40,7 +40,7 @@ class SegmentRules:
     people: PeopleRules
 
     @classmethod
-    def of(cls, rules: Rules) -> "SegmentRules":
+    def of(cls, rules: Rules) -> SegmentRules:
         return cls(rules.headings, rules.document, rules.indicators, rules.places, rules.people)
 
 

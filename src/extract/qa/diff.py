@@ -23,16 +23,17 @@ from __future__ import annotations
 import json
 import subprocess
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from extract.errors import UsageError
-from extract.read.limits import Limits
 from extract.pipeline import run
+from extract.read.limits import Limits
 from extract.rules import Rules
 from extract.tables.frames import plain_value
 from extract.tables.schemas import TABLES, TableSpec

@@ -30,7 +30,7 @@ def update_readme(path: str | Path, rules: Rules) -> bool:
     text = old = path.read_text(encoding="utf-8")
     for name, body in generated_sections(rules).items():
         pattern = regex.compile(rf"(<!-- BEGIN {name} -->\n).*?(<!-- END {name} -->)", regex.S)
-        text = pattern.sub(lambda m: m.group(1) + body.rstrip("\n") + "\n" + m.group(2), text)
+        text = pattern.sub(lambda m, body=body: m.group(1) + body.rstrip("\n") + "\n" + m.group(2), text)
     if text != old:
         path.write_text(text, encoding="utf-8")
     return text != old

@@ -42,13 +42,13 @@ is not a folder raises ``UsageError``.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from extract.qa.evaluate_gold import DOCUMENT_FILE, GOLD_KEYS, GoldDocument, Row, csv_to_rows, root_to_gold
-from extract.qa.evaluate_render import (Average, Counts, Evaluation, FieldScore, Miss, TableScore,  # noqa: F401
-                              render_eval, summary_text)
+from extract.qa.evaluate_render import Average, Counts, Evaluation, FieldScore, Miss, TableScore, render_eval, summary_text  # noqa: F401
 from extract.qa.evaluate_table import TableOutcome, compare_table, gold_problem
+
 
 def rows_of_document(rows: Iterable[Row], document_id: str) -> list[Row]:
     """The rows read from one document (all rows when the table has no ``document_id``)."""

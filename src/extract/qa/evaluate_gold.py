@@ -14,10 +14,10 @@ is missing or names no document. A gold root that is not a folder raises
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 import yaml
 

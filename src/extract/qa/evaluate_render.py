@@ -13,8 +13,8 @@ soft. The same evaluation always gives the same string.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 MISSES_SHOWN = 40
 CELL_WIDTH = 110

@@ -23,8 +23,8 @@ strict matching fails, ``soft`` when both do.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
 
 from extract.qa.evaluate_cells import soft_form, strict_form, value_counts
 from extract.qa.evaluate_gold import GoldKey, GoldTable, Row

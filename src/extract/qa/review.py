@@ -34,8 +34,9 @@ concerns (matched on its table and field).
 severity per page and the document's own findings."""
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import pandas as pd
 

@@ -16,18 +16,19 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Iterable, Mapping
 
 import pandas as pd
 
 from extract.errors import InputError
-from extract.read.ingest import ingest
 from extract.qa.review import document_spans, index_data, tables_to_rows
 from extract.qa.review_index import index_html
 from extract.qa.review_page import page_html
 from extract.qa.review_paths import page_path, write_page
+from extract.read.ingest import ingest
 from extract.tables.schemas import TABLES
+
 
 def read_tables(out_dir: str | Path) -> dict[str, pd.DataFrame]:
     """An output folder → its tables (Parquet, else CSV read as strings)."""

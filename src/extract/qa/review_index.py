@@ -9,6 +9,7 @@ from extract.qa.review import SEVERITIES
 from extract.qa.review_paths import page_path
 from extract.qa.review_style import PAGE, esc, pill_html, table_css
 
+
 def counts_html(counts: dict[str, int]) -> str:
     """Counts by severity → three cells."""
     return "".join(f'<td class="c">{pill_html(s, counts.get(s, 0), word=False)}</td>' for s in SEVERITIES)

@@ -12,6 +12,7 @@ from extract.qa.review import SEVERITIES
 from extract.qa.review_style import COLOURS, PAGE, SCRIPT, esc, pill_html, table_css
 from extract.tables.schemas import TABLES
 
+
 def span_layers(spans: list[dict]) -> dict[str, int]:
     """Spans → a nesting layer each (1 innermost): a span sits outside every
     shorter span it overlaps, so its underline is drawn below theirs."""

@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 # pages that are not a city's: their names start with ``_``, which no safe name does
 PAGE_NAMES: Mapping[str, str] = MappingProxyType({"challenge": "_challenge.html", "document": "_document.html"})

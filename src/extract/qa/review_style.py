@@ -8,9 +8,9 @@ severity and a count → a coloured pill). Nothing is fetched."""
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from string import Template
 from types import MappingProxyType
-from typing import Mapping
 
 # table → (background, line colour) of its marks
 COLOURS: Mapping[str, tuple[str, str]] = MappingProxyType({

@@ -6,7 +6,8 @@ word crosses) is read column by column, band by band between the lines that
 run across it; a gap wider than ``_TAB_EM`` times the font size (a table
 column) becomes a tab, so the cells of the indicator table stay apart. Pages
 are joined with a line end and ``Document.page_starts`` keeps where each
-begins. A line set in from the column's left edge starts with spaces. A line that holds only a page number in the top or bottom margin is
+begins. A line set in from the column's left edge starts with spaces.
+A line that holds only a page number in the top or bottom margin is
 page furniture and is left out of the text (its label is kept in
 ``Document.page_labels``).
 

@@ -8,8 +8,9 @@ columns' types and constraints and its primary key).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from extract.tables.schemas import TABLES, ColumnSpec
 

@@ -9,8 +9,9 @@ the spec), and ``plain_value``, a cell as a plain Python value.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa

@@ -29,7 +29,8 @@ def result_to_rows(r: PortraitResult, doc: Document, format_evidence: str = "") 
     m = r.match
     base = {"city_id": m.city_id, "document_id": doc.document_id}
     city = dict(base, city=m.member.city, country=m.member.country, country_code=m.member.country_code,
-                source_format=doc.source_format, format_evidence=format_evidence, tagline=r.tagline, learning_city_award=m.member.award_year,
+                source_format=doc.source_format, format_evidence=format_evidence, tagline=r.tagline,
+                learning_city_award=m.member.award_year,
                 joined_gnlc=r.joined_gnlc, portrait_index=r.portrait.index + 1, char_start=r.portrait.span.start,
                 char_end=r.portrait.span.end, city_evidence=m.evidence,
                 tagline_char_start=r.tagline_span.start if r.tagline_span else None,

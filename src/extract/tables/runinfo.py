@@ -10,11 +10,11 @@ import hashlib
 import json
 import platform
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Iterator
 
 import pandas as pd
 

@@ -10,9 +10,10 @@ them; ``dictionary`` generates the README's data dictionary and
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 YEARS = (1900, 2100)
 

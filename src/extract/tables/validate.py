@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from extract.findings import make_finding
-from extract.portrait.mentions import MentionIndex
 from extract.portrait.indicators import wide_column
+from extract.portrait.mentions import MentionIndex
 from extract.rules import Severity, ValidationRules
 from extract.types import Finding, Member, PortraitResult
 

@@ -18,10 +18,10 @@ import os
 import secrets
 import shutil
 import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import MappingProxyType
-from typing import Callable, Iterator, Mapping
 
 import pandas as pd
 import pyarrow as pa

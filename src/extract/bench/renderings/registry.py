@@ -5,9 +5,9 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from extract.bench.renderings import parts as parts_module
 from extract.bench.renderings.parts import CACHE, FONTS, SEED, SOURCE, STEM
