@@ -116,6 +116,7 @@ class CityMatch:
     # Index of the earlier portrait this one repeats (same text, or a header
     # naming the same city), if it is a repeat.
     repeats: int | None = None
+    weak: bool = False  # tied by weak evidence only (a warning)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from extract.pipeline.batch import Batch, failure, guarded
 from extract.pipeline.inputs import Input
 from extract.portrait.context import Context, PortraitRules
 from extract.portrait.extract import extract_portrait
-from extract.portrait.identify import PRIOR, identify
+from extract.portrait.identify import PRIOR, candidates_note, identify
 from extract.portrait.mentions import mention_index
 from extract.portrait.profile import segment_profile
 from extract.portrait.segment import SegmentRules, segment
@@ -81,6 +81,13 @@ def document(item: Input, rules: Rules, batch: Batch, limits: Limits) -> int:
     portrait_rules = PortraitRules.of(rules)
     with clock.stage("portraits"):
         for portrait, match in zip(seg.portraits, matches):
+            if match is None:
+                found.append(make_finding(
+                    rules.findings, doc.document_id, f"portrait-{portrait.index + 1}", "city_unidentified", "cities",
+                    "city", "No city could be tied to this portrait; candidates from its text: "
+                    f"{candidates_note(seg, portrait, rules.people, rules.places)}.", "",
+                    portrait.span.start, portrait.span.end))
+                continue
             found += portrait_to_batch(doc, portrait, match, detection, portrait_rules, batch)
     with clock.stage("themes"):
         text_of = lambda _document_id: doc.match_text  # noqa: E731 (this batch holds one document)
@@ -107,13 +114,9 @@ def ingest_findings(doc: Document, rules: Rules, limits: Limits) -> list[Finding
     return found
 
 
-def portrait_to_batch(doc: Document, portrait: Portrait, match: CityMatch | None, detection: Detection,
+def portrait_to_batch(doc: Document, portrait: Portrait, match: CityMatch, detection: Detection,
                       rules: PortraitRules, batch: Batch) -> list[Finding]:
     """Extract one portrait into ``batch``; the findings that are not the result's."""
-    if match is None:
-        return [make_finding(rules.findings, doc.document_id, f"portrait-{portrait.index + 1}", "city_unidentified",
-                             "cities", "city", "No member city could be tied to this portrait.", "",
-                             portrait.span.start, portrait.span.end)]
     ctx = Context(doc, rules, portrait, match.city_id)
     if match.repeats is not None:
         return [ctx.finding("portrait_duplicated", "cities", "portrait",
@@ -126,9 +129,14 @@ def portrait_to_batch(doc: Document, portrait: Portrait, match: CityMatch | None
         found.append(ctx.finding("city_evidence_weak", "cities", "city",
                                  f"Only the portrait's place in the member list ties it to {match.member.city}.",
                                  match.evidence, portrait.span.start, portrait.span.end))
+    elif match.weak:
+        found.append(ctx.finding("city_evidence_weak", "cities", "city",
+                                 f"Only weak evidence in its text ties the portrait to {match.member.city}.",
+                                 match.evidence, portrait.span.start, portrait.span.end))
     if not match.member.country_code:
         found.append(ctx.finding("country_unknown", "cities", "country",
-                                 f"The country {match.member.country!r} is not a known country name.",
+                                 f"The country {match.member.country!r} is not a known country name."
+                                 if match.member.country else f"No country could be found for {match.member.city}.",
                                  match.member.country, match.member.span.start, match.member.span.end))
     try:
         result = extract_portrait(ctx, match)

@@ -1,11 +1,24 @@
-"""Stage 2b, identify: which member city each portrait is about.
+"""Stage 2b, identify: which city each portrait is about.
 
-Evidence, per portrait and member: the portrait's header names the city
+Two sources, the member list one strong source among others, never a
+requirement:
+
+1. A member list, where the document has one. Evidence, per portrait and member: the portrait's header names the city
 (+10), the contact's email domain carries the city's name (+3), a ``Mayor of``
 line names it (+2), and every mention of the city or one of its aliases
 (+1). The member's place in the list is a weak prior (+0.5), never enough on
 its own. Pairs are assigned greedily, strongest evidence first, so each
 member is used once.
+
+2. The portrait's own text (``candidates``): the name it repeats as the subject
+of its sentences, in possessives, after ``Mayor of``, ``city of``, ``in``, in
+its header or its contact's email domain, scored, with a city of that name
+in the gazetteer as further evidence. A portrait no member claims (or only
+by its place in the list) takes its best candidate: the member of that name
+if there is one, else the city as printed, its country from the gazetteer
+(settled by the countries the portrait names) or from the countries it
+names. A candidate under ``WEAK`` points, or one closely followed by
+another, is a weak tie (``weak``: a warning).
 
 A portrait that repeats an earlier one — the same words, or a header naming
 the same city as the earlier one's header — is not a candidate for another
@@ -14,13 +27,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from extract.portrait.candidates import Candidate, portrait_candidates
+from extract.portrait.gazetteer import countries_in, country_name
 from extract.portrait.mentions import MentionIndex
 from extract.portrait.places import city_id
 from extract.read.textutil import fold_key, slug
 from extract.rules import PeopleRules, PlaceRules
-from extract.types import CityMatch, Portrait, Segmentation
+from extract.types import CityMatch, Member, Portrait, Segmentation
 
 PRIOR = 0.5
+WEAK = 4.0      # a text candidate scoring less is a weak tie
+CLOSE = 0.75    # … and so is one whose runner-up scores this share of it or more
 
 
 def _evidence(portrait: Portrait, text: str, names: list[set[str]], slugs: list[str],
@@ -51,8 +68,9 @@ def _evidence(portrait: Portrait, text: str, names: list[set[str]], slugs: list[
     return out
 
 
-def identify(seg: Segmentation, people: PeopleRules, places: PlaceRules, index: MentionIndex) -> tuple[CityMatch | None, ...]:
-    """One ``CityMatch`` per portrait of ``seg`` (None where no member is left)."""
+def _member_matches(seg: Segmentation, people: PeopleRules, places: PlaceRules,
+                    index: MentionIndex) -> dict[int, CityMatch]:
+    """Portrait index → the member it is about, by the evidence of the member list."""
     members = seg.members
     names = [{fold_key(m.city)} for m in members]
     for _, city, alias in places.city_aliases:
@@ -81,7 +99,79 @@ def identify(seg: Segmentation, people: PeopleRules, places: PlaceRules, index: 
     for pi, first in repeats.items():
         if first in out:
             out[pi] = replace(out[first], evidence=f"repeats portrait {first + 1}", repeats=first)
-    return tuple(out.get(p.index) for p in seg.portraits)
+    return out
+
+
+def identify(seg: Segmentation, people: PeopleRules, places: PlaceRules, index: MentionIndex) -> tuple[CityMatch | None, ...]:
+    """One ``CityMatch`` per portrait of ``seg`` (None where nothing ties it to a city)."""
+    by_member = _member_matches(seg, people, places, index)
+    names = _member_names(seg, places)
+    aliases = {fold_key(alias): city for _, city, alias in places.city_aliases}
+    text = seg.document.match_text
+    taken = {m.city_id: pi for pi, m in by_member.items() if m.repeats is None and m.score > PRIOR}
+    out = []
+    for p in seg.portraits:
+        match = by_member.get(p.index)
+        if match is not None and (match.repeats is not None or match.score > PRIOR):
+            out.append(match)
+            continue
+        cands = portrait_candidates(text, p.span.start, p.span.end, p.header, places, people)
+        found = _text_match(seg, p, cands, names, aliases, places)
+        if found is None:
+            out.append(match)
+            continue
+        if found.city_id in taken:
+            first = taken[found.city_id]
+            found = replace(found, evidence=f"repeats portrait {first + 1} ({found.evidence})", repeats=first)
+        else:
+            taken[found.city_id] = p.index
+        out.append(found)
+    return tuple(out)
+
+
+def _member_names(seg: Segmentation, places: PlaceRules) -> dict[str, Member]:
+    """Folded name or alias → member."""
+    out = {fold_key(m.city): m for m in seg.members}
+    for _, city, alias in places.city_aliases:
+        member = out.get(fold_key(city))
+        if member is not None:
+            out.setdefault(fold_key(alias), member)
+    return out
+
+
+def _text_match(seg: Segmentation, p: Portrait, cands: list[Candidate], members: dict[str, Member],
+                aliases: dict[str, str], places: PlaceRules) -> CityMatch | None:
+    """The portrait's best text candidate as a ``CityMatch`` (None without one)."""
+    if not cands:
+        return None
+    best = cands[0]
+    weak = best.score < WEAK or (len(cands) > 1 and cands[1].score >= CLOSE * best.score)
+    evidence = f"text: {best.name} ({best.evidence}; {best.score:g})"
+    member = members.get(best.key)
+    if member is None:
+        text = seg.document.match_text
+        own = countries_in(text[p.span.start:p.span.end], places)
+        printed = fold_key(best.name)
+        hits = sorted(best.hits, key=lambda h: (-own.get(h.country_code, 0), fold_key(h.name) != printed,
+                                                -h.population))
+        code = hits[0].country_code if hits else (own.most_common(1)[0][0] if own else "")
+        if hits:
+            evidence += f"; gazetteer: {hits[0].name}, {code}"
+        elif code:
+            evidence += f"; country named in the text: {code}"
+        assert best.first is not None
+        member = Member(city=aliases.get(best.key, best.name), country=country_name(code, text, places) if code else "",
+                        country_code=code, award_year=None, span=best.first, rule=best.rules.most_common(1)[0][0])
+    else:
+        evidence += f"; member list: {member.city}"
+    return CityMatch(member=member, city_id=city_id(member.city, member.country_code), score=best.score,
+                     evidence=evidence, weak=weak)
+
+
+def candidates_note(seg: Segmentation, p: Portrait, people: PeopleRules, places: PlaceRules) -> str:
+    """The candidates a portrait's text offered, for a ``city_unidentified`` message."""
+    cands = portrait_candidates(seg.document.match_text, p.span.start, p.span.end, p.header, places, people)
+    return ", ".join(f"{c.name} ({c.score:g})" for c in cands[:5]) or "none"
 
 
 def _repeats(seg: Segmentation, names: list[set[str]]) -> dict[int, int]:

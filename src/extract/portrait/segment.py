@@ -160,20 +160,26 @@ def segment(doc: Document, rules: SegmentRules) -> Segmentation:
             in_table = False
         if vision and vision.pattern.match(ln.text) and (not anchors or _has_vision(lines, anchors[-1], i, vision)):
             anchors.append(i)
-    floor = 0
+    # The member list, wherever it stands (front matter, after the portraits,
+    # the last lines), is no portrait's: line indexes [list_first, list_end).
+    list_first = list_end = len(lines)
     if member_spans:
-        floor = next(i for i, ln in enumerate(lines) if ln.start >= member_spans[-1].end)
+        list_first = next(i for i, ln in enumerate(lines) if ln.start >= member_spans[0].start)
+        list_end = next((i for i, ln in enumerate(lines) if ln.start >= member_spans[-1].end), len(lines))
     heads = []
     for k, a in enumerate(anchors):
-        low = floor
+        low = list_end if list_end <= a else 0
         if k:  # not above the previous portrait's table or contact block
             low = max(low, anchors[k - 1] + 1, _contact_end(lines, anchors[k - 1], a, rules) or 0)
         heads.append(_header(lines, a, low, names, rules, doc.soft or frozenset()))
     portraits, outside = [], []
-    if heads and lines[floor].start < lines[heads[0]].start:
+    floor = list_end if heads and list_end <= heads[0] else 0
+    if heads and lines and lines[floor].start < lines[heads[0]].start:
         outside.append(Span(lines[floor].start, lines[heads[0]].start))
     for k, (head, anchor) in enumerate(zip(heads, anchors)):
         stop = heads[k + 1] if k + 1 < len(heads) else len(lines)
+        if anchor < list_first < stop:
+            stop = list_first
         end = _contact_end(lines, anchor, stop, rules) or stop
         body = lines[head:end]
         tail = tuple(ln for ln in lines[end:stop] if not ln.blank)

@@ -57,3 +57,16 @@ def time_budget(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def outside_budget() -> Iterator[None]:
+    """Pause a running ``time_budget`` for the block: for one-off work that is
+    the run's, not the document's (loading the gazetteer the first time)."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    left = signal.setitimer(signal.ITIMER_REAL, 0)[0] if usable else 0.0
+    try:
+        yield
+    finally:
+        if left > 0:
+            signal.setitimer(signal.ITIMER_REAL, left)

@@ -45,7 +45,7 @@ from extract.rules.formats import Format, load_formats
 from extract.rules.headings import Heading, load_headings
 from extract.rules.indicators import IndicatorRules, load_indicators
 from extract.rules.people import PeopleRules, load_people
-from extract.rules.places import PlaceRules, load_cities, load_countries
+from extract.rules.places import CityEvidence, PlaceRules, load_cities, load_countries
 from extract.rules.text import TextRules, load_text
 from extract.rules.themes import ThemeRules, load_theme_rules
 from extract.rules.validation import ValidationRules, load_validation
@@ -124,7 +124,7 @@ def load_rules(directory: str | Path | Source = DEFAULT_DIR) -> Rules:
         raise RuleError(owner, dupes[0], "rule id used more than once")
     rules = Rules(
         headings=loaded["headings"], indicators=loaded["indicators"], people=loaded["people"],
-        places=PlaceRules(loaded["countries"], loaded["cities"]), document=loaded["document"],
+        places=PlaceRules(loaded["countries"], *loaded["cities"]), document=loaded["document"],
         text=loaded["text"], validation=loaded["validation"], findings=loaded["findings"],
         challenges=loaded["challenges"], formats=loaded["formats"], themes=themes, events=events,
         files=files_of, rule_ids=tuple(ids), digest=digest.hexdigest())
@@ -132,6 +132,6 @@ def load_rules(directory: str | Path | Source = DEFAULT_DIR) -> Rules:
     return rules
 
 
-__all__ = ["DEFAULT_DIR", "KINDS", "Rules", "load_rules", "rule_files", "ChallengeRules", "DocumentRules",
+__all__ = ["DEFAULT_DIR", "KINDS", "Rules", "load_rules", "rule_files", "ChallengeRules", "CityEvidence", "DocumentRules",
            "EventRules", "Format", "Heading", "IndicatorRules", "PeopleRules", "PlaceRules", "Severity",
            "TextRules", "ThemeRules", "ValidationRules"]

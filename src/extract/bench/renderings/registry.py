@@ -34,21 +34,25 @@ class Rendering:
     heavy: bool = False                   # cached under .cache/renderings/
     needs: tuple[str, ...] = ()           # programs (on PATH) and Python modules it needs
     note: str = ""
+    # Gold fields whose source the rendering removes, not scored for it: the
+    # member list alone prints the award mark and the country as the list names it.
+    removed: tuple[str, ...] = ()
 
 
 REGISTRY: dict[str, Rendering] = {}
 
 
-def _register(name: str, make, heavy=False, needs=(), note=""):
-    REGISTRY[name] = Rendering(name, make, heavy, tuple(needs), note)
+def _register(name: str, make, heavy=False, needs=(), note="", removed=()):
+    REGISTRY[name] = Rendering(name, make, heavy, tuple(needs), note, tuple(removed))
 
 
-def _textual(name: str, fn: Callable[[str], str], suffix: str = "txt", note: str = ""):
-    _register(name, lambda src, folder: _text(name, folder, fn(src), suffix), note=note)
+def _textual(name: str, fn: Callable[[str], str], suffix: str = "txt", note: str = "", removed=()):
+    _register(name, lambda src, folder: _text(name, folder, fn(src), suffix), note=note, removed=removed)
 
 
 _textual("text", lambda s: s, note="the source as it is")
-_textual("front-matter-removed", front_matter_removed, note="title, member list, imprint and foreword removed")
+_textual("front-matter-removed", front_matter_removed, note="title, member list, imprint and foreword removed",
+         removed=("learning_city_award", "country"))
 _textual("member-list-at-end", member_list_at_end, note="member list after the last portrait, before the back matter")
 _textual("member-list-last", member_list_last, note="member list as the very last lines")
 _textual("markdown", markdown, "md", note="Markdown")
