@@ -33,3 +33,38 @@ def test_unreadable(tmp_path, data, reason):
     path.write_bytes(data)
     with pytest.raises(InputError, match=reason):
         ingest(path)
+
+
+MOJIBAKE_CASES = [
+    # (id, how the UTF-8 bytes were once misread)
+    ("windows-1252", lambda s: s.encode("utf-8").decode("cp1252", errors="replace")),
+    ("latin-1", lambda s: s.encode("utf-8").decode("latin-1")),
+    ("twice", lambda s: s.encode("utf-8").decode("cp1252").encode("utf-8").decode("cp1252")),
+]
+
+
+@pytest.mark.parametrize("how", [c[1] for c in MOJIBAKE_CASES], ids=[c[0] for c in MOJIBAKE_CASES])
+def test_mojibake_is_repaired_with_a_finding(tmp_path, rules, how):
+    """UTF-8 text once decoded as Windows-1252 or Latin-1 (and saved again as
+    UTF-8) reads as the original, and the run says what it repaired."""
+    from extract.pipeline import document_rows
+
+    good = "Villa María's area is 36 km² – Sønderborg, Eskişehir.\n"
+    path = tmp_path / "page.txt"
+    path.write_text(how(good), encoding="utf-8")
+    doc = ingest(path)
+    assert doc.text == good and doc.match_text.replace("'", "’") != "" and len(doc.match_text) == len(doc.text)
+    assert "María" in doc.repaired
+    assert doc.repaired.startswith("mojibake undone in 5 word(s)")
+    findings = document_rows(path, rules)["findings"]
+    assert [(f["code"], f["severity"]) for f in findings if f["code"].startswith("encoding")] == [
+        ("encoding_repaired", "warning")]
+
+
+def test_good_text_is_not_repaired(tmp_path):
+    """Text with many accented capitals is left alone."""
+    good = "ÂGE, Åland, Ødegaard, Ñandú, São Paulo, Ärzte, Éire, ÇA VA, ÀÁÂÃ at the end.\n"
+    path = tmp_path / "good.txt"
+    path.write_text(good, encoding="utf-8")
+    doc = ingest(path)
+    assert doc.text == good and doc.repaired == ""

@@ -58,6 +58,8 @@ class Document:
     # Size and SHA-256 of the file as read (for ``run.json``).
     size: int = 0
     sha256: str | None = None
+    # What decoding had to repair (mojibake undone; see ``read.repair``), or "".
+    repaired: str = ""
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,9 @@ def ingest_findings(doc: Document, rules: Rules, limits: Limits) -> list[Finding
         found.append(make_finding(rules.findings, doc.document_id, "", "encoding_guessed", "documents", "encoding",
                                   f"not UTF-8 and no byte order mark: read as {GUESSED_ENCODINGS[doc.encoding]}",
                                   doc.encoding))
+    if doc.repaired:
+        found.append(make_finding(rules.findings, doc.document_id, "", "encoding_repaired", "documents", "encoding",
+                                  f"the text was damaged by a wrong decoding: {doc.repaired}", doc.repaired[:200]))
     for s in doc.masked:
         found.append(make_finding(rules.findings, doc.document_id, "", "line_too_long", "documents", f"line@{s.start}",
                                   f"a line of {s.end - s.start:,} characters (over the limit of "

@@ -23,6 +23,7 @@ import regex
 
 from extract.errors import InputError
 from extract.read.limits import Limits
+from extract.read.repair import repair_text
 from extract.read.textutil import fold
 from extract.types import Document, Span
 
@@ -122,8 +123,13 @@ def text_document(path: Path, data: bytes) -> Document:
         raise InputError(str(path), "is binary, not text")
     if not text.strip():
         raise InputError(str(path), "is empty")
+    text, repair = repair_text(text)
+    repaired = ""
+    if repair is not None:
+        shown = "; ".join(f"{bad!r} → {good!r}" for bad, good in repair.examples)
+        repaired = f"mojibake undone in {repair.words} word(s) ({repair.steps}), e.g. {shown}"
     return Document(document_id=path.name, path=str(path), text=text, match_text=fold(text),
-                    encoding=encoding, page_starts=page_starts(text))
+                    encoding=encoding, page_starts=page_starts(text), repaired=repaired)
 
 
 def page_starts(text: str) -> tuple[int, ...]:
