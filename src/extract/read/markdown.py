@@ -15,7 +15,8 @@ in ``Document.text`` and the review page highlights the right characters:
   inner pipes tabs (``| Population | 80,006 |`` → `` Population \\t 80,006``);
   a separator row, a rule (``---``), a setext underline and a code fence are
   blank lines;
-- emphasis marks (``**x**``, ``__x__``), code ticks, the brackets and target
+- emphasis marks (``**x**``, ``__x__``, ``*x*``, ``_x_``; never a lone
+  ``*``, an award mark), code ticks, the brackets and target
   of a link (``[text](url)`` keeps ``text``), images and ``<br>`` tags, and
   the backslash of an escape become spaces.
 
@@ -43,6 +44,7 @@ _INLINE = (
     regex.compile(r"(?P<a>\[)[^\]\n]+(?P<b>\]\([^)\s]*\))"),              # a link: brackets and target
     regex.compile(r"(?P<a><)(?:https?://[^\s<>]+|mailto:[^\s<>]+|[^\s<>@]+@[^\s<>]+)(?P<b>>)"),  # an autolink
     regex.compile(r"(?P<a>\*\*|__)(?=\S)[^\n]*?(?<=\S)(?P<b>\1)"),        # strong emphasis
+    regex.compile(r"(?<![\w*\\])(?P<a>[*_])(?=[^\s*_])[^*_\n]*?(?<=[^\s*_\\])(?P<b>\1)(?![\w*])"),  # emphasis
     regex.compile(r"(?P<a>`+)[^`\n]+(?P<b>\1)"),                          # code
     regex.compile(r"<br[ \t]*/?>", regex.I),                              # a line break tag
     regex.compile(r"(?P<a>\\)(?=[\\`*_{}\[\]()#+\-.!|>])"),               # an escape
