@@ -24,6 +24,7 @@ from extract.read.detect import Detection, detect_format
 from extract.read.ingest import GUESSED_ENCODINGS, ingest
 from extract.read.layout import hard_before, soft_breaks
 from extract.read.limits import Limits
+from extract.read.markdown import read_markdown
 from extract.rules import Rules
 from extract.tables.records import challenge_to_rows, finding_to_row, result_to_rows, with_page
 from extract.types import CityMatch, Document, Finding, Portrait
@@ -42,10 +43,14 @@ def document(item: Input, rules: Rules, batch: Batch, limits: Limits) -> int:
     portraits found."""
     clock = batch.clock
     with clock.stage("ingest"):
-        doc = replace(ingest(item.path, limits), document_id=item.document_id)
+        doc, markdown = read_markdown(replace(ingest(item.path, limits), document_id=item.document_id))
     batch.page_starts[doc.document_id] = doc.page_starts
     batch.files[doc.document_id] = (doc.size, doc.sha256)
     batch.rows["findings"] += [finding_to_row(f, doc.page_starts) for f in ingest_findings(doc, rules, limits)]
+    if markdown:
+        batch.rows["findings"].append(finding_to_row(make_finding(
+            rules.findings, doc.document_id, "", "markdown_read", "documents", "document",
+            f"read as Markdown ({markdown}): its marks were set aside", "markdown")))
     with clock.stage("layout"):
         soft = doc.soft if doc.soft is not None else soft_breaks(doc.text)
         starts = [rules.document.member_heading] + [h.pattern for h in rules.headings]
