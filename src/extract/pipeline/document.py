@@ -21,6 +21,7 @@ from extract.portrait.mentions import mention_index
 from extract.portrait.profile import segment_profile
 from extract.portrait.segment import SegmentRules, segment
 from extract.read.detect import Detection, detect_format
+from extract.read.furniture import drop_furniture
 from extract.read.ingest import GUESSED_ENCODINGS, ingest
 from extract.read.layout import hard_before, soft_breaks
 from extract.read.limits import Limits
@@ -51,8 +52,15 @@ def document(item: Input, rules: Rules, batch: Batch, limits: Limits) -> int:
         batch.rows["findings"].append(finding_to_row(make_finding(
             rules.findings, doc.document_id, "", "markdown_read", "documents", "document",
             f"read as Markdown ({markdown}): its marks were set aside", "markdown")))
+    doc, furniture = drop_furniture(doc)
+    if furniture:
+        shown = " ".join(doc.text[furniture[0].start:furniture[0].end].split())
+        batch.rows["findings"].append(finding_to_row(make_finding(
+            rules.findings, doc.document_id, "", "page_furniture_removed", "documents", "document",
+            f"{len(furniture)} running header or footer line(s) set aside as page furniture, e.g. {shown!r}",
+            shown[:200], furniture[0].start, furniture[0].end), doc.page_starts))
     with clock.stage("layout"):
-        soft = doc.soft if doc.soft is not None else soft_breaks(doc.text)
+        soft = doc.soft if doc.soft is not None else soft_breaks(_blanked(doc.text, furniture))
         starts = [rules.document.member_heading] + [h.pattern for h in rules.headings]
         doc = replace(doc, soft=hard_before(doc.match_text, soft, starts, rules.text.bullet_re))
     with clock.stage("detect"):
@@ -166,3 +174,10 @@ def challenge_page(doc: Document, detection: Detection, rules: Rules, batch: Bat
         batch.rows[table] += new
     batch.rows["findings"] += [finding_to_row(f, doc.page_starts) for f in page.findings]
     return 0
+
+
+def _blanked(text: str, spans) -> str:
+    """``text`` with ``spans`` as spaces (same length)."""
+    for s in spans:
+        text = text[:s.start] + " " * (s.end - s.start) + text[s.end:]
+    return text
