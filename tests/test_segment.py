@@ -26,4 +26,6 @@ def test_segment_and_identify(case, rules):
         result = extract_portrait(Context(doc, PortraitRules.of(rules), portrait, match.city_id), match)
         assert result.tagline == want["tagline"]
         assert result.joined_gnlc == want.get("joined", "")
+        if "indicators" in want:
+            assert {i.indicator: i.value for i in result.indicators if i.scope == "city"} == want["indicators"]
         assert not [f for f in result.findings if f.code == "unclaimed_text"]

@@ -13,13 +13,12 @@ import regex
 
 from extract.portrait.context import Context
 from extract.portrait.quantities import number, quantity
-from extract.portrait.rows import Row, lines_to_rows
+from extract.portrait.rows import GROUP, Row, lines_to_rows
 from extract.types import Extracted, Indicator
 
 _STRAY = regex.compile(r"^[/|\\]+[ \t]*")
 # A word split by a tab (`Coun<TAB>try`), or a stray mark standing alone (`schooling<TAB>; (City)`).
 _SPLIT = regex.compile(r"\p{L}\t+\p{L}|(?:^|\s)[;,.|\\]+(?=\s|$)")
-_GROUP = regex.compile(r"(?P<word>\p{L}+)[ \t]*:[ \t]*(?P<num>[0-9][0-9.,]*)")
 
 
 def wide_column(indicator: str, scope: str, group: str = "all") -> str:
@@ -63,6 +62,11 @@ def extract_indicators(ctx: Context) -> tuple[Extracted, int]:
             continue
         scope = row.scope.key if row.scope else label.default_scope
         field = wide_column(label.key, scope)
+        if scope not in label.scopes:
+            findings.append(ctx.finding("table_row_unparsed", "indicators", field,
+                                        f"A {scope} row under {label.key}, which is printed for no {scope}; "
+                                        "it was not read.", row.value_raw, start, end))
+            continue
         if row.errors or _damaged(row.label_raw):
             findings.append(ctx.finding(
                 "label_repaired", "indicators", field,
@@ -91,7 +95,7 @@ def _values(ctx: Context, row: Row, start: int, indicator: str, scope: str, rule
     common = dict(indicator=indicator, scope=scope, value_min=None, value_max=None, year=year,
                   year_raw=row.year_raw, label_raw=row.label_raw, rule=rule,
                   label_char_start=start + row.label_start, label_char_end=start + row.label_end)
-    groups = list(_GROUP.finditer(raw))
+    groups = list(GROUP.finditer(raw))
     if groups:
         out = []
         for g in groups:

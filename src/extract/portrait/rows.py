@@ -6,7 +6,8 @@ to lower-case letters and fullmatched against the fuzzy patterns of
 ``rules/indicators.yaml``."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import regex
 
@@ -20,6 +21,11 @@ from extract.types import Line, Span
 _VALUE_START = regex.compile(
     r"(?<![\p{L}])(?:[/|][ \t]*(?=[0-9])|[0-9]|n/a\b|\p{L}+[ \t]*:[ \t]*[0-9])", regex.I)
 _GOES_ON = ("/", ",", ";", ":", "-", "\u2013")  # a value cut off at the line end
+_STRAY = regex.compile(r"^[/|\\]+[ \t]*")
+# A figure per population group (`Men: 12.4`).
+GROUP = regex.compile(r"(?P<word>\p{L}+)[ \t]*:[ \t]*(?P<num>[0-9][0-9.,]*)")
+_CELL = regex.compile(r"\t+| {2,}|[ \t]*\|[ \t]*")  # a column gap, a cell rule
+_MAX_PIECES = 3  # a label, its value and its year, each on a line of its own
 _NOT_LETTER = regex.compile(r"[^\p{L}]+")
 _YEAR = regex.compile(r"\(\s*(?P<year>[^()]*?)\s*\)?\s*$")
 
@@ -97,46 +103,96 @@ def line_to_row(text: str, rules: IndicatorRules) -> Row | None:
                year_raw, ys, ye, label_lead, label_lead + len(label_raw))
 
 
-def value_below(row: Row, below: str, offset: int, rules: IndicatorRules) -> Row | None:
-    """``row`` (a label with no value on its line) with its value taken from
-    the next line ``below`` (``offset`` characters after the row's line
-    start), when that line is a figure and not a row of its own."""
-    if row.value_raw or row.label is None or line_to_row(below, rules) is not None:
-        return None
-    value = below.strip()
-    if not value or len(value) > 80 or (value.lower() not in rules.missing and quantity(value, rules) is None):
-        return None
-    lead = len(below) - len(below.lstrip())
-    vs = offset + lead
-    return replace(row, value_raw=value, value_start=vs, value_end=vs + len(value),
-                   year_start=vs + len(value), year_end=vs + len(value))
+def is_figure(value: str, rules: IndicatorRules) -> bool:
+    """Whether a row's value has the shape of one: a figure or a range (units
+    and a stray ``/`` or ``|`` before it allowed), a missing-value marker, or
+    figures per group (``Men: 12.4 / Women: 10.9``); of a value set in cells
+    (``80,006 | (2010) |``), its first cell, less a year. Prose that follows an indicator
+    word (``population, 36% is classified as …``) is none."""
+    cell = next((c for c in _CELL.split(value) if c.strip()), "")
+    year = _YEAR.search(cell)  # a cell holding the year too (`637,187 (2014)`)
+    return _figure(cell[:year.start()] if year and year.start() else cell, rules)
+
+
+def _figure(value: str, rules: IndicatorRules) -> bool:
+    v = _STRAY.sub("", value.strip())
+    if not v:
+        return False
+    if v.lower() in rules.missing or quantity(v, rules) is not None:
+        return True
+    return bool(GROUP.search(v)) and not GROUP.sub("", v).strip(" \t/;,")
+
+
+def _wants_more(row: Row) -> bool:
+    """Whether a row may go on on the next line: no value yet, a value cut off
+    (``Men: 12.4 /``), or no year."""
+    return not row.value_raw or row.value_raw.endswith(_GOES_ON) or not row.year_raw
+
+
+def _continues(row: Row, joined: Row | None, rules: IndicatorRules) -> bool:
+    """Whether ``joined`` (the row read over one more line) is ``row`` gone on:
+    the same label and scope, and the year it lacked (its value unchanged), or
+    the value it lacked or had cut off, a figure as a whole."""
+    if joined is None or joined.label is not row.label or (row.label is None and joined.scope is not row.scope):
+        return False
+    if row.value_raw and not row.value_raw.endswith(_GOES_ON):
+        return joined.value_raw == row.value_raw and bool(joined.year_raw)
+    return len(joined.value_raw) > len(row.value_raw) and _figure(joined.value_raw, rules)
+
+
+def _joined(text: str, first: Line, last: Line, rules: IndicatorRules) -> Row | None:
+    """The lines ``first`` to ``last`` of ``text`` read as one row; offsets
+    stay those of ``text`` from ``first.start`` (line ends read as spaces)."""
+    return line_to_row(text[first.start:last.end].replace("\n", " "), rules)
+
+
+def read_row(text: str, lines: Sequence[Line], idx: Sequence[int], k: int,
+             rules: IndicatorRules) -> tuple[Row, Span, int] | None:
+    """The row that starts at ``lines[idx[k]]`` (``idx``: the indexes of the
+    non-blank lines), its trimmed span and the position in ``idx`` after it;
+    None if no row starts there. A row goes on over the next non-blank lines
+    while they are not rows of their own and give it what it lacks: its
+    value (`• Population Density:` then `More than 500 inhabitants per km²`;
+    `Population`, `80,006`, `(2010)` one per line), the rest of a value cut
+    off (`… Men: 12.4 /` then `Women: 10.9 (2015)`), its year (`(2011)`), or
+    the end of its label (`Mean years of schooling (Cit` then `y) 14 (2015)`).
+    A row's value is a figure, a range or a missing-value marker; a label
+    alone is a row with no value."""
+    line = lines[idx[k]]
+    row = line_to_row(line.text, rules)
+    last = k
+    if row is None or (row.value_raw and not is_figure(row.value_raw, rules)):
+        # A label that goes on on the next line (`Mean years of schooling (City) Men:` then `12.4 / …`).
+        if k + 1 >= len(idx) or line_to_row(lines[idx[k + 1]].text, rules) is not None:
+            return None
+        row = _joined(text, line, lines[idx[k + 1]], rules)
+        if row is None or row.label is None or not _figure(row.value_raw, rules):
+            return None
+        last = k + 1
+    while last + 1 < len(idx) and last - k < _MAX_PIECES - 1 and _wants_more(row):
+        nxt = lines[idx[last + 1]]
+        own = line_to_row(nxt.text, rules)
+        if own is not None and (own.label is not None or row.value_raw):
+            break  # a row of its own
+        joined = _joined(text, line, nxt, rules)
+        if not _continues(row, joined, rules):
+            break
+        row, last = joined, last + 1
+    return row, Span(trimmed(line).start, trimmed(lines[idx[last]]).end), last + 1
 
 
 def lines_to_rows(text: str, lines: tuple[Line, ...], rules: IndicatorRules) -> tuple[list[tuple[Row, Span]], int]:
-    """The rows of a table that starts at ``lines[0]``, each with the trimmed
-    span of its line or lines, and the index in ``lines`` after the last row.
-    A label whose value is printed on the next line (`• Population Density:`
-    then `More than 500 inhabitants per km²`) takes that line along, and so
-    does a row cut off in a narrow column (`… Men: 12.4 /` then
-    `Women: 10.9 (2015)`). Blank lines are skipped."""
+    """The rows of a table that starts at ``lines[0]`` (see ``read_row``),
+    each with the trimmed span of its line or lines, and the index in
+    ``lines`` after the last row. Blank lines are skipped."""
     idx = [i for i, ln in enumerate(lines) if not ln.blank]
     out: list[tuple[Row, Span]] = []
     end, k = 0, 0
     while k < len(idx):
-        line = lines[idx[k]]
-        row = line_to_row(line.text, rules)
-        if row is None:
+        got = read_row(text, lines, idx, k, rules)
+        if got is None:
             break
-        nxt = lines[idx[k + 1]] if k + 1 < len(idx) else None
-        span, k = trimmed(line), k + 1
-        if nxt is not None and row.value_raw.rstrip().endswith(_GOES_ON) and line_to_row(nxt.text, rules) is None:
-            joined = line_to_row(text[line.start:nxt.end].replace("\n", " "), rules)
-            if joined is not None and joined.label is row.label:
-                row, span, k = joined, Span(span.start, trimmed(nxt).end), k + 1
-        elif nxt is not None:
-            below = value_below(row, nxt.text, nxt.start - line.start, rules)
-            if below is not None:
-                row, span, k = below, Span(span.start, trimmed(nxt).end), k + 1
+        row, span, k = got
         out.append((row, span))
         end = idx[k - 1] + 1
     return out, end

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import regex
 
 from extract.portrait.places import country_code
-from extract.portrait.rows import Row, line_to_row
+from extract.portrait.rows import Row, is_figure, read_row
 from extract.read.layout import logical_lines, wrapped_start
 from extract.read.textutil import fold_key, lines_of, trimmed
 from extract.rules import DocumentRules, Heading, IndicatorRules, PeopleRules, PlaceRules, Rules
@@ -83,12 +83,20 @@ def _members(doc: Document, lines: tuple[Line, ...], rules: SegmentRules) -> tup
     return members, spans
 
 
-def _starts_table(row: Row | None) -> bool:
-    return bool(row and row.label and row.label.starts_table and row.value_raw)
+def _starts_table(row: Row | None, rules: SegmentRules) -> bool:
+    """Whether ``row`` opens a table: a label that does, with a figure."""
+    return bool(row and row.label and row.label.starts_table and is_figure(row.value_raw, rules.indicators))
 
 
-def _is_table_start(line: Line, rules: SegmentRules) -> bool:
-    return _starts_table(line_to_row(line.text, rules.indicators))
+def _table_rows(doc: Document, lines: tuple[Line, ...], rules: SegmentRules) -> dict[int, tuple[Row, int]]:
+    """Each line that starts a row → the row and the index of the line after it."""
+    idx = [i for i, ln in enumerate(lines) if not ln.blank]
+    out = {}
+    for k in range(len(idx)):
+        got = read_row(doc.match_text, lines, idx, k, rules.indicators)
+        if got is not None:
+            out[idx[k]] = (got[0], idx[got[2] - 1] + 1)
+    return out
 
 
 def _joined(rules: SegmentRules):
@@ -148,10 +156,14 @@ def segment(doc: Document, rules: SegmentRules) -> Segmentation:
     names |= {fold_key(alias) for _, _, alias in rules.places.city_aliases}
     vision = next((h for h in rules.headings if h.section == "vision"), None)
     anchors: list[int] = []
+    rows = _table_rows(doc, lines, rules)
     in_table = False  # every line since the last anchor is a table row or blank
+    after = 0  # the line after the last row read
     for i, ln in enumerate(lines):
-        row = line_to_row(ln.text, rules.indicators) if not ln.blank else None
-        if _starts_table(row):
+        if i < after:
+            continue
+        row, after = rows.get(i, (None, i))
+        if _starts_table(row, rules):
             if not (anchors and in_table):  # a table right after a table is the same portrait's
                 anchors.append(i)
             in_table = True
@@ -186,7 +198,7 @@ def segment(doc: Document, rules: SegmentRules) -> Segmentation:
         if k + 1 == len(heads) and tail:
             outside.append(Span(tail[0].start, tail[-1].end))
             tail = ()
-        table = anchor - head if _is_table_start(lines[anchor], rules) else None
+        table = anchor - head if _starts_table(rows.get(anchor, (None, 0))[0], rules) else None
         portraits.append(Portrait(
             document_id=doc.document_id, index=k, span=Span(body[0].start, body[-1].end),
             lines=body, header=tuple(ln for ln in lines[head:anchor] if not ln.blank),

@@ -41,8 +41,10 @@ class Shifted:
 
 def wrap_width(lines: tuple[Line, ...]) -> int | None:
     """The column width ``lines`` are wrapped at, or None if they are not
-    wrapped: most of the long lines end close to one width."""
-    lengths = sorted(len(ln.text.rstrip().expandtabs()) for ln in lines if not ln.blank)
+    wrapped: most of the long lines end close to one width. Lines set in
+    columns are left out: they are never wrapped, and a tab there stands for
+    as many columns as the reader's tab stops say, not the writer's."""
+    lengths = sorted(len(ln.text.rstrip().expandtabs()) for ln in lines if not ln.blank and not _is_row(ln.text))
     if len(lengths) < _MIN_LINES:
         return None
     width = lengths[int(0.98 * (len(lengths) - 1))]

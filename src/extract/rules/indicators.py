@@ -22,6 +22,7 @@ class Label:
     starts_table: bool = False
     max_errors: int = 0
     columns: tuple[tuple[str, str], ...] = ()  # scope → the column of ``cities`` it fills
+    scopes: tuple[str, ...] = ()  # the scopes a table prints it with (its default scope if not said)
 
 
 @dataclass(frozen=True)
@@ -41,18 +42,22 @@ class IndicatorRules:
 
 
 def _fuzzy(file: str, rule: dict, key: str) -> Label:
-    rid = need(file, rule, (key, "phrase"), ("max_errors", "default_scope", "starts_table", "columns"))
+    rid = need(file, rule, (key, "phrase"), ("max_errors", "default_scope", "starts_table", "columns", "scopes"))
     errors = rule.get("max_errors", 0)
     if not isinstance(errors, int) or isinstance(errors, bool) or errors < 0:
         raise RuleError(file, rid, "max_errors must be a whole number, 0 or more")
     columns = rule.get("columns", {})
     if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
         raise RuleError(file, rid, "columns must map a scope to a column name")
+    default = str(rule.get("default_scope", "city"))
+    scopes = rule.get("scopes", [default])
+    if not isinstance(scopes, list) or not all(isinstance(v, str) for v in scopes) or default not in scopes:
+        raise RuleError(file, rid, "scopes must be a list of scopes that holds the default scope")
     body = regex.escape(str(rule["phrase"]))
     pattern = f"(?:{body}){{e<={errors}}}" if errors else body
     return Label(rid, str(rule[key]), str(rule["phrase"]), compile_pattern(file, rid, f"(?e){pattern}"),
-                 str(rule.get("default_scope", "city")), bool(rule.get("starts_table", False)), errors,
-                 tuple(sorted((str(k), v) for k, v in columns.items())))
+                 default, bool(rule.get("starts_table", False)), errors,
+                 tuple(sorted((str(k), v) for k, v in columns.items())), tuple(scopes))
 
 
 def _body(label: Label) -> str:
@@ -89,7 +94,7 @@ def load_indicators(rf: RuleFile) -> IndicatorRules:
         if lab.default_scope not in scope_keys:
             raise RuleError(f, lab.id, f"default_scope {lab.default_scope!r} is no scope of this file "
                                        f"(scopes: {', '.join(sorted(scope_keys))})")
-        for scope, _ in lab.columns:
+        for scope in [s for s, _ in lab.columns] + list(lab.scopes):
             if scope not in scope_keys:
                 raise RuleError(f, lab.id, f"columns: {scope!r} is no scope of this file")
     unit_re = compile_pattern(f, "units", "|".join(f"(?:{p})" for _, p in _patterns(rf, "units")), regex.I)
