@@ -23,7 +23,7 @@ from extract.portrait.segment import SegmentRules, segment
 from extract.read.detect import Detection, detect_format
 from extract.read.furniture import drop_furniture
 from extract.read.ingest import GUESSED_ENCODINGS, ingest
-from extract.read.layout import hard_before, soft_breaks
+from extract.read.layout import continued_breaks, hard_before, soft_breaks
 from extract.read.limits import Limits
 from extract.read.markdown import read_markdown
 from extract.rules import Rules
@@ -60,7 +60,9 @@ def document(item: Input, rules: Rules, batch: Batch, limits: Limits) -> int:
             f"{len(furniture)} running header or footer line(s) set aside as page furniture, e.g. {shown!r}",
             shown[:200], furniture[0].start, furniture[0].end), doc.page_starts))
     with clock.stage("layout"):
-        soft = doc.soft if doc.soft is not None else soft_breaks(_blanked(doc.text, furniture))
+        plain = _blanked(doc.text, furniture)
+        soft = doc.soft if doc.soft is not None else soft_breaks(plain)
+        soft = (soft | continued_breaks(plain)) - {n for s in furniture for n in (s.start - 1, s.end)}
         starts = [rules.document.member_heading] + [h.pattern for h in rules.headings]
         doc = replace(doc, soft=hard_before(doc.match_text, soft, starts, rules.text.bullet_re))
     with clock.stage("detect"):

@@ -71,6 +71,25 @@ def soft_breaks(text: str) -> frozenset[int]:
     return frozenset(out)
 
 
+_ENDS_CLAUSE = regex.compile(r"[.!?:;]['\u2019\"\u201d)]*[ \t]*$")
+_GOES_ON = regex.compile(r"^[ \t]*\p{Ll}")
+
+
+def continued_breaks(text: str) -> frozenset[int]:
+    """Offsets of the ``\n`` after which a line goes on in lower case from a
+    line that ends no clause (``Transforming into an educational and`` /
+    ``cultural centre``): wraps whatever the width of the lines, as in a
+    heading or tagline set over two short lines. Not beside a row set in columns."""
+    lines = lines_of(text)
+    out = set()
+    for a, b in zip(lines, lines[1:]):
+        if a.blank or b.blank or _is_row(a.text) or _is_row(b.text):
+            continue
+        if _GOES_ON.match(b.text) and not _ENDS_CLAUSE.search(a.text):
+            out.add(a.end)
+    return frozenset(out)
+
+
 def _is_row(line: str) -> bool:
     """A line set in columns (a table row, a list of members): a tab or a run
     of spaces inside it. It is never wrapped."""
