@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 >/dev/null 2>&1 && echo python3.11 || ec
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: extract test test-fast clean diff review review-screenshot eval bench
+.PHONY: extract test test-fast renderings clean diff review review-screenshot eval bench
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ diff: $(STAMP)
 # Precision, recall and F1 of output/ against the gold of tests/gold/ (report in reports/eval.md).
 eval: $(STAMP)
 	$(VENV)/bin/extract eval --out output --gold tests/gold --report reports/eval.md
+
+# Every rendering of the brochure scored against the gold; rewrites tests/renderings_expected.yaml and README's table.
+renderings: $(STAMP)
+	$(VENV)/bin/python -m extract.bench.renderings --write-expected tests/renderings_expected.yaml --readme README.md
 
 # Portraits per second, peak memory, seconds per stage, against spaCy's tokenizer (takes minutes).
 bench: $(STAMP)

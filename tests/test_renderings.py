@@ -175,3 +175,12 @@ def test_scorer_matches_score_py(name, tmp_path):
     assert _score_py(tmp_path / "out") == f"score: {r['hits']}/{r['fields']} fields ({r['percent']:.1f}%)"
     if name == "text":
         assert r["passes"] and r["percent"] == 100.0
+
+
+def test_readme_table_is_the_last_run():
+    """README's "What it reads" table is the one ``--readme`` writes from
+    ``tests/renderings_expected.yaml`` (no figure typed by hand)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    begin, end = R.score.README_MARKS
+    section = readme.split(begin + "\n", 1)[1].split(end, 1)[0]
+    assert section == R.readme_table(EXPECTED) + "\n"

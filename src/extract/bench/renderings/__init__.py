@@ -19,19 +19,27 @@ Needs the ``test`` extra (reportlab, pymupdf) and Debian's poppler-utils and
 fonts-dejavu-core (``scripts/install-system-deps.sh``) for the PDF renderings."""
 from extract.bench.renderings.parts import BAR, CACHE, CITIES, GAP, GOLD, SOURCE, VERSION, parse
 from extract.bench.renderings.registry import NAMES, REGISTRY, cache_key, missing, render
-from extract.bench.renderings.score import brochure_cities, matrix, matrix_report, passes, score_rendering
+from extract.bench.renderings.score import (
+                                            brochure_cities,
+                                            matrix,
+                                            matrix_report,
+                                            passes,
+                                            readme_table,
+                                            score_rendering,
+                                            write_readme,
+)
 from extract.bench.renderings.text import (
-                                           front_matter_removed,
-                                           markdown,
-                                           member_list_at_end,
-                                           member_list_last,
-                                           mojibake,
-                                           mojibake_latin1,
-                                           shuffled,
+                                            front_matter_removed,
+                                            markdown,
+                                            member_list_at_end,
+                                            member_list_last,
+                                            mojibake,
+                                            mojibake_latin1,
+                                            shuffled,
 )
 from extract.bench.variants import wrap
 
 __all__ = ["BAR", "CACHE", "CITIES", "GAP", "GOLD", "NAMES", "REGISTRY", "SOURCE", "VERSION", "brochure_cities",
            "cache_key", "front_matter_removed", "markdown", "matrix", "matrix_report", "member_list_at_end",
            "member_list_last", "missing", "mojibake", "mojibake_latin1", "parse", "passes", "render",
-           "score_rendering", "shuffled", "wrap"]
+           "readme_table", "score_rendering", "shuffled", "wrap", "write_readme"]

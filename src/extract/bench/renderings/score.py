@@ -234,6 +234,36 @@ def expected_yaml(results: list[dict], causes: dict[str, str] | None = None) -> 
     return "\n".join(lines) + "\n"
 
 
+README_MARKS = ("<!-- BEGIN renderings -->", "<!-- END renderings -->")
+
+
+def readme_table(expected: dict[str, dict]) -> str:
+    """The README's table of the renderings tried, from ``tests/renderings_expected.yaml``
+    (what the last run of the matrix measured): each rendering, what it is, its scores."""
+    lines = ["| rendering | what it is | cities | gold fields | % | meets the bar |", "|---|---|---|---|---|---|"]
+    for name in NAMES:
+        e = expected.get(name)
+        if e is None:
+            continue
+        removed = REGISTRY[name].removed
+        note = REGISTRY[name].note + (f" (not scored: {', '.join(removed)}, which it removes)" if removed else "")
+        mark = "yes" if e["result"] == "pass" else f"no: {e.get('cause', '')}".rstrip(": ")
+        lines.append(f"| `{name}` | {note} | {e['cities']} | {e['fields']} | {float(e['percent']):.1f} | {mark} |")
+    return "\n".join(lines)
+
+
+def write_readme(readme: Path, expected: dict[str, dict]) -> bool:
+    """Replace the README's renderings table; whether it changed."""
+    text = readme.read_text(encoding="utf-8")
+    begin, end = README_MARKS
+    head, _, rest = text.partition(begin + "\n")
+    _, _, tail = rest.partition(end)
+    new = head + begin + "\n" + readme_table(expected) + "\n" + end + tail
+    if new != text:
+        readme.write_text(new, encoding="utf-8")
+    return new != text
+
+
 def _yaml_scalar(v) -> str:
     import json
     return json.dumps(v, ensure_ascii=False) if isinstance(v, str) else str(v)
@@ -248,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write", metavar="DIR", help="write the renderings into DIR and stop")
     ap.add_argument("--write-expected", metavar="YAML",
                     help="also write today's results there (the causes already in it kept)")
+    ap.add_argument("--readme", metavar="README",
+                    help="with --write-expected: rewrite the README's table of renderings from it")
     a = ap.parse_args(argv)
     if a.list:
         for n in NAMES:
@@ -271,6 +303,8 @@ def main(argv: list[str] | None = None) -> int:
         for n, e in kept.items():
             text += f"{n}: {{{', '.join(f'{k}: {_yaml_scalar(v)}' for k, v in e.items())}}}\n"
         path.write_text(text, encoding="utf-8")
+        if a.readme:
+            write_readme(Path(a.readme), yaml.safe_load(text))
     return 0
 
 
