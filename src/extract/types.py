@@ -289,3 +289,15 @@ class ChallengePage:
     target_groups_span: Span | None
     evidence: str
     findings: tuple[Finding, ...] = field(default=())
+
+
+def wide_column(indicator: str, scope: str, group: str = "all") -> str:
+    """The ``cities`` column an indicator fills, the contract's naming shared by
+    the extractor, the tables and the review (``gdp_per_capita_usd`` +
+    ``country`` → ``gdp_per_capita_country_usd``)."""
+    if indicator == "gdp_per_capita_usd":
+        return f"gdp_per_capita_{scope}_usd"
+    if scope == "country":
+        return f"{indicator}_country"
+    return indicator if group == "all" else f"{indicator}_{group}"
+

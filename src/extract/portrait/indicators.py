@@ -14,21 +14,11 @@ import regex
 from extract.portrait.context import Context
 from extract.portrait.quantities import number, quantity
 from extract.portrait.rows import GROUP, Row, lines_to_rows
-from extract.types import Extracted, Indicator
+from extract.types import Extracted, Indicator, wide_column
 
 _STRAY = regex.compile(r"^[/|\\]+[ \t]*")
 # A word split by a tab (`Coun<TAB>try`), or a stray mark standing alone (`schooling<TAB>; (City)`).
 _SPLIT = regex.compile(r"\p{L}\t+\p{L}|(?:^|\s)[;,.|\\]+(?=\s|$)")
-
-
-def wide_column(indicator: str, scope: str, group: str = "all") -> str:
-    """The ``cities`` column of an indicator (``gdp_per_capita_usd`` + ``country``
-    → ``gdp_per_capita_country_usd``)."""
-    if indicator == "gdp_per_capita_usd":
-        return f"gdp_per_capita_{scope}_usd"
-    if scope == "country":
-        return f"{indicator}_country"
-    return indicator if group == "all" else f"{indicator}_{group}"
 
 
 def _damaged(label: str) -> bool:

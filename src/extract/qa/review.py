@@ -40,8 +40,8 @@ from typing import Any
 
 import pandas as pd
 
-from extract.portrait.indicators import wide_column
 from extract.tables.frames import plain_value
+from extract.types import wide_column
 
 SEVERITIES = ("error", "warning", "info")
 PAGE_TABLES = ("cities", "indicators", "sections", "items", "quotes", "contacts", "themes", "events", "findings")

@@ -6,9 +6,8 @@ import functools
 from bisect import bisect_right
 from dataclasses import fields
 
-from extract.portrait.indicators import wide_column
 from extract.tables.schemas import CITY_SECTIONS
-from extract.types import ChallengePage, Document, Finding, PortraitResult
+from extract.types import ChallengePage, Document, Finding, PortraitResult, wide_column
 
 
 @functools.cache

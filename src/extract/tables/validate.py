@@ -15,10 +15,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from extract.findings import make_finding
-from extract.portrait.indicators import wide_column
 from extract.portrait.mentions import MentionIndex
 from extract.rules import Severity, ValidationRules
-from extract.types import Finding, Member, PortraitResult
+from extract.types import Finding, Member, PortraitResult, wide_column
 
 
 def _figure(r: PortraitResult, indicator: str, scope: str) -> tuple[float | None, int | None]:
