@@ -12,8 +12,8 @@ any of the forms renderings give it:
   then its city line;
 - a table read column by column: the countries, then their cities in the
   same order (page by page when the table runs over a page break);
-- a country cell wrapped over several lines (``United Kingdom of Great
-  Britain and`` / ``Northern Ireland<TAB>Bristol``): a line that begins a
+- a country cell wrapped over several lines (a long official name whose
+  last words open the next line, before the city): a line that begins a
   country name is joined to the lines that finish it.
 
 Blank lines (page furniture is blanked before) are skipped. Before the
