@@ -239,6 +239,8 @@ class Segmentation:
     portraits: tuple[Portrait, ...]
     outside: tuple[Span, ...]
     published_year: int | None
+    # Lines inside the member list that are no entry (reported, skipped).
+    member_unreadable: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True)

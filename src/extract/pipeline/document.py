@@ -90,6 +90,10 @@ def document(item: Input, rules: Rules, batch: Batch, limits: Limits) -> int:
                           f"text@{s.start}", "Text outside any portrait (front matter or back cover).",
                           " ".join(doc.match_text[s.start:s.end].split())[:200], s.start, s.end)
              for s in seg.outside]
+    found += [make_finding(rules.findings, doc.document_id, "", "member_entry_unparsed", "documents", "member_list",
+                           "A line of the member list is no entry (country and city); it was skipped.",
+                           " ".join(doc.match_text[s.start:s.end].split())[:200], s.start, s.end)
+              for s in seg.member_unreadable]
     if not seg.portraits:
         found.append(make_finding(rules.findings, doc.document_id, "", "no_portraits", "documents", "document",
                                   "no portrait found (no indicator table or section headings)"))

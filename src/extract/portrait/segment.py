@@ -8,21 +8,19 @@ are found by their indicator tables, and — for a portrait without a table —
 by a ``Vision and motivation`` heading with no table before it. Nothing here
 depends on blank lines or on one paragraph per line.
 
-The list of participating cities (``Participating cities`` then ``Country
-City [*]`` lines) gives the members; the award legend (``* UNESCO Learning
-City Awardee 2015``) gives the award year of the marked entries."""
+The list of participating cities (``Participating cities`` then its
+entries, up to the award legend ``* UNESCO Learning City Awardee 2015``)
+gives the members, read by ``members.read_members``; it is no portrait's."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import regex
-
-from extract.portrait.places import country_code
+from extract.portrait.members import read_members
 from extract.portrait.rows import Row, is_figure, read_row
-from extract.read.layout import logical_lines, wrapped_start
-from extract.read.textutil import fold_key, lines_of, trimmed
+from extract.read.layout import wrapped_start
+from extract.read.textutil import fold_key, lines_of
 from extract.rules import DocumentRules, Heading, IndicatorRules, PeopleRules, PlaceRules, Rules
-from extract.types import Document, Line, Member, Portrait, Segmentation, Span
+from extract.types import Document, Line, Portrait, Segmentation, Span
 
 _CONTACT_LINES = 8
 
@@ -42,45 +40,6 @@ class SegmentRules:
     @classmethod
     def of(cls, rules: Rules) -> SegmentRules:
         return cls(rules.headings, rules.document, rules.indicators, rules.places, rules.people)
-
-
-def _split_entry(text: str, rules: SegmentRules) -> tuple[str, str] | None:
-    """``Country<TAB>City``, or ``Country City`` whose longest leading words
-    name a known country → (country, city)."""
-    parts = [p.strip() for p in regex.split(r"\t+|\s{2,}", text.strip()) if p.strip()]
-    if len(parts) == 2 and country_code(parts[0], rules.places):
-        return parts[0], parts[1]
-    words = text.split()
-    for n in range(len(words) - 1, 0, -1):
-        if country_code(" ".join(words[:n]), rules.places):
-            return " ".join(words[:n]), " ".join(words[n:])
-    return None
-
-
-def _members(doc: Document, lines: tuple[Line, ...], rules: SegmentRules) -> tuple[list[Member], list[Span]]:
-    start = next((i for i, ln in enumerate(lines) if rules.document.member_heading.fullmatch(ln.text)), None)
-    if start is None:
-        return [], []
-    legend = rules.document.award_legend_re.search(doc.match_text)
-    award_year = int(legend.group("year")) if legend else None
-    members, spans = [], [trimmed(lines[start])]
-    for ln in logical_lines(doc.match_text, lines[start + 1:], doc.soft or frozenset()):
-        if ln.blank:
-            continue
-        if legend and legend.start() <= ln.start < legend.end():
-            spans.append(trimmed(ln))
-            break
-        mark = rules.document.award_mark_re.search(ln.text)
-        body = ln.text[: mark.start()] if mark else ln.text
-        entry = _split_entry(body, rules)
-        if entry is None:
-            break
-        country, city = entry
-        members.append(Member(city=city, country=country, country_code=country_code(country, rules.places),
-                              award_year=award_year if mark else None, span=trimmed(ln),
-                              rule=rules.document.member_heading_id))
-        spans.append(trimmed(ln))
-    return members, spans
 
 
 def _starts_table(row: Row | None, rules: SegmentRules) -> bool:
@@ -151,7 +110,8 @@ def _contact_end(lines: tuple[Line, ...], start: int, stop: int, rules: SegmentR
 def segment(doc: Document, rules: SegmentRules) -> Segmentation:
     """Split ``doc`` into portraits, members and the text outside portraits."""
     lines = lines_of(doc.match_text)
-    members, member_spans = _members(doc, lines, rules)
+    member_list = read_members(doc, lines, rules.document, rules.places)
+    members, member_spans = member_list.members, member_list.lines
     names = {fold_key(m.city) for m in members} | {fold_key(m.country) for m in members}
     names |= {fold_key(alias) for _, _, alias in rules.places.city_aliases}
     vision = next((h for h in rules.headings if h.section == "vision"), None)
@@ -204,7 +164,8 @@ def segment(doc: Document, rules: SegmentRules) -> Segmentation:
             lines=body, header=tuple(ln for ln in lines[head:anchor] if not ln.blank),
             table_start=table, tail=tail))
     published = rules.document.published_re.search(doc.match_text)
-    return Segmentation(document=doc, members=tuple(members), member_lines=tuple(member_spans),
+    return Segmentation(document=doc, members=members, member_lines=member_spans,
+                        member_unreadable=member_list.unreadable,
                         portraits=tuple(portraits), outside=tuple(s for s in outside if doc.match_text[s.start:s.end].strip()),
                         published_year=int(published.group("year")) if published else None)
 

@@ -1,6 +1,6 @@
-"""``document`` rules (``document.yaml``): the member list's heading and award
-mark, the award legend, the joining statement, the publication year, and
-the month names."""
+"""``document`` rules (``document.yaml``): the member list's heading, award
+mark and how many unreadable lines in a row it may hold, the award legend,
+the joining statement, the publication year, and the month names."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,6 +17,7 @@ class DocumentRules:
     member_heading: Any
     member_heading_id: str
     award_mark_re: Any
+    unreadable_lines: int
     award_legend_re: Any
     joined_re: Any
     published_re: Any
@@ -26,7 +27,10 @@ class DocumentRules:
 def load_document(rf: RuleFile) -> DocumentRules:
     rf.keys(("member_list", "award_legend", "joined", "published", "months"))
     f = rf.name
-    ml = rf.section("member_list", ("heading", "award_mark"), ())
+    ml = rf.section("member_list", ("heading", "award_mark"), ("unreadable_lines",))
+    unreadable = ml.get("unreadable_lines", 0)
+    if not isinstance(unreadable, int) or isinstance(unreadable, bool) or unreadable < 0:
+        raise RuleError(f, ml["id"], "unreadable_lines must be a whole number >= 0")
     legend = rf.section("award_legend", ("pattern",), ())
     joined = rf.section("joined", ("pattern",), ())
     published = rf.section("published", ("pattern",), ())
@@ -43,5 +47,6 @@ def load_document(rf: RuleFile) -> DocumentRules:
         member_heading=compile_pattern(f, ml["id"], rf"^\s*{phrase_re(ml['heading'])}\s*$", regex.M | regex.I),
         member_heading_id=ml["id"],
         award_mark_re=compile_pattern(f, ml["id"], rf"\s*(?P<mark>{ml['award_mark']})\s*$"),
+        unreadable_lines=unreadable,
         award_legend_re=compile_pattern(f, legend["id"], legend["pattern"], regex.M),
         joined_re=joined_re, published_re=published_re, months=tuple(str(m).casefold() for m in months))

@@ -1,0 +1,195 @@
+"""The list of participating cities: lines of a ``Document`` → its ``Member``s.
+
+The list opens with its heading (``Participating cities``) and, when the
+award legend (``* UNESCO Learning City Awardee 2015``) follows it, closes
+with the legend; a city marked ``*`` was awarded in the legend's year. Each
+entry pairs a country (a name ``country_code`` resolves) with a city, in
+any of the forms renderings give it:
+
+- ``Country<TAB>City`` or ``Country City`` on one line (the country the
+  longest leading words that name one);
+- one cell per line, with or without blank lines between: a country line,
+  then its city line;
+- a table read column by column: the countries, then their cities in the
+  same order (page by page when the table runs over a page break);
+- a country cell wrapped over several lines (a long official name whose
+  last words open the next line, before the city): a line that begins a
+  country name is joined to the lines that finish it.
+
+Blank lines (page furniture is blanked before) are skipped. Before the
+legend a line that is no entry is set aside as unreadable and the list goes
+on (up to ``unreadable_lines`` such lines in a row); with no legend after
+the heading, the first line that is no entry ends the list. When
+countries still wait for their cities at the legend (a reading order that
+put the legend before the last cells), the lines after it give them."""
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import pycountry
+import regex
+
+from extract.portrait.places import country_code
+from extract.rules import DocumentRules, PlaceRules
+from extract.types import Document, Line, Member, Span
+
+_COLUMN_GAP = regex.compile(r"\t+|\s{2,}")
+
+
+@dataclass(frozen=True)
+class MemberList:
+    """The members in list order; the spans of the list's lines (heading,
+    entries, legend), in document order; the lines inside the list that
+    are no entry."""
+
+    members: tuple[Member, ...] = ()
+    lines: tuple[Span, ...] = ()
+    unreadable: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """The text of one or more joined lines of the list and its span."""
+
+    text: str
+    span: Span
+
+
+def _key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _country_names(places: PlaceRules) -> tuple[str, ...]:
+    """Every country name ``country_code`` resolves, as keys."""
+    names = set(places.country_aliases)
+    for c in pycountry.countries:
+        names |= {_key(getattr(c, a)) for a in ("name", "official_name", "common_name") if hasattr(c, a)}
+    return tuple(names)
+
+
+def _split_entry(text: str, places: PlaceRules) -> tuple[str, str] | None:
+    """``Country<TAB>City``, or ``Country City`` whose longest leading words
+    name a known country → (country, city)."""
+    parts = [p.strip() for p in _COLUMN_GAP.split(text.strip()) if p.strip()]
+    if len(parts) == 2 and country_code(parts[0], places):
+        return parts[0], parts[1]
+    words = text.split()
+    for n in range(len(words) - 1, 0, -1):
+        if country_code(" ".join(words[:n]), places):
+            return " ".join(words[:n]), " ".join(words[n:])
+    return None
+
+
+def _trimmed(line: Line) -> Span:
+    lead = len(line.text) - len(line.text.lstrip())
+    return Span(line.start + lead, line.start + len(line.text.rstrip()))
+
+
+class _Reader:
+    """Reads the lines of one list; see the module docstring."""
+
+    def __init__(self, rules: DocumentRules, places: PlaceRules, award_year: int | None):
+        self.rules, self.places, self.award_year = rules, places, award_year
+        self.names = _country_names(places)
+        self.members: list[Member] = []
+        self.lines: list[Span] = []
+        self.unreadable: list[Span] = []
+        self.countries: deque[_Cell] = deque()  # country cells waiting for their city
+        self.previous: _Cell | None = None  # the last cell read
+
+    def _begins_country(self, text: str) -> bool:
+        """Whether ``text`` is the start of a country name, not all of it."""
+        key = _key(text) + " "
+        return bool(key.strip()) and any(n.startswith(key) for n in self.names)
+
+    def wrapped(self, cells: list[_Cell], k: int) -> tuple[_Cell, int]:
+        """The cell at ``k`` joined with the next cells that finish the country
+        name it begins (see the module docstring), and the index after them."""
+        acc, j = cells[k], k + 1
+        words = len(acc.text.split())
+        while j < len(cells) and self._begins_country(acc.text) and not self.rules.award_mark_re.search(acc.text):
+            joined = _Cell(f"{acc.text} {cells[j].text}", Span(acc.span.start, cells[j].span.end))
+            if self._begins_country(joined.text):
+                acc, j = joined, j + 1
+                continue
+            body = self._body(joined.text)[0]
+            entry = body if country_code(body, self.places) else (_split_entry(body, self.places) or ("",))[0]
+            if len(entry.split()) > words:
+                return joined, j + 1
+            break
+        return cells[k], k + 1
+
+    def _body(self, text: str) -> tuple[str, bool]:
+        mark = self.rules.award_mark_re.search(text)
+        return (text[: mark.start()], True) if mark else (text, False)
+
+    def _add(self, country: str, city: str, marked: bool, span: Span) -> None:
+        self.members.append(Member(city=city.strip(), country=" ".join(country.split()),
+                                   country_code=country_code(country, self.places),
+                                   award_year=self.award_year if marked else None, span=span,
+                                   rule=self.rules.member_heading_id))
+
+    def read(self, cell: _Cell, city_only: bool = False) -> bool:
+        """Read one cell (a line, or lines joined; only the city of a waiting
+        country if ``city_only``): False if it is no entry."""
+        body, marked = self._body(cell.text)
+        single = len([p for p in _COLUMN_GAP.split(body.strip()) if p.strip()]) == 1
+        if city_only and not (single and self.countries and (marked or not country_code(body, self.places))):
+            return False
+        if single and not marked and country_code(body, self.places):
+            self.countries.append(cell)
+        elif single and body.strip() and self.countries:
+            country = self.countries.popleft()
+            near = self.previous is country  # one cell per line: the pair's span covers both
+            self._add(country.text, body, marked, Span(country.span.start, cell.span.end) if near else cell.span)
+            self.lines.append(country.span)
+        else:
+            entry = _split_entry(body, self.places)
+            if entry is None:
+                return False
+            self._add(entry[0], entry[1], marked, cell.span)
+        self.lines.append(cell.span)
+        self.previous = cell
+        return True
+
+
+def read_members(doc: Document, lines: tuple[Line, ...], rules: DocumentRules, places: PlaceRules) -> MemberList:
+    """The member list of ``doc`` (``lines`` are its lines), or an empty one."""
+    start = next((i for i, ln in enumerate(lines) if rules.member_heading.fullmatch(ln.text)), None)
+    if start is None:
+        return MemberList()
+    legend = rules.award_legend_re.search(doc.match_text)
+    closing = rules.award_legend_re.search(doc.match_text, lines[start].end)
+    reader = _Reader(rules, places, int(legend.group("year")) if legend else None)
+    cells, close, after = [], None, len(lines)
+    for i in range(start + 1, len(lines)):
+        ln = lines[i]
+        if ln.blank:
+            continue
+        if closing and ln.start >= closing.start():  # the legend's line (its match may start on blank lines)
+            close, after = _trimmed(ln), i + 1
+            break
+        cells.append(_Cell(ln.text.strip(), _trimmed(ln)))
+    allowed = rules.unreadable_lines if close is not None else 0
+    k, skipped = 0, []
+    while k < len(cells):
+        cell, k = reader.wrapped(cells, k)
+        if reader.read(cell):
+            reader.unreadable += skipped
+            skipped = []
+            continue
+        skipped.append(cell.span)
+        if len(skipped) > allowed:  # the list ended before
+            close = None
+            break
+    if close is not None:
+        reader.lines.append(close)
+        # The legend read out of order, before the last cities: they follow it.
+        for ln in (ln for ln in lines[after:] if not ln.blank):
+            if not reader.countries or not reader.read(_Cell(ln.text.strip(), _trimmed(ln)), city_only=True):
+                break
+        reader.unreadable += skipped + [c.span for c in reader.countries]
+    return MemberList(tuple(reader.members), tuple(sorted({_trimmed(lines[start]), *reader.lines},
+                                                          key=lambda s: s.start)),
+                      tuple(sorted(reader.unreadable, key=lambda s: s.start)))
