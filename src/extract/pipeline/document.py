@@ -62,7 +62,8 @@ def document(item: Input, rules: Rules, batch: Batch, limits: Limits) -> int:
     with clock.stage("layout"):
         plain = _blanked(doc.text, furniture)
         soft = doc.soft if doc.soft is not None else soft_breaks(plain)
-        soft = (soft | continued_breaks(plain)) - {n for s in furniture for n in (s.start - 1, s.end)}
+        beside_furniture = {n for s in furniture for n in (s.start - 1, s.end)}
+        soft = (soft | continued_breaks(plain, rules.text.continuation_words)) - beside_furniture
         starts = [rules.document.member_heading] + [h.pattern for h in rules.headings]
         doc = replace(doc, soft=hard_before(doc.match_text, soft, starts, rules.text.bullet_re))
     with clock.stage("detect"):

@@ -75,17 +75,22 @@ _ENDS_CLAUSE = regex.compile(r"[.!?:;]['\u2019\"\u201d)]*[ \t]*$")
 _GOES_ON = regex.compile(r"^[ \t]*\p{Ll}")
 
 
-def continued_breaks(text: str) -> frozenset[int]:
+def continued_breaks(text: str, continuation_words: frozenset[str] = frozenset()) -> frozenset[int]:
     """Offsets of the ``\n`` after which a line goes on in lower case from a
     line that ends no clause (``Transforming into an educational and`` /
     ``cultural centre``): wraps whatever the width of the lines, as in a
-    heading or tagline set over two short lines. Not beside a row set in columns."""
+    heading or tagline set over two short lines; and after a line that ends
+    with a word no sentence ends with (``continuation_words`` of
+    ``rules/text.yaml``: ``Mayor of`` / ``X``). Not beside a row set in
+    columns."""
     lines = lines_of(text)
     out = set()
     for a, b in zip(lines, lines[1:]):
         if a.blank or b.blank or _is_row(a.text) or _is_row(b.text):
             continue
-        if _GOES_ON.match(b.text) and not _ENDS_CLAUSE.search(a.text):
+        words = a.text.split()
+        if (_GOES_ON.match(b.text) and not _ENDS_CLAUSE.search(a.text)) or (
+                words and words[-1].casefold() in continuation_words):
             out.add(a.end)
     return frozenset(out)
 
