@@ -3,10 +3,14 @@ lost by a scraper, site navigation above the title, a country with a comma.
 Each input is made here from the Kaunas profile."""
 from __future__ import annotations
 
+import pytest
 import regex
 
 from conftest import ROOT, read_tables
 from extract.pipeline import run
+from extract.portrait.mentions import mention_index
+from extract.tables.validate import validate
+from extract.types import CityMatch, Indicator, Member, Portrait, PortraitResult, Span
 
 PROFILE = ROOT / "raw" / "web-profile-kaunas.txt"
 DISCLAIMER = "UIL is not responsible for the content of this city profile."
@@ -77,3 +81,35 @@ def test_country_with_a_comma(tmp_path, rules):
     row = _run(tmp_path, rules, text)["cities"].iloc[0]
     assert (row["city_id"], row["city"], row["country"], row["country_code"]) == (
         "kashan-irn", "Kashan", "Iran, Islamic Republic of", "IRN")
+
+
+def _density_result(band_min: float | None, band_max: float | None, raw: str) -> PortraitResult:
+    """A portrait printing 300,000 inhabitants on 150 km² (2,000 per km²) and
+    the density band ``raw``. (Built as records: the profile's row reader does
+    not yet read a population on the bullet's line.)"""
+    def ind(name, value=None, low=None, high=None, text=""):
+        return Indicator(name, "city", "all", value, low, high, None, text, "", name, 0, 0, "test")
+    member = Member(city="Kaunas", country="Lithuania", country_code="LTU", award_year=None, span=Span(0, 6),
+                    rule="test")
+    portrait = Portrait(document_id="profile.txt", index=0, span=Span(0, 6), lines=(), header=(), table_start=None)
+    return PortraitResult(
+        portrait=portrait, match=CityMatch(member=member, city_id="kaunas-ltu", score=10.0, evidence="test"),
+        tagline="", tagline_span=None, joined_gnlc="",
+        indicators=(ind("population", 300000.0), ind("area_km2", 150.0),
+                    ind("population_density_per_km2", None, band_min, band_max, raw)),
+        sections=(), items=(), contacts=(), quotes=(), findings=())
+
+
+@pytest.mark.parametrize("band_min,band_max,raw,want", [
+    (500.0, None, "More than 500 inhabitants per km²", []),
+    (None, 300.0, "Less than 300 inhabitants per km²",
+     [("kaunas-ltu", "density_band_contradicted", "population_density_per_km2", "Less than 300 inhabitants per km²")]),
+    (None, 1900.0, "Less than 1,900 inhabitants per km²", []),  # within the tolerance of check.density-band
+    (5000.0, None, "More than 5,000 inhabitants per km²",
+     [("kaunas-ltu", "density_band_contradicted", "population_density_per_km2", "More than 5,000 inhabitants per km²")]),
+])
+def test_density_band_contradicted_by_population_and_area(rules, band_min, band_max, raw, want):
+    r = _density_result(band_min, band_max, raw)
+    members = {"profile.txt": ((r.match.member,), mention_index((r.match.member,), rules.places))}
+    found = validate([r], members, rules.validation, rules.findings)
+    assert [(f.city_id, f.code, f.field, f.value) for f in found] == want
