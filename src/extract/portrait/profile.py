@@ -6,7 +6,7 @@ indicator bullets (``• City population: …``, the value on the same line or
 the next, possibly empty; many pages have none), the tagline, an intro and
 the sections. The title names the city, so it is identified from there (no
 member list is needed); it splits at the comma after which the rest is a
-known country (``Kashan, Iran, Islamic Republic of``). The tagline is the
+known country (``City, Iran, Islamic Republic of``). The tagline is the
 first line after the bullets, or on a scraped page that lost its line
 breaks the words before the first lost break (the format's ``glue``). The
 rest of the page goes through the same extractors as a brochure portrait."""
