@@ -27,6 +27,7 @@ from extract.read.layout import continued_breaks, hard_before, soft_breaks
 from extract.read.limits import Limits
 from extract.read.markdown import read_markdown
 from extract.rules import Rules
+from extract.rules.formats import format_rules
 from extract.tables.records import challenge_to_rows, finding_to_row, result_to_rows, with_page
 from extract.types import CityMatch, Document, Finding, Portrait
 
@@ -80,7 +81,7 @@ def document(item: Input, rules: Rules, batch: Batch, limits: Limits) -> int:
         return 0
     with clock.stage("segment"):
         if detection.format == "web_profile":  # the title names the city
-            seg, matches = segment_profile(doc, SegmentRules.of(rules))
+            seg, matches = segment_profile(doc, SegmentRules.of(rules), format_rules(rules.formats, detection.format))
             index = mention_index(seg.members, rules.places)
         else:
             seg = segment(doc, SegmentRules.of(rules))

@@ -1,32 +1,49 @@
 """Stage 2 for web profiles: a ``Document`` → one portrait and its city.
 
-A web profile is one city's page: a title ``City, Country``, the indicator
-bullets (``• City population: …``, the value on the same line or the next,
-possibly empty), the tagline, an intro and the sections. The title names the
-city, so it is identified from there (no member list is needed); the
-tagline is the first line after the bullets. The rest of the page goes
-through the same extractors as a brochure portrait."""
+A web profile is one city's page: lines of site navigation (``Home >
+Networks``, the format's ``navigation``), a title ``City, Country``, the
+indicator bullets (``• City population: …``, the value on the same line or
+the next, possibly empty; many pages have none), the tagline, an intro and
+the sections. The title names the city, so it is identified from there (no
+member list is needed); it splits at the comma after which the rest is a
+known country (``City, Iran, Islamic Republic of``). The tagline is the
+first line after the bullets, or on a scraped page that lost its line
+breaks the words before the first lost break (the format's ``glue``). The
+rest of the page goes through the same extractors as a brochure portrait."""
 from __future__ import annotations
 
 from extract.portrait.places import city_id, country_code
 from extract.portrait.rows import line_to_row, lines_to_rows
 from extract.portrait.segment import SegmentRules
 from extract.read.textutil import lines_of, trimmed
+from extract.rules.formats import Format
 from extract.types import CityMatch, Document, Line, Member, Portrait, Segmentation, Span
 
 _TAGLINE_MAX = 160
 
 
-def _title(lines: tuple[Line, ...], rules: SegmentRules) -> tuple[int, Member] | None:
-    """Index of the title line and the member it names (``City, Country``)."""
-    i = next((k for k, ln in enumerate(lines) if not ln.blank), None)
+def _split_title(text: str, rules: SegmentRules) -> tuple[str, str, str]:
+    """(city, country, code) of ``City, Country``: at the first comma after
+    which the rest is a known country, else at the last comma (code ``""``)."""
+    text = " ".join(text.split())
+    for k, ch in enumerate(text):
+        if ch == "," and (code := country_code(text[k + 1:], rules.places)):
+            return text[:k].strip(), text[k + 1:].strip(), code
+    city, _, country = text.rpartition(",")
+    return city.strip(), country.strip(), country_code(country, rules.places)
+
+
+def _title(lines: tuple[Line, ...], rules: SegmentRules, fmt: Format | None) -> tuple[int, Member] | None:
+    """Index of the title line and the member it names (``City, Country``):
+    the first line after blank and navigation lines."""
+    nav = fmt.navigation if fmt else None
+    i = next((k for k, ln in enumerate(lines) if not ln.blank and not (nav and nav.fullmatch(ln.text))), None)
     if i is None or "," not in lines[i].text:
         return None
-    city, _, country = lines[i].text.strip().rpartition(",")
-    city, country = " ".join(city.split()), " ".join(country.split())
+    city, country, code = _split_title(lines[i].text, rules)
     if not city or not country:
         return None
-    return i, Member(city=city, country=country, country_code=country_code(country, rules.places), award_year=None,
+    return i, Member(city=city, country=country, country_code=code, award_year=None,
                      span=trimmed(lines[i]), rule="web.title")
 
 
@@ -39,35 +56,46 @@ def _table(text: str, lines: tuple[Line, ...], start: int, rules: SegmentRules) 
     return first, first + lines_to_rows(text, lines[first:], rules.indicators)[1]
 
 
-def _tagline(lines: tuple[Line, ...], after: int, rules: SegmentRules) -> int | None:
-    """Index of the tagline: the first line after the rows (and after a value
-    printed under the last row) that is short and does not end a sentence."""
+def _tagline(lines: tuple[Line, ...], after: int, rules: SegmentRules, fmt: Format | None) -> Line | None:
+    """The tagline: the first line after the rows (and after a value printed
+    under the last row) that is short and does not end a sentence; on a
+    scraped page, the words (two or more) of that line before its first lost
+    break."""
     for k in range(after, len(lines)):
         ln = lines[k]
         if ln.blank:
             continue
-        text = ln.text.strip()
         if any(h.pattern.match(ln.text) for h in rules.headings):
             return None
+        glued = fmt.glue.search(ln.text) if fmt and fmt.glue and len(ln.text.strip()) > _TAGLINE_MAX else None
+        if glued is not None:
+            ln = Line(ln.start, ln.start + glued.start(), ln.text[:glued.start()])
+            if len(ln.text.split()) < 2:
+                return None
+        text = ln.text.strip()
         if len(text) <= _TAGLINE_MAX and not text.endswith((".", ":", ";")):
-            return k
+            return ln
         return None
     return None
 
 
-def segment_profile(doc: Document, rules: SegmentRules) -> tuple[Segmentation, tuple[CityMatch | None, ...]]:
-    """The profile as one portrait, and the city its title names."""
+def segment_profile(doc: Document, rules: SegmentRules, fmt: Format | None = None
+                    ) -> tuple[Segmentation, tuple[CityMatch | None, ...]]:
+    """The profile as one portrait, and the city its title names (``fmt``:
+    the web profile's format rules, for its navigation lines and lost breaks)."""
     lines = lines_of(doc.match_text)
-    title = _title(lines, rules)
+    title = _title(lines, rules, fmt)
     head = title[0] if title else 0
     first, after = _table(doc.match_text, lines, head + 1 if title else 0, rules)
-    tag = _tagline(lines, after, rules)
-    header = tuple(lines[k] for k in (head if title else None, tag) if k is not None)
-    body = lines[head:]
+    tag = _tagline(lines, after, rules, fmt)
+    # without a tagline the title is left out of the portrait (it would be read as the tagline)
+    header = (lines[head],) + (tag,) if title and tag else (tag,) if tag else ()
+    base = head + 1 if title and tag is None else head
+    body = lines[base:]
     while body and body[-1].blank:
         body = body[:-1]
     portrait = Portrait(document_id=doc.document_id, index=0, span=Span(body[0].start, body[-1].end), lines=body,
-                        header=header, table_start=(first - head) if first is not None else None)
+                        header=header, table_start=(first - base) if first is not None else None)
     match = None
     if title:
         m = title[1]

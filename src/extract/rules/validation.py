@@ -22,6 +22,9 @@ class Bounds:
 class ValidationRules:
     density: Bounds                 # inhabitants per km² of a city
     density_of: tuple[str, str]     # the indicators divided: (population, area)
+    density_band_id: str
+    density_band_indicator: str     # the printed density, whose band the computed one must fall in
+    density_band_tolerance: float   # ... give or take this share of the band's edge
     gdp_ratio_id: str
     gdp_ratio_max: float            # a city's figure this many times its country's is implausible
     gdp_indicator: str
@@ -37,6 +40,7 @@ class ValidationRules:
     def indicators(self) -> list[tuple[str, str]]:
         """(check id, indicator) of every indicator a check reads."""
         return [(self.density.id, self.density_of[0]), (self.density.id, self.density_of[1]),
+                (self.density_band_id, self.density_band_indicator),
                 (self.gdp_ratio_id, self.gdp_indicator), (self.country_figure_id, self.country_figure_indicator),
                 (self.schooling.id, self.schooling_indicator)]
 
@@ -44,6 +48,7 @@ class ValidationRules:
 # check id → the keys it needs (numbers unless named in _NAMES)
 CHECKS = {
     "check.density": ("min", "max", "population", "area"),
+    "check.density-band": ("tolerance", "indicator"),
     "check.gdp-ratio": ("max", "indicator"),
     "check.country-figure": ("tolerance", "per_year", "indicator"),
     "check.schooling": ("min", "max", "indicator"),
@@ -68,8 +73,10 @@ def load_validation(rf: RuleFile) -> ValidationRules:
     if missing:
         raise RuleError(f, missing[0], "missing check")
     d, g, c, s = (by_id[k] for k in ("check.density", "check.gdp-ratio", "check.country-figure", "check.schooling"))
+    b = by_id["check.density-band"]
     return ValidationRules(
         density=Bounds(d["id"], d["min"], d["max"]), density_of=(str(d["population"]), str(d["area"])),
+        density_band_id=b["id"], density_band_indicator=str(b["indicator"]), density_band_tolerance=b["tolerance"],
         gdp_ratio_id=g["id"], gdp_ratio_max=g["max"], gdp_indicator=str(g["indicator"]),
         country_figure_id=c["id"], country_figure_tolerance=c["tolerance"],
         country_figure_per_year=c["per_year"], country_figure_indicator=str(c["indicator"]),

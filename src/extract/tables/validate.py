@@ -2,6 +2,9 @@
 
 - ``implausible_value``: a city's density outside the plausible range, a city
   GDP per capita many times its country's, years of schooling out of range;
+- ``density_band_contradicted``: a density printed as a band (``More than
+  500 inhabitants per km²``) that the density computed from the same
+  portrait's population and area falls outside (give or take a tolerance);
 - ``country_figure_inconsistent``: portraits of one country print its GDP per
   capita with values further apart than the years between them explain
   (``tolerance × per_year^years``);
@@ -25,6 +28,30 @@ def _figure(r: PortraitResult, indicator: str, scope: str) -> tuple[float | None
         if i.indicator == indicator and i.scope == scope and i.group == "all":
             return i.value, i.year
     return None, None
+
+
+def _band(r: PortraitResult, indicator: str) -> tuple[float | None, float | None, str]:
+    """(value_min, value_max, raw) of a figure printed as a band, or Nones."""
+    for i in r.indicators:
+        if i.indicator == indicator and i.scope == "city" and i.group == "all" and i.value is None \
+                and (i.value_min is not None or i.value_max is not None):
+            return i.value_min, i.value_max, i.raw
+    return None, None, ""
+
+
+def _density_band(r: PortraitResult, checks: ValidationRules, catalogue: dict[str, Severity]) -> list[Finding]:
+    pop, _ = _figure(r, checks.density_of[0], "city")
+    area, _ = _figure(r, checks.density_of[1], "city")
+    low, high, raw = _band(r, checks.density_band_indicator)
+    if not (pop and area) or (low is None and high is None):
+        return []
+    density, tol = pop / area, checks.density_band_tolerance
+    if (low is None or density >= low * (1 - tol)) and (high is None or density <= high * (1 + tol)):
+        return []
+    return [make_finding(catalogue, r.portrait.document_id, r.match.city_id, "density_band_contradicted", "indicators",
+                         checks.density_band_indicator,
+                         f"The density is printed as {raw!r}, but population {pop:,.0f} on {area:,g} km² gives "
+                         f"{density:,.0f} inhabitants per km²: the band, the population or the area is wrong.", raw)]
 
 
 def _plausibility(r: PortraitResult, checks: ValidationRules, catalogue: dict[str, Severity]) -> list[Finding]:
@@ -110,5 +137,6 @@ def validate(results: list[PortraitResult], members: dict[str, tuple[tuple[Membe
     out: list[Finding] = []
     for r in results:
         out += _plausibility(r, checks, catalogue)
+        out += _density_band(r, checks, catalogue)
         out += _foreign_text(r, *members[r.portrait.document_id], checks, catalogue)
     return out + _country_figures(results, checks, catalogue)
