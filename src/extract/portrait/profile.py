@@ -101,6 +101,8 @@ def segment_profile(doc: Document, rules: SegmentRules, fmt: Format | None = Non
         m = title[1]
         match = CityMatch(member=m, city_id=city_id(m.city, m.country_code), score=10.0,
                           evidence=f"web.title: {doc.match_text[m.span.start:m.span.end]!r}")
+    # a title left out of the portrait (no tagline) is still accounted for
+    outside = (title[1].span,) if title and base > head else ()
     seg = Segmentation(document=doc, members=(title[1],) if title else (), member_lines=(),
-                       portraits=(portrait,) if body else (), outside=(), published_year=None)
+                       portraits=(portrait,) if body else (), outside=outside, published_year=None)
     return seg, (match,)
