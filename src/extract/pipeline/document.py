@@ -26,6 +26,7 @@ from extract.read.ingest import GUESSED_ENCODINGS, ingest
 from extract.read.layout import continued_breaks, hard_before, soft_breaks
 from extract.read.limits import Limits
 from extract.read.markdown import read_markdown
+from extract.read.textutil import blank
 from extract.rules import Rules
 from extract.rules.formats import format_rules
 from extract.tables.records import challenge_to_rows, finding_to_row, result_to_rows, with_page
@@ -61,7 +62,7 @@ def document(item: Input, rules: Rules, batch: Batch, limits: Limits) -> int:
             f"{len(furniture)} running header or footer line(s) set aside as page furniture, e.g. {shown!r}",
             shown[:200], furniture[0].start, furniture[0].end), doc.page_starts))
     with clock.stage("layout"):
-        plain = _blanked(doc.text, furniture)
+        plain = blank(doc.text, furniture)
         soft = doc.soft if doc.soft is not None else soft_breaks(plain)
         beside_furniture = {n for s in furniture for n in (s.start - 1, s.end)}
         soft = (soft | continued_breaks(plain, rules.text.continuation_words)) - beside_furniture
@@ -182,10 +183,3 @@ def challenge_page(doc: Document, detection: Detection, rules: Rules, batch: Bat
         batch.rows[table] += new
     batch.rows["findings"] += [finding_to_row(f, doc.page_starts) for f in page.findings]
     return 0
-
-
-def _blanked(text: str, spans) -> str:
-    """``text`` with ``spans`` as spaces (same length)."""
-    for s in spans:
-        text = text[:s.start] + " " * (s.end - s.start) + text[s.end:]
-    return text

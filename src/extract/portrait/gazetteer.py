@@ -17,7 +17,7 @@ import pycountry
 import regex
 
 from extract.read.limits import outside_budget
-from extract.read.textutil import fold_key
+from extract.read.textutil import fold_key, fold_words
 from extract.rules import PlaceRules
 
 _NOT_NAME = regex.compile(r"[^\w'-]+")
@@ -93,7 +93,7 @@ def _country_re_of(aliases: tuple[tuple[str, str], ...]):
 def countries_in(text: str, places: PlaceRules) -> Counter:
     """ISO alpha-3 code → how often ``text`` names that country."""
     pattern, names = _country_re(places)
-    return Counter(names[m.group()] for m in pattern.finditer(fold_key(text)))
+    return Counter(names[m.group()] for m in pattern.finditer(fold_words(text)))
 
 
 def country_name(code: str, document_text: str, places: PlaceRules) -> str:

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 import regex
 
-from extract.read.textutil import lines_of
+from extract.read.textutil import blank, lines_of
 from extract.types import Document, Span
 
 EDGE = 2
@@ -67,12 +67,7 @@ def drop_furniture(doc: Document) -> tuple[Document, tuple[Span, ...]]:
     spans = page_furniture(doc)
     if not spans:
         return doc, ()
-    text = doc.match_text
-    parts, at = [], 0
-    for s in spans:
-        parts += [text[at:s.start], " " * (s.end - s.start)]
-        at = s.end
-    blanked = "".join(parts) + text[at:]
+    blanked = blank(doc.match_text, spans)
     soft = doc.soft
     if soft is not None:
         # the line end before and after each furniture line is hard

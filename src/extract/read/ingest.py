@@ -24,7 +24,7 @@ import regex
 from extract.errors import InputError
 from extract.read.limits import Limits
 from extract.read.repair import repair_text
-from extract.read.textutil import fold
+from extract.read.textutil import blank, fold
 from extract.types import Document, Span
 
 _FORM_FEED = regex.compile("\x0c")
@@ -82,15 +82,6 @@ def too_long_lines(text: str, limit: int) -> tuple[Span, ...]:
     return tuple(Span(m.start(), m.end()) for m in regex.finditer(r"[^\n]+", text) if m.end() - m.start() > limit)
 
 
-def _blank(text: str, spans: tuple[Span, ...]) -> str:
-    """``text`` with ``spans`` replaced by spaces (same length)."""
-    parts, at = [], 0
-    for s in spans:
-        parts += [text[at:s.start], " " * (s.end - s.start)]
-        at = s.end
-    return "".join(parts) + text[at:]
-
-
 def ingest(path: str | Path, limits: Limits = Limits()) -> Document:
     """Read one input file into a ``Document``; ``InputError`` if it cannot be
     read, is over the size limit, is binary or is empty."""
@@ -112,7 +103,7 @@ def ingest(path: str | Path, limits: Limits = Limits()) -> Document:
     doc = replace(doc, size=len(data), sha256=hashlib.sha256(data).hexdigest())
     masked = too_long_lines(doc.match_text, limits.max_line_chars)
     if masked:
-        doc = replace(doc, match_text=_blank(doc.match_text, masked), masked=masked)
+        doc = replace(doc, match_text=blank(doc.match_text, masked), masked=masked)
     return doc
 
 

@@ -48,12 +48,26 @@ def trimmed(line: Line) -> Span:
     return Span(line.start + lead, line.start + len(line.text.rstrip()))
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def fold_key(s: str) -> str:
-    """A key for comparing names: ASCII, lower case, single spaces (a pure
-    function of ``s``, cached: member names are compared over and over)."""
+def fold_words(s: str) -> str:
+    """``s`` as ASCII, lower case words with single spaces: what names are
+    compared by (not cached: for long texts)."""
     s = to_ascii(unicodedata.normalize("NFC", s)).casefold()
     return " ".join(_NOT_NAME.sub(" ", s).split())
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def fold_key(s: str) -> str:
+    """``fold_words`` of a name, cached: member names are compared over and over."""
+    return fold_words(s)
+
+
+def blank(text: str, spans) -> str:
+    """``text`` with ``spans`` (in order) replaced by spaces: same length."""
+    parts, at = [], 0
+    for s in spans:
+        parts += [text[at:s.start], " " * (s.end - s.start)]
+        at = s.end
+    return "".join(parts) + text[at:]
 
 
 _NON_ASCII = regex.compile(r"[^\x00-\x7f]+")

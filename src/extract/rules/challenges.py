@@ -64,18 +64,12 @@ def load_challenges(rf: RuleFile) -> ChallengeRules:
     rf.keys(("breadcrumb", "parts", "sdgs", "sdg_number", "sdg_line", "group_separators", "group_connectors",
              "dates", "generic_words"))
     file, data, ids = rf.name, rf.data, rf.ids
-    def listed(key: str) -> list:
-        if not isinstance(data.get(key), list) or not data[key]:
-            raise RuleError(file, "-", f"{key!r} must be a non-empty list")
-        ids.extend(need(file, r, ()) for r in data[key])
-        return data[key]
-
     bc = rule_section(file, data, "breadcrumb", ("pattern",), ids)
     breadcrumb_re = compile_pattern(file, bc["id"], bc["pattern"], regex.M)
     if "title" not in breadcrumb_re.groupindex:
         raise RuleError(file, bc["id"], "the pattern needs a group 'title'")
     parts = []
-    for r in listed("parts"):
+    for r in rf.list("parts"):
         rid = need(file, r, ("part", "phrase"))
         if r["part"] not in CHALLENGE_PARTS:
             raise RuleError(file, rid, f"part must be one of {', '.join(CHALLENGE_PARTS)}, not {r['part']!r}")
@@ -88,7 +82,7 @@ def load_challenges(rf: RuleFile) -> ChallengeRules:
         if part not in {p.part for p in parts}:
             raise RuleError(file, "parts", f"no label of the part {part!r}")
     sdgs, names = [], {}
-    for r in listed("sdgs"):
+    for r in rf.list("sdgs"):
         rid = need(file, r, ("number", "name"))
         aliases = r.get("aliases", [])
         if not isinstance(r["number"], int) or not 1 <= r["number"] <= 17:
@@ -115,7 +109,7 @@ def load_challenges(rf: RuleFile) -> ChallengeRules:
     gc = rule_section(file, data, "group_connectors", ("words",), ids)
     gw = rule_section(file, data, "generic_words", ("words",), ids)
     dates = []
-    for r in listed("dates"):
+    for r in rf.list("dates"):
         rid = need(file, r, ("pattern",))
         pattern = compile_pattern(file, rid, r["pattern"], regex.I)
         if not {"year", "month", "day"} <= set(pattern.groupindex):
