@@ -13,7 +13,7 @@ import regex
 
 from extract.portrait.context import Context
 from extract.portrait.quantities import number, quantity
-from extract.portrait.rows import GROUP, Row, lines_to_rows
+from extract.portrait.rows import GROUP, Row, lines_to_rows, place_rows
 from extract.types import Extracted, Indicator, wide_column
 
 _STRAY = regex.compile(r"^[/|\\]+[ \t]*")
@@ -38,24 +38,38 @@ def extract_indicators(ctx: Context) -> tuple[Extracted, int]:
         return Extracted(), p.header[-1].end if p.header else p.span.start
     records: dict[tuple[str, str, str], Indicator] = {}
     claimed, findings = [], []
-    label = None
     end = p.lines[p.table_start].start
-    for row, span in lines_to_rows(ctx.text, p.lines[p.table_start:], ctx.rules.indicators)[0]:
+    rows = lines_to_rows(ctx.text, p.lines[p.table_start:], ctx.rules.indicators)[0]
+    for (row, span), placed in zip(rows, place_rows([r for r, _ in rows]), strict=True):
+        label = placed.label
         start = ctx.text.rfind("\n", 0, span.start) + 1
         claimed.append(span)
-        end = span.end
-        label = row.label or label
+        end = max(end, span.end)
+        if row.apart is not None:
+            claimed.append(row.apart)
+            end = max(end, row.apart.end)
+            findings.append(ctx.finding("cell_reordered", "indicators", "year",
+                                        f"The year ({row.year_raw}) printed apart was read into the row "
+                                        f"{ctx.text[span.start:span.end]!r}.", row.year_raw, row.apart.start, row.apart.end))
+        if row.label is None and row.scope is None:
+            findings.append(ctx.finding("table_row_unparsed", "indicators", "row",
+                                        f"The year ({row.year_raw}) is printed apart from the table's rows, "
+                                        "and no row without a year can take it.",
+                                        row.year_raw, span.start, span.end))
+            continue
         if label is None:
             findings.append(ctx.finding("table_row_unparsed", "indicators", "row",
                                         "A table row has a scope but no indicator label above it.",
-                                        row.value_raw, start, end))
+                                        row.value_raw, start, span.end))
             continue
+        if placed.heading:
+            continue  # a label over scope rows printed apart from it
         scope = row.scope.key if row.scope else label.default_scope
         field = wide_column(label.key, scope)
         if scope not in label.scopes:
             findings.append(ctx.finding("table_row_unparsed", "indicators", field,
                                         f"A {scope} row under {label.key}, which is printed for no {scope}; "
-                                        "it was not read.", row.value_raw, start, end))
+                                        "it was not read.", row.value_raw, start, span.end))
             continue
         if row.errors or _damaged(row.label_raw):
             findings.append(ctx.finding(
