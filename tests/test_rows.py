@@ -7,8 +7,8 @@ from dataclasses import replace
 import pytest
 
 from conftest import cases, context
+from extract.portrait.cells import lines_to_rows
 from extract.portrait.indicators import extract_indicators
-from extract.portrait.rows import lines_to_rows
 from extract.read.textutil import lines_of
 
 

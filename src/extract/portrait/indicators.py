@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import regex
 
+from extract.portrait.cells import read_table
 from extract.portrait.context import Context
 from extract.portrait.quantities import number, quantity
-from extract.portrait.rows import GROUP, Row, lines_to_rows, place_rows
+from extract.portrait.rows import GROUP, Row
 from extract.types import Extracted, Indicator, wide_column
 
 _STRAY = regex.compile(r"^[/|\\]+[ \t]*")
@@ -39,24 +40,32 @@ def extract_indicators(ctx: Context) -> tuple[Extracted, int]:
     records: dict[tuple[str, str, str], Indicator] = {}
     claimed, findings = [], []
     end = p.lines[p.table_start].start
-    rows = lines_to_rows(ctx.text, p.lines[p.table_start:], ctx.rules.indicators)[0]
-    for (row, span), placed in zip(rows, place_rows([r for r, _ in rows]), strict=True):
+    table = read_table(ctx.text, p.lines[p.table_start:], ctx.rules.indicators)
+    for cell in table.loose:
+        claimed.append(cell.line)
+        end = max(end, cell.line.end)
+        findings.append(ctx.finding("table_row_unparsed", "indicators", "row",
+                                    f"{ctx.text[cell.line.start:cell.line.end]!r} is printed apart from the "
+                                    "table's rows, and no row can take it.",
+                                    ctx.text[cell.line.start:cell.line.end], cell.line.start, cell.line.end))
+    for i, ((row, span), placed) in enumerate(zip(table.rows, table.placed, strict=True)):
         label = placed.label
+        if placed.owner is not None and placed.owner > i:
+            head = table.rows[placed.owner][1]
+            findings.append(ctx.finding("cell_reordered", "indicators", "row",
+                                        f"The label {ctx.text[head.start:head.end]!r} is printed after its row "
+                                        f"{ctx.text[span.start:span.end]!r}.", ctx.text[head.start:head.end],
+                                        head.start, head.end))
         start = ctx.text.rfind("\n", 0, span.start) + 1
         claimed.append(span)
         end = max(end, span.end)
-        if row.apart is not None:
-            claimed.append(row.apart)
-            end = max(end, row.apart.end)
-            findings.append(ctx.finding("cell_reordered", "indicators", "year",
-                                        f"The year ({row.year_raw}) printed apart was read into the row "
-                                        f"{ctx.text[span.start:span.end]!r}.", row.year_raw, row.apart.start, row.apart.end))
-        if row.label is None and row.scope is None:
-            findings.append(ctx.finding("table_row_unparsed", "indicators", "row",
-                                        f"The year ({row.year_raw}) is printed apart from the table's rows, "
-                                        "and no row without a year can take it.",
-                                        row.year_raw, span.start, span.end))
-            continue
+        for line in row.apart:
+            claimed.append(line)
+            end = max(end, line.end)
+            findings.append(ctx.finding("cell_reordered", "indicators", "row",
+                                        f"{ctx.text[line.start:line.end]!r}, printed apart, was read into the row "
+                                        f"{ctx.text[span.start:span.end]!r}.", ctx.text[line.start:line.end],
+                                        line.start, line.end))
         if label is None:
             findings.append(ctx.finding("table_row_unparsed", "indicators", "row",
                                         "A table row has a scope but no indicator label above it.",

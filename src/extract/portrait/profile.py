@@ -12,8 +12,9 @@ breaks the words before the first lost break (the format's ``glue``). The
 rest of the page goes through the same extractors as a brochure portrait."""
 from __future__ import annotations
 
+from extract.portrait.cells import lines_to_rows
 from extract.portrait.places import city_id, country_code
-from extract.portrait.rows import line_to_row, lines_to_rows
+from extract.portrait.rows import line_to_row
 from extract.portrait.segment import SegmentRules
 from extract.read.textutil import lines_of, trimmed
 from extract.rules.formats import Format

@@ -44,7 +44,7 @@ class Row:
     year_end: int
     label_start: int = 0  # where ``label_raw`` is in the line
     label_end: int = 0
-    apart: Span | None = None  # the line of a year set apart from the row (offsets in the text)
+    apart: tuple[Span, ...] = ()  # lines of cells set apart from the row (offsets in the text)
 
 
 def compact(label: str) -> str:
@@ -181,118 +181,41 @@ def read_row(text: str, lines: Sequence[Line], idx: Sequence[int], k: int,
         if not _continues(row, joined, rules):
             break
         row, last = joined, last + 1
+    if last + 1 < len(idx) and row.label is not None and row.scope is None and row.value_raw:
+        tail = _label_tail(text, line, lines[idx[last + 1]], row, rules)
+        if tail is not None and not _has_figure(read_row(text, lines, idx, last + 1, rules)):
+            row, last = tail, last + 1
     return row, Span(trimmed(line).start, trimmed(lines[idx[last]]).end), last + 1
 
 
-def lines_to_rows(text: str, lines: tuple[Line, ...], rules: IndicatorRules) -> tuple[list[tuple[Row, Span]], int]:
-    """The rows of a table that starts at ``lines[0]`` (see ``read_row``),
-    each with the trimmed span of its line or lines, and the index in
-    ``lines`` after the last row. Blank lines are skipped. A year on a line of
-    its own that no row above takes (``(2010)``, as a PDF's reading order sets
-    a year cell apart from its row) is a loose year: see ``_place_years``."""
-    idx = [i for i, ln in enumerate(lines) if not ln.blank]
-    out: list[tuple[Row, Span]] = []
-    loose: list[tuple[int, Span, Span]] = []  # (rows read before it, its line, the year)
-    end, k = 0, 0
-    while k < len(idx):
-        got = read_row(text, lines, idx, k, rules)
-        if got is None:
-            line = trimmed(lines[idx[k]])
-            year = _LOOSE_YEAR.fullmatch(text, line.start, line.end)
-            if year is None:
-                break
-            loose.append((len(out), line, Span(*year.span("year"))))
-            k += 1
-        else:
-            row, span, k = got
-            out.append((row, span))
-        end = idx[k - 1] + 1
-    return _place_years(text, out, loose, rules), end
+# The end of a label wrapped in its cell, below the line with the value: a
+# scope, and the year if the row has none (`City (2015)`, `(City)`).
+_TAIL = regex.compile(r"[ \t]*(?P<piece>[^\d\n]*?\p{L}[^\d\n]*?)[ \t]*(?:\((?P<year>[^()\n]*)\))?[ \t]*")
 
 
-# A year cell on a line of its own.
-_LOOSE_YEAR = regex.compile(r"\(\s*(?P<year>(?:1[89]|20)[0-9]{2})\s*\)")
+def _has_figure(got: tuple[Row, Span, int] | None) -> bool:
+    return got is not None and bool(got[0].value_raw)
 
 
-def _place_years(text: str, rows: list[tuple[Row, Span]], loose: list[tuple[int, Span, Span]],
-                 rules: IndicatorRules) -> list[tuple[Row, Span]]:
-    """``rows`` with each loose year given to the first row after it that has a
-    figure and no year, or if none, the first such row of the table (years set
-    after the whole table come in the order of its rows). Offsets of a year
-    given to a row stay relative to the start of that row's first line. A
-    year no row takes is a row of its own with no label and no value."""
-    rows = list(rows)
-    for pos, line, year in loose:
-        want = [i for i, (r, _) in enumerate(rows) if r.value_raw and not r.year_raw
-                and r.value_raw.lower() not in rules.missing]
-        got = next((i for i in want if i >= pos), want[0] if want else None)
-        if got is None:
-            rows.append((Row(None, None, 0, "", "", 0, 0, text[year.start:year.end], year.start - line.start,
-                             year.end - line.start), line))
-            continue
-        row, span = rows[got]
-        base = text.rfind("\n", 0, span.start) + 1
-        rows[got] = (replace(row, year_raw=text[year.start:year.end], year_start=year.start - base,
-                             year_end=year.end - base, apart=line), span)
-    return rows
-
-
-@dataclass(frozen=True)
-class Placed:
-    """The label a row is read under, and whether the row is a bare label
-    (no value, no scope) whose figures are the scope rows placed under it."""
-    label: Label | None
-    heading: bool = False
-
-
-def _scope(row: Row) -> str:
-    return row.scope.key if row.scope else row.label.default_scope
-
-
-def place_rows(rows: Sequence[Row]) -> list[Placed]:
-    """The label each row of a table is read under. A row with a label is its
-    own; a scope row (``Country 18,400 (2012)``) goes to the first open label
-    that prints its scope and has not had it yet. A label row opens a new set
-    of open labels; bare labels in a row (``GDP per capita (in USD)`` then
-    ``Mean years of schooling``, their cells below them, as a spanning cell
-    comes out of a PDF) stay open together, in order. Scope rows that come
-    before their bare label (the spanning label set after the rows it spans)
-    wait for it. A scope row no label takes is read under the label above it
-    (whose checks then report it)."""
-    labels: list[Label | None] = [None] * len(rows)
-    had: dict[int, set[str]] = {}
-    open_: list[int] = []
-    waiting: list[int] = []
-    last: Label | None = None
-    above: list[Label | None] = []
-    for i, row in enumerate(rows):
-        above.append(last)
-        if row.label is None:
-            s = _scope(row) if row.scope else None
-            got = None if s is None else next((j for j in open_ if s in rows[j].label.scopes and s not in had[j]), None)
-            if got is None:
-                waiting.append(i)
-                continue
-            labels[i] = rows[got].label
-            had[got].add(s)
-            continue
-        labels[i] = last = row.label
-        bare = not row.value_raw and row.scope is None
-        if not (bare and open_ and _bare(rows[open_[-1]])):
-            open_ = []
-        open_.append(i)
-        had[i] = set() if bare else {_scope(row)}
-        if bare:
-            while waiting:
-                s = _scope(rows[waiting[0]]) if rows[waiting[0]].scope else None
-                if s not in row.label.scopes or s in had[i]:
-                    break
-                labels[waiting.pop(0)] = row.label
-                had[i].add(s)
-    for i in waiting:
-        labels[i] = above[i]
-    return [Placed(lab, i in had and _bare(rows[i]) and bool(had[i])) for i, lab in enumerate(labels)]
-
-
-def _bare(row: Row) -> bool:
-    return row.label is not None and not row.value_raw and row.scope is None
+def _label_tail(text: str, line: Line, nxt: Line, row: Row, rules: IndicatorRules) -> Row | None:
+    """``row`` completed by ``nxt`` when ``nxt`` holds the end of its label
+    (a scope the label prints) and, if the row has none, its year: a label
+    wrapped in a narrow table cell whose value sits on its first line. A
+    scope line that starts a row with a value of its own is no tail.
+    The label's span then runs from its first piece to its last."""
+    m = _TAIL.fullmatch(nxt.text)
+    if m is None or (m["year"] is not None and row.year_raw):
+        return None
+    alone = classify(m["piece"], rules)
+    if alone is None or alone[0] is not None or alone[2]:
+        return None  # not a scope word as printed
+    got = classify(f"{row.label_raw} {m['piece']}", rules)
+    if got is None or got[0] is not row.label or got[1] is None or got[1].key not in row.label.scopes:
+        return None
+    base = line.start
+    tail = dict(label_raw=f"{row.label_raw} {m['piece']}", scope=got[1], errors=got[2],
+                label_end=nxt.start - base + m.end("piece"))
+    if m["year"] is not None:
+        tail.update(year_raw=m["year"], year_start=nxt.start - base + m.start("year"),
+                    year_end=nxt.start - base + m.end("year"))
+    return replace(row, **tail)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from extract.portrait.cells import read_table
 from extract.portrait.members import read_members
 from extract.portrait.rows import Row, is_figure, read_row
 from extract.read.layout import wrapped_start
@@ -53,8 +54,15 @@ def _table_rows(doc: Document, lines: tuple[Line, ...], rules: SegmentRules) -> 
     out = {}
     for k in range(len(idx)):
         got = read_row(doc.match_text, lines, idx, k, rules.indicators)
-        if got is not None:
-            out[idx[k]] = (got[0], idx[got[2] - 1] + 1)
+        if got is None:
+            continue
+        row, after = got[0], idx[got[2] - 1] + 1
+        if row.label is not None and row.label.starts_table and not row.value_raw:
+            # a table read column by column: its first label's value comes after the other labels
+            table = read_table(doc.match_text, lines[idx[k]:], rules.indicators)
+            if table.rows and table.rows[0][0].value_raw:
+                row, after = table.rows[0][0], idx[k] + table.end
+        out[idx[k]] = (row, after)
     return out
 
 
