@@ -71,6 +71,12 @@ BROKEN = [
      "email.address"),
     ("bullet-class-unknown", "text.yaml", lambda d: d["bullets"][0].update({"class": "star"}), "text.yaml",
      "bullet.dash"),
+    ("columns-share-out-of-range", "text.yaml", lambda d: d["columns"].update(min_share=1.5), "text.yaml",
+     "columns.gutter"),
+    ("columns-misspelt-key", "text.yaml", lambda d: _rename([d["columns"]], "columns.gutter", "min_gutter", "min_gap"),
+     "text.yaml", "columns.gutter"),
+    ("columns-zone-reversed", "text.yaml", lambda d: d["columns"].update(zone=[0.7, 0.3]), "text.yaml",
+     "columns.gutter"),
 ]
 
 

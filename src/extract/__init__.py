@@ -8,8 +8,9 @@ only the rules it reads (``extract.rules``: one loader per rule file).
 =========  =================================  ==================================  ===============================
 stage      where                              in                                  out
 =========  =================================  ==================================  ===============================
-read       ``read.ingest``, ``read.pdf``      a file (text in any encoding, PDF)  ``Document``: text, ``match_text``
-                                                                                  (same length, folded), pages
+read       ``read.ingest``, ``read.pdf``,     a file (text in any encoding, PDF)  ``Document``: text (in reading
+           ``read.columns``                                                       order), ``match_text`` (same
+                                                                                  length, folded), pages
 layout     ``read.layout``                    ``Document``                        its soft line breaks
 detect     ``read.detect``                    ``match_text``, format rules        ``Detection``: format + evidence
 segment    ``portrait.segment``,              ``Document``, ``SegmentRules``      ``Segmentation``: portraits

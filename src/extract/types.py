@@ -35,10 +35,27 @@ class Line:
 
 
 @dataclass(frozen=True)
+class ColumnRegion:
+    """Lines of a page set in two columns side by side that ``read.columns``
+    re-laid, the left column's lines first, then the right column's. The
+    region keeps its ``span`` (the same in the file and in ``Document.text``:
+    its length does not change) and its characters, in another order;
+    ``moves`` says where each piece of a line went: (offset in
+    ``Document.text``, offset in the file's text, length)."""
+
+    page: int  # 1-based
+    span: Span
+    gutter: tuple[int, int]  # the character columns of the white band between the columns
+    moves: tuple[tuple[int, int, int], ...]
+
+
+@dataclass(frozen=True)
 class Document:
     """A decoded input file. ``text`` keeps the characters of the file (BOM
-    dropped, line ends as printed); ``match_text`` has the same length with
-    typographic quotes, no-break spaces and line ends folded for matching."""
+    dropped, line ends as printed; the lines of two columns set side by side
+    in reading order, see ``columns``); ``match_text`` has the same length
+    with typographic quotes, no-break spaces and line ends folded for
+    matching."""
 
     document_id: str
     path: str
@@ -60,6 +77,9 @@ class Document:
     sha256: str | None = None
     # What decoding had to repair (mojibake undone; see ``read.repair``), or "".
     repaired: str = ""
+    # Regions of two columns side by side read column by column (see
+    # ``read.columns``): ``text`` holds them in that reading order.
+    columns: tuple[ColumnRegion, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,8 @@ def document(item: Input, rules: Rules, batch: Batch, limits: Limits) -> int:
     portraits found."""
     clock = batch.clock
     with clock.stage("ingest"):
-        doc, markdown = read_markdown(replace(ingest(item.path, limits), document_id=item.document_id))
+        doc, markdown = read_markdown(replace(ingest(item.path, limits, rules.text.columns),
+                                                  document_id=item.document_id))
     batch.page_starts[doc.document_id] = doc.page_starts
     batch.files[doc.document_id] = (doc.size, doc.sha256)
     batch.rows["findings"] += [finding_to_row(f, doc.page_starts) for f in ingest_findings(doc, rules, limits)]
@@ -131,12 +132,31 @@ def ingest_findings(doc: Document, rules: Rules, limits: Limits) -> list[Finding
     if doc.repaired:
         found.append(make_finding(rules.findings, doc.document_id, "", "encoding_repaired", "documents", "encoding",
                                   f"the text was damaged by a wrong decoding: {doc.repaired}", doc.repaired[:200]))
+    if doc.columns:
+        pages = sorted({r.page for r in doc.columns})
+        first = doc.columns[0].span
+        found.append(make_finding(
+            rules.findings, doc.document_id, "", "columns_read", "documents", "document",
+            f"{len(doc.columns)} region(s) of two columns side by side on page(s) {page_list(pages)} read column "
+            "by column, the left column's lines and then the right column's; offsets point into the text so read",
+            page_list(pages), first.start, first.end))
     for s in doc.masked:
         found.append(make_finding(rules.findings, doc.document_id, "", "line_too_long", "documents", f"line@{s.start}",
                                   f"a line of {s.end - s.start:,} characters (over the limit of "
                                   f"{limits.max_line_chars:,}, --max-line-chars) was not extracted",
                                   doc.text[s.start:s.start + 200], s.start, s.end))
     return found
+
+
+def page_list(pages: list[int]) -> str:
+    """``[1, 2, 3, 5]`` → ``1-3, 5``."""
+    runs: list[list[int]] = []
+    for p in pages:
+        if runs and p == runs[-1][-1] + 1:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
 def portrait_to_batch(doc: Document, portrait: Portrait, match: CityMatch, detection: Detection,

@@ -7,7 +7,10 @@ Windows-1252; bytes that are mostly control characters are binary, not text.
 A file over the size limit is refused unread, and a line over the line limit
 is blanked in ``match_text`` and listed in ``Document.masked`` (see
 ``limits``). ``Document.text`` keeps every character of the file after the
-BOM, so offsets into it are offsets into what the user sees.
+BOM, so offsets into it are offsets into what the user sees; where a page
+sets two columns side by side on its lines (``pdftotext -layout``), their
+lines are put in reading order in place (``columns.read_columns``: same
+length, the same characters, ``Document.columns`` saying what moved).
 ``Document.match_text`` is the same length and is what extractors read: CR and
 CRLF line ends become ``\\n`` (the CR of a CRLF becomes a space), no-break
 spaces become spaces, typographic quotes become ASCII quotes. Because each
@@ -22,9 +25,11 @@ from pathlib import Path
 import regex
 
 from extract.errors import InputError
+from extract.read.columns import read_columns
 from extract.read.limits import Limits
 from extract.read.repair import repair_text
 from extract.read.textutil import blank, fold
+from extract.rules.text import ColumnRules, shipped_columns
 from extract.types import Document, Span
 
 _FORM_FEED = regex.compile("\x0c")
@@ -82,9 +87,10 @@ def too_long_lines(text: str, limit: int) -> tuple[Span, ...]:
     return tuple(Span(m.start(), m.end()) for m in regex.finditer(r"[^\n]+", text) if m.end() - m.start() > limit)
 
 
-def ingest(path: str | Path, limits: Limits = Limits()) -> Document:
+def ingest(path: str | Path, limits: Limits = Limits(), columns: ColumnRules | None = None) -> Document:
     """Read one input file into a ``Document``; ``InputError`` if it cannot be
-    read, is over the size limit, is binary or is empty."""
+    read, is over the size limit, is binary or is empty. Two columns side by
+    side are told by ``columns`` (default: those of the shipped rules)."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -99,7 +105,7 @@ def ingest(path: str | Path, limits: Limits = Limits()) -> Document:
         from extract.read.pdf import read_pdf
         doc = read_pdf(path, limits.max_pages)
     else:
-        doc = text_document(path, data)
+        doc = text_document(path, data, columns or shipped_columns())
     doc = replace(doc, size=len(data), sha256=hashlib.sha256(data).hexdigest())
     masked = too_long_lines(doc.match_text, limits.max_line_chars)
     if masked:
@@ -107,7 +113,7 @@ def ingest(path: str | Path, limits: Limits = Limits()) -> Document:
     return doc
 
 
-def text_document(path: Path, data: bytes) -> Document:
+def text_document(path: Path, data: bytes, columns: ColumnRules) -> Document:
     """The bytes of a text file → a ``Document``; ``InputError`` if binary or empty."""
     text, encoding = decode(data)
     if _looks_binary(text):
@@ -119,8 +125,9 @@ def text_document(path: Path, data: bytes) -> Document:
     if repair is not None:
         shown = "; ".join(f"{bad!r} → {good!r}" for bad, good in repair.examples)
         repaired = f"mojibake undone in {repair.words} word(s) ({repair.steps}), e.g. {shown}"
+    text, regions = read_columns(text, columns)
     return Document(document_id=path.name, path=str(path), text=text, match_text=fold(text),
-                    encoding=encoding, page_starts=page_starts(text), repaired=repaired)
+                    encoding=encoding, page_starts=page_starts(text), repaired=repaired, columns=regions)
 
 
 def page_starts(text: str) -> tuple[int, ...]:
