@@ -76,7 +76,8 @@ def good_row(table: str, **values: object) -> dict[str, object]:
     row: dict[str, object] = {c.name: fill[c.type] for c in spec.columns if not c.nullable or c.name in spec.key}
     row.update({"city_id": "villa-maria-arg", "country_code": "ARG", "scope": "city", "group": "all",
                 "severity": "info", "email_status": "valid", "position": 1, "level": 1, "portrait_index": 1,
-                "char_start": 3, "char_end": 9, "spans": "3:5;7:9", "sdg": 4})
+                "char_start": 3, "char_end": 9, "spans": "3:5;7:9", "sdg": 4,
+                "basis": "challenges+plan"})
     row = {k: v for k, v in row.items() if k in spec.names}
     row.update(values)
     return row

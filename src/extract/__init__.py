@@ -17,7 +17,8 @@ segment    ``portrait.segment``,              ``Document``, ``SegmentRules``    
            ``portrait.profile``                                                   (header, table, body, contact),
                                                                                   member list, text outside
 identify   ``portrait.identify``              ``Segmentation``, people and place  one ``CityMatch`` per portrait
-                                              rules, mention index                (or None), with its evidence
+           (damaged names:                    rules, mention index                (or None), with its evidence
+           ``portrait.lossy``)
 extract    ``portrait.extract`` (table:       ``Context`` (document,              ``PortraitResult``: indicators,
            ``indicators``, ``rows``;          ``PortraitRules``, portrait, city)  sections, items, quotes,
            ``quotes``, ``sections``,                                              contacts, findings

@@ -24,7 +24,8 @@ CODES = frozenset({
     "email_invalid", "email_missing", "email_repaired", "foreign_city_text", "implausible_value",
     "indicator_duplicated", "indicator_empty", "indicator_table_missing", "item_empty", "item_rejoined",
     "label_repaired", "cell_reordered", "markdown_read", "columns_read", "member_entry_unparsed", "name_rejoined",
-    "paragraph_rejoined", "quote_rejoined", "role_duplicate_removed",
+    "name_repaired", "name_unrepaired",
+    "paragraph_rejoined", "partners_few", "quote_rejoined", "role_duplicate_removed",
     "sdg_unknown", "section_empty", "section_missing", "stray_character_removed", "table_row_unparsed",
     "text_outside_portraits", "unclaimed_text", "boilerplate_removed",
 })

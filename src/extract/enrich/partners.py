@@ -1,9 +1,12 @@
-"""Theme tags → the member cities closest to each city: rows of ``partners``.
+"""Theme tags and city figures → the member cities closest to each city: rows
+of ``partners``.
 
-In: rows of the ``themes`` table (``themes.rows_to_themes``). Out: for each
-city, up to ``k`` rows ``city_id``, ``partner_city_id``, ``score``,
-``shared_themes`` (``;``-joined, the theme that adds most to the score first)
-and ``rank`` (1 is the closest).
+In: rows of the ``themes`` table (``themes.rows_to_themes``) and, optionally,
+rows of the ``cities`` table (every city of the run, with its figures). Out:
+for each city, up to ``k`` rows ``city_id``, ``partner_city_id``, ``score``,
+``shared_themes`` (``;``-joined, the theme that adds most to the score first;
+empty when none), ``rank`` (1 is the closest, contiguous) and ``basis`` (the
+evidence the suggestion rests on).
 
 The measure, in three sentences. A city is a vector of theme counts: for each
 theme, the passages of its challenges and plan (a section's prose or one list
@@ -14,20 +17,42 @@ of the ``N`` cities naming it, so rare shared themes count more than ones
 every city names. The score is the cosine similarity of two such vectors
 (symmetric, 0 to 1, rounded to 6 decimals); partners with a score of 0 are
 left out and ties are broken by partner ``city_id``.
+
+Three tiers of evidence. The measure above is the first tier
+(``basis`` ``challenges+plan``): a city's partners are its ``k`` best. A city
+left with fewer than ``minimum`` (3) partners by it — its challenges and plan
+name no theme, or themes few others name — is filled up to ``minimum`` from a
+wider tier: the same measure over every section the ``themes`` table tags
+(vision, challenges and plan; ``all sections``), then, if still short, from
+the city's profile (``profile``): the figures both cities print of
+population, city GDP per capita and country GDP per capita, compared in
+log10 space; the score is ``1 / (1 + d)`` for ``d`` the root mean square of
+the differences (0.5 for a factor of ten on average), 0 without a figure in
+common. A tier never repeats a partner of an earlier one, ranks go on where
+the earlier tier stopped, and scores compare only within one basis. A city
+with enough first-tier partners keeps exactly them; a city no tier can fill
+(no theme and no figure) keeps fewer, and ``partners_to_findings`` reports it.
 """
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+from extract.findings import make_finding
+from extract.types import Finding
 
 SECTIONS = ("challenges", "plan")
+FIRST, WIDER, PROFILE = "challenges+plan", "all sections", "profile"
+FIGURES = ("population", "gdp_per_capita_city_usd", "gdp_per_capita_country_usd")
 
 
-def themes_to_counts(themes: list[dict], sections: tuple[str, ...] = SECTIONS) -> dict[str, dict[str, int]]:
-    """City → theme → passages naming the theme (largest count of its documents)."""
+def themes_to_counts(themes: list[dict], sections: tuple[str, ...] | None = SECTIONS) -> dict[str, dict[str, int]]:
+    """City → theme → passages naming the theme (largest count of its
+    documents), over ``sections`` (every tagged section for ``None``)."""
     passages: dict[tuple[str, str, str], set] = defaultdict(set)
     for row in themes:
-        if row["section"] in sections:
+        if sections is None or row["section"] in sections:
             passages[(row["city_id"], row["document_id"], row["theme"])].add((row["section"], row["position"]))
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for (city, _, theme), found in passages.items():
@@ -57,20 +82,85 @@ def vectors_to_score(a: dict[str, float], b: dict[str, float]) -> float:
     return round(dot / norm, 6) if norm else 0.0
 
 
-def shared_of(a: dict[str, float], b: dict[str, float]) -> str:
-    """The themes two cities share, the one adding most to the score first."""
-    return ";".join(sorted(a.keys() & b.keys(), key=lambda t: (-a[t] * b[t], t)))
+def shared_of(a: dict[str, float], b: dict[str, float]) -> str | None:
+    """The themes two cities share, the one adding most to the score first (None for none)."""
+    return ";".join(sorted(a.keys() & b.keys(), key=lambda t: (-a[t] * b[t], t))) or None
 
 
-def themes_to_partners(themes: list[dict], k: int = 5) -> list[dict]:
+def cities_to_profiles(cities: Sequence[Mapping]) -> dict[str, dict[str, float]]:
+    """City → figure of ``FIGURES`` → log10 of its value: the first positive
+    value in document order (a city described twice has one profile)."""
+    out: dict[str, dict[str, float]] = {}
+    for row in sorted(cities, key=lambda r: (r["city_id"], r.get("document_id") or "")):
+        profile = out.setdefault(row["city_id"], {})
+        for figure in FIGURES:
+            value = row.get(figure)
+            if figure not in profile and isinstance(value, (int, float)) and value > 0 and math.isfinite(value):
+                profile[figure] = math.log10(value)
+    return out
+
+
+def profiles_to_score(a: dict[str, float], b: dict[str, float]) -> float:
+    """``1 / (1 + d)``, ``d`` the root mean square of the log10 differences of
+    the figures both print; 0.0 without a figure in common."""
+    both = sorted(a.keys() & b.keys())
+    if not both:
+        return 0.0
+    d = math.sqrt(sum((a[f] - b[f]) ** 2 for f in both) / len(both))
+    return round(1 / (1 + d), 6)
+
+
+def _vectors(themes: list[dict], sections: tuple[str, ...] | None) -> dict[str, dict[str, float]]:
+    counts = themes_to_counts(themes, sections)
+    return counts_to_vectors(counts, counts_to_weights(counts))
+
+
+def _ranked(city: str, vectors: Mapping[str, dict], measure, others: Sequence[str]) -> list[tuple[float, str]]:
+    """The other cities with a score above 0, best first, ties by ``city_id``."""
+    if city not in vectors:
+        return []
+    scored = ((measure(vectors[city], vectors[o]), o) for o in others if o != city and o in vectors)
+    return sorted(((s, o) for s, o in scored if s > 0), key=lambda so: (-so[0], so[1]))
+
+
+def themes_to_partners(themes: list[dict], k: int = 5, cities: Sequence[Mapping] = (),
+                       minimum: int = 3) -> list[dict]:
     """Rows of the ``partners`` table (see the module docstring), ordered by
-    city and rank."""
-    vectors = counts_to_vectors(counts := themes_to_counts(themes), counts_to_weights(counts))
+    city and rank: every city that has themes or a row in ``cities``."""
+    first, wider, profiles = _vectors(themes, SECTIONS), _vectors(themes, None), cities_to_profiles(cities)
+    everyone = sorted(set(first) | set(wider) | set(profiles))
+    floor = min(k, minimum)
+    tiers = ((FIRST, first, vectors_to_score), (WIDER, wider, vectors_to_score), (PROFILE, profiles, profiles_to_score))
     rows = []
-    for city in sorted(vectors):
-        scored = [(vectors_to_score(vectors[city], vectors[other]), other) for other in vectors if other != city]
-        ranked = sorted(((s, o) for s, o in scored if s > 0), key=lambda so: (-so[0], so[1]))[:k]
+    for city in everyone:
+        chosen: list[tuple[float, str, str]] = []
+        for basis, vectors, measure in tiers:
+            want = k if basis == FIRST else floor - len(chosen)
+            if want <= 0:
+                break
+            taken = {o for _, o, _ in chosen}
+            chosen += [(s, o, basis) for s, o in _ranked(city, vectors, measure, everyone) if o not in taken][:want]
         rows += [{"city_id": city, "partner_city_id": other, "score": score,
-                  "shared_themes": shared_of(vectors[city], vectors[other]), "rank": rank}
-                 for rank, (score, other) in enumerate(ranked, start=1)]
+                  "shared_themes": shared_of(wider.get(city, {}), wider.get(other, {})) if basis != FIRST
+                  else shared_of(first[city], first[other]), "rank": rank, "basis": basis}
+                 for rank, (score, other, basis) in enumerate(chosen, start=1)]
     return rows
+
+
+def partners_to_findings(partners: list[dict], cities: Sequence[Mapping], catalogue: Mapping,
+                         minimum: int = 3) -> list[Finding]:
+    """A ``partners_few`` finding for each city of ``cities`` with fewer than
+    ``minimum`` partners (fewer than the other cities, in a batch of fewer
+    than ``minimum + 1`` cities)."""
+    documents: dict[str, str] = {}
+    for row in sorted(cities, key=lambda r: (r["city_id"], r.get("document_id") or "")):
+        documents.setdefault(row["city_id"], row.get("document_id") or "")
+    want = min(minimum, len(documents) - 1)
+    have: dict[str, int] = defaultdict(int)
+    for row in partners:
+        have[row["city_id"]] += 1
+    return [make_finding(catalogue, documents[city], city, "partners_few", "partners", "partner_city_id",
+                         f"{city} has {have[city]} partner suggestion(s), fewer than {want}: neither its themes "
+                         f"nor its figures (population, GDP per capita) can be compared with enough other cities.",
+                         str(have[city]))
+            for city in sorted(documents) if have[city] < want]

@@ -30,7 +30,7 @@ from extract.read.textutil import blank
 from extract.rules import Rules
 from extract.rules.formats import format_rules
 from extract.tables.records import challenge_to_rows, finding_to_row, result_to_rows, with_page
-from extract.types import CityMatch, Document, Finding, Portrait
+from extract.types import CityMatch, Document, Finding, NameRepair, Portrait
 
 
 def one_document(item: Input, rules: Rules, limits: Limits) -> tuple[Batch, int]:
@@ -178,6 +178,8 @@ def portrait_to_batch(doc: Document, portrait: Portrait, match: CityMatch, detec
         found.append(ctx.finding("city_evidence_weak", "cities", "city",
                                  f"Only weak evidence in its text ties the portrait to {match.member.city}.",
                                  match.evidence, portrait.span.start, portrait.span.end))
+    if match.member.repair is not None:
+        found.append(repair_finding(ctx, match.member.repair))
     if not match.member.country_code:
         found.append(ctx.finding("country_unknown", "cities", "country",
                                  f"The country {match.member.country!r} is not a known country name."
@@ -193,6 +195,24 @@ def portrait_to_batch(doc: Document, portrait: Portrait, match: CityMatch, detec
     for table, new in result_to_rows(result, doc, detection.evidence).items():
         batch.rows[table] += new
     return found + list(result.findings)
+
+
+def repair_finding(ctx: Context, fix: NameRepair) -> Finding:
+    """The finding of a city name printed with characters a conversion lost:
+    ``name_repaired`` naming the printed and the repaired form, or
+    ``name_unrepaired`` naming the names it fits (several, or none)."""
+    where = f"at {fix.span.start}–{fix.span.end}"
+    scope = f"in {fix.country}" if fix.country else "in any country"
+    if fix.repaired:
+        return ctx.finding("name_repaired", "cities", "city",
+                           f"The city's name is printed {fix.printed!r} ({where}), with characters a conversion "
+                           f"lost; {fix.repaired!r} is the one name of the {fix.source} {scope} it fits, and is "
+                           f"used for city and city_id.", f"{fix.printed} → {fix.repaired}", fix.span.start, fix.span.end)
+    fits = (f"it fits several names of the {fix.source} {scope}: {', '.join(map(repr, fix.candidates))}"
+            if fix.candidates else f"no name of the member list or of the gazetteer {scope} fits it")
+    return ctx.finding("name_unrepaired", "cities", "city",
+                       f"The city's name is printed {fix.printed!r} ({where}), with characters a conversion lost; "
+                       f"{fits}: it is used as printed.", fix.printed, fix.span.start, fix.span.end)
 
 
 def challenge_page(doc: Document, detection: Detection, rules: Rules, batch: Batch, known: tuple) -> int:

@@ -16,7 +16,7 @@ from typing import Protocol
 
 import pandas as pd
 
-from extract.enrich.partners import themes_to_partners
+from extract.enrich.partners import partners_to_findings, themes_to_partners
 from extract.findings import make_finding
 from extract.pipeline.batch import Batch, guarded
 from extract.pipeline.document import challenge_page, one_document
@@ -94,7 +94,9 @@ def collect(paths: list[str | Path], rules: Rules, limits: Limits = Limits(), sa
         rows["findings"] += [finding_to_row(f, batch.page_starts.get(f.document_id, (0,)))
                              for f in validate(batch.results, batch.members, rules.validation, rules.findings)]
     with batch.clock.stage("themes"):
-        rows["partners"] = themes_to_partners(rows["themes"])
+        rows["partners"] = themes_to_partners(rows["themes"], cities=rows["cities"])
+        rows["findings"] += [finding_to_row(f) for f in partners_to_findings(rows["partners"], rows["cities"],
+                                                                           rules.findings)]
     with batch.clock.stage("tables"):
         frames = {t: to_frame(t, rows[t]) for t in TABLES if t != "findings"}
         rows["findings"] += [finding_to_row(f) for f in _schema_findings(frames, rules.findings)]

@@ -21,7 +21,9 @@ legend a line that is no entry is set aside as unreadable and the list goes
 on (up to ``unreadable_lines`` such lines in a row); with no legend after
 the heading, the first line that is no entry ends the list. When
 countries still wait for their cities at the legend (a reading order that
-put the legend before the last cells), the lines after it give them."""
+put the legend before the last cells), the lines after it give them. A city
+printed with letters a lossy conversion lost (``?``, U+FFFD) is repaired
+where one gazetteer name of its country fits (``lossy.repair_member``)."""
 from __future__ import annotations
 
 from collections import deque
@@ -30,6 +32,7 @@ from dataclasses import dataclass
 import pycountry
 import regex
 
+from extract.portrait.lossy import repair_member
 from extract.portrait.places import country_code
 from extract.rules import DocumentRules, PlaceRules
 from extract.types import Document, Line, Member, Span
@@ -190,6 +193,7 @@ def read_members(doc: Document, lines: tuple[Line, ...], rules: DocumentRules, p
             if not reader.countries or not reader.read(_Cell(ln.text.strip(), _trimmed(ln)), city_only=True):
                 break
         reader.unreadable += skipped + [c.span for c in reader.countries]
-    return MemberList(tuple(reader.members), tuple(sorted({_trimmed(lines[start]), *reader.lines},
+    members = tuple(repair_member(m, text=doc.match_text) for m in reader.members)
+    return MemberList(members, tuple(sorted({_trimmed(lines[start]), *reader.lines},
                                                           key=lambda s: s.start)),
                       tuple(sorted(reader.unreadable, key=lambda s: s.start)))

@@ -302,14 +302,22 @@ EVENTS = TableSpec("events", "One row per dated fact in a portrait's narrative (
 ))
 
 PARTNERS = TableSpec("partners", "For each city, the member cities with the most similar challenges and plans "
-                     "(cosine of theme vectors weighted by rarity; see the README).", ("city_id", "partner_city_id"), (
+                     "(cosine of theme vectors weighted by rarity), filled up to three from wider evidence where "
+                     "those are too few (`basis`; see the README).", ("city_id", "partner_city_id"), (
     CITY_ID,
     _col("partner_city_id", "string", "The partner city (see `cities`).", nullable=False, pattern=SLUG),
-    _col("score", "float", "Cosine similarity of the two cities' weighted theme counts, 0 to 1.", nullable=False,
-         minimum=0, maximum=1),
-    _col("shared_themes", "string", "Themes both cities name, `;`-separated, the one adding most to the score first.",
-         nullable=False),
-    _col("rank", "Int", "1 for the most similar partner of `city_id`.", nullable=False, minimum=1, contract=False),
+    _col("score", "float", "Similarity of the two cities by the measure `basis` names, 0 to 1: the cosine of their "
+         "weighted theme counts, or for `profile` `1 / (1 + d)`, `d` the root mean square of the log10 differences "
+         "of their figures. Scores compare only within one basis.", nullable=False, minimum=0, maximum=1),
+    _col("shared_themes", "string", "Themes both cities name in the sections `basis` names, `;`-separated, the one "
+         "adding most to the score first; empty when they share none (a `profile` partner)."),
+    _col("rank", "Int", "1 for the most similar partner of `city_id`; contiguous, first-tier partners first.",
+         nullable=False, minimum=1, contract=False),
+    _col("basis", "string", "The evidence the suggestion rests on: `challenges+plan` (themes of the challenges and "
+         "plan: the first tier), `all sections` (themes of every tagged section, vision included: only for a city "
+         "with fewer than three first-tier partners) or `profile` (population, city and country GDP per capita "
+         "in log10 space: only for a city still short of three).", nullable=False, contract=False,
+         allowed=("challenges+plan", "all sections", "profile")),
 ))
 
 TABLES: Mapping[str, TableSpec] = MappingProxyType(
