@@ -27,7 +27,8 @@ events         ``events``           ``EventRules``
 ``load_rules`` reads a folder, runs each loader, then checks the names that
 cross files (``check.check_across``) and that no rule id is used twice. The
 result is kept on disk (``cache``), keyed by the files' digest: the next run
-with the same files unpickles it instead of parsing and compiling. Stages take only the records they read (``segment(doc, headings, document,
+with the same files unpickles it instead of parsing and compiling. Stages
+take only the records they read (``segment(doc, headings, document,
 indicators, places, people)``), never the whole ``Rules``."""
 from __future__ import annotations
 
