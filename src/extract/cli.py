@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from extract.errors import ExtractError, UsageError
@@ -180,6 +178,8 @@ def _command(args: argparse.Namespace) -> int:
 
 def _review(args: argparse.Namespace) -> int:
     """``extract review``: the review pages of ``--out`` in ``--dest``."""
+    import subprocess
+
     from extract.qa.review_html import render_review, screenshot
     pages = render_review(args.out, None, args.dest, args.raw)
     print(f"extract: {len(pages)} review pages → {Path(args.dest) / 'index.html'}", file=sys.stderr)
@@ -200,6 +200,8 @@ def _review(args: argparse.Namespace) -> int:
 def _diff(args: argparse.Namespace) -> int:
     """``extract diff``: a fresh run compared with the baseline; 1 with
     ``--fail-on-change`` when anything changed."""
+    import tempfile
+
     from extract.qa.diff import baseline_from_git, diff_run
     from extract.qa.diff_render import render
     rules = _rules(args)
