@@ -126,12 +126,12 @@ def test_page_limit(batch, tmp_path, capsys):
 
 
 def test_a_fault_in_the_program_is_one_line_and_exit_4(monkeypatch, tmp_path, capsys):
-    import extract.cli
+    import extract.pipeline
 
     def broken(*args, **kwargs):
         raise RuntimeError("something the code did not expect")
 
-    monkeypatch.setattr(extract.cli, "run", broken)
+    monkeypatch.setattr(extract.pipeline, "run", broken)  # the command imports it when it runs
     monkeypatch.delenv("EXTRACT_DEBUG", raising=False)
     assert main(["run", str(BROCHURE), "--out", str(tmp_path / "o")]) == 4
     err = capsys.readouterr().err.splitlines()

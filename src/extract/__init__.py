@@ -40,9 +40,17 @@ renderings) are tools around the pipeline, not stages. ``cli`` is the
 command."""
 from __future__ import annotations
 
-from importlib import metadata
 
-try:
-    __version__ = metadata.version("extract")
-except metadata.PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
+def __getattr__(name: str) -> str:
+    """``__version__``, read from the installed package's metadata when first
+    asked for (``importlib.metadata`` costs a tenth of a second to import:
+    ``extract --help`` does without it)."""
+    if name != "__version__":
+        raise AttributeError(f"module 'extract' has no attribute {name!r}")
+    from importlib import metadata
+    try:
+        version = metadata.version("extract")
+    except metadata.PackageNotFoundError:  # running from a source tree that was never installed
+        version = "0+unknown"
+    globals()["__version__"] = version
+    return version

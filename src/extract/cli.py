@@ -12,31 +12,35 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-from extract import __version__
 from extract.errors import ExtractError, UsageError
-from extract.pipeline import run
-from extract.pipeline.progress import Reporter
-from extract.qa.diff import baseline_from_git, diff_run
-from extract.qa.diff_render import FORMATS, render
-from extract.qa.docs import update_readme
-from extract.qa.evaluate import evaluate
-from extract.qa.evaluate_render import render_eval, summary_text
-from extract.qa.review_html import render_review, screenshot
 from extract.read.limits import Limits
-from extract.rules import DEFAULT_DIR, load_rules
-from extract.tables.dictionary import data_dictionary_markdown
+
+# Only what parsing the arguments needs is imported here, so that ``--version``
+# and ``--help`` start in a blink: each command imports its own modules (the
+# pipeline brings pandas, pandera and pyarrow; the rules bring spaCy).
+DIFF_FORMATS = ("text", "markdown", "html")  # qa.diff_render.FORMATS (tests/test_cli.py checks they agree)
+
+
+class _Version(argparse.Action):
+    """``--version``: the version looked up only when asked for."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest, nargs=0, default=default, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from extract import __version__
+        print(f"extract {__version__}")
+        parser.exit()
 
 
 def _inputs() -> argparse.ArgumentParser:
     """The arguments of a run: what to read, with which rules, within which limits."""
     r = argparse.ArgumentParser(add_help=False)
     r.add_argument("paths", nargs="*", default=["raw"], help="files or folders (default: raw/)")
-    r.add_argument("--rules", default=str(DEFAULT_DIR), help="rules folder (default: the project's rules/)")
+    r.add_argument("--rules", help="rules folder (default: the project's rules/)")
     d = Limits()
     r.add_argument("--max-file-mb", type=_positive, default=d.max_file_bytes / 1e6,
                    help=f"refuse larger files (default: {d.max_file_bytes / 1e6:g})")
@@ -50,7 +54,7 @@ def _inputs() -> argparse.ArgumentParser:
 
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="extract", description="Learning-city portraits → validated tables.")
-    ap.add_argument("--version", action="version", version=f"extract {__version__}")
+    ap.add_argument("--version", action=_Version, help="show the version and exit")
     sub = ap.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", parents=[_inputs()], help="extract documents (files or folders) into tables")
     r.add_argument("--out", default="output", help="output folder (default: output/)")
@@ -64,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--baseline", help="folder of tables to compare with (default: --output as committed at --rev)")
     f.add_argument("--rev", default="HEAD", help="git revision of the baseline (default: HEAD)")
     f.add_argument("--output", default="output", help="the output folder in the repository (default: output/)")
-    f.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
+    f.add_argument("--format", choices=DIFF_FORMATS, default="text", help="report format (default: text)")
     f.add_argument("--report", help="write the report to this file instead of stdout")
     f.add_argument("--fail-on-change", action="store_true", help="exit 1 when anything changed")
     f.add_argument("--rel-tol", type=float, default=1e-9, help="relative tolerance for numbers (default: 1e-9)")
@@ -120,11 +124,20 @@ def main(argv: list[str] | None = None) -> int:
         return 4
 
 
+def _rules(args: argparse.Namespace):
+    """The rules of ``--rules``, else the project's own."""
+    from extract.rules import DEFAULT_DIR, load_rules
+    return load_rules(args.rules or DEFAULT_DIR)
+
+
 def _command(args: argparse.Namespace) -> int:
     if args.command == "dictionary":
+        from extract.tables.dictionary import data_dictionary_markdown
         sys.stdout.write(data_dictionary_markdown())
         return 0
     if args.command == "docs":
+        from extract.qa.docs import update_readme
+        from extract.rules import load_rules
         changed = update_readme(args.readme, load_rules())
         print(f"extract: {args.readme} {'updated' if changed else 'already up to date'}", file=sys.stderr)
         return 0
@@ -140,13 +153,17 @@ def _command(args: argparse.Namespace) -> int:
         sys.stdout.write(render_bench(report) + "\n")
         return 0
     if args.command == "eval":
+        from extract.qa.evaluate import evaluate
+        from extract.qa.evaluate_render import render_eval, summary_text
         evaluation = evaluate(args.out, args.gold)
         Path(args.report).parent.mkdir(parents=True, exist_ok=True)
         Path(args.report).write_text(render_eval(evaluation), encoding="utf-8")
         sys.stdout.write(summary_text(evaluation))
         print(f"extract: report written to {args.report}", file=sys.stderr)
         return 0
-    rules = load_rules(args.rules)
+    from extract.pipeline import run
+    from extract.pipeline.progress import Reporter
+    rules = _rules(args)
     reporter = Reporter(sys.stderr, quiet=args.quiet, verbose=args.verbose)
     try:
         summary = run(args.paths, args.out, rules, say=reporter.say, limits=_limits(args), progress=reporter,
@@ -161,6 +178,9 @@ def _command(args: argparse.Namespace) -> int:
 
 def _review(args: argparse.Namespace) -> int:
     """``extract review``: the review pages of ``--out`` in ``--dest``."""
+    import subprocess
+
+    from extract.qa.review_html import render_review, screenshot
     pages = render_review(args.out, None, args.dest, args.raw)
     print(f"extract: {len(pages)} review pages → {Path(args.dest) / 'index.html'}", file=sys.stderr)
     if args.screenshot:
@@ -180,7 +200,11 @@ def _review(args: argparse.Namespace) -> int:
 def _diff(args: argparse.Namespace) -> int:
     """``extract diff``: a fresh run compared with the baseline; 1 with
     ``--fail-on-change`` when anything changed."""
-    rules = load_rules(args.rules)
+    import tempfile
+
+    from extract.qa.diff import baseline_from_git, diff_run
+    from extract.qa.diff_render import render
+    rules = _rules(args)
     with tempfile.TemporaryDirectory(prefix="extract-diff-") as work:
         baseline = args.baseline or baseline_from_git(".", Path(work) / "baseline", args.rev, args.output)
         diffs = diff_run(args.paths, rules, baseline, work, say=lambda line: print(line, file=sys.stderr),

@@ -12,9 +12,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
-
-import pandas as pd
+from typing import TYPE_CHECKING, Protocol
 
 from extract.enrich.partners import partners_to_findings, themes_to_partners
 from extract.findings import make_finding
@@ -25,13 +23,14 @@ from extract.pipeline.report import findings_to_lines
 from extract.pipeline.workers import documents
 from extract.read.limits import Limits
 from extract.rules import Rules, Severity
-from extract.tables.frames import to_frame, validate_frame
 from extract.tables.records import finding_to_row
 from extract.tables.runinfo import InputRecord, file_sha256, record_to_json, run_record
 from extract.tables.schemas import TABLES
 from extract.tables.validate import validate
-from extract.tables.write import check_output_folder, write_tables
 from extract.types import Finding
+
+if TYPE_CHECKING:  # the tables stage brings pandas, pandera and pyarrow: imported when it runs
+    import pandas as pd
 
 
 @dataclass
@@ -58,6 +57,7 @@ def collect(paths: list[str | Path], rules: Rules, limits: Limits = Limits(), sa
     """Extract every document of ``paths`` (but the folder ``skip``) into
     validated frames (nothing is written), ``workers`` documents at a time.
     The result does not depend on ``workers``."""
+    from extract.tables.frames import to_frame
     say = say or (lambda line: print(line, file=sys.stderr))
     summary = RunSummary()
     batch = Batch()
@@ -124,6 +124,9 @@ def document_rows(path: str | Path, rules: Rules, limits: Limits = Limits()) -> 
 
 
 def _schema_findings(frames: dict[str, pd.DataFrame], catalogue: dict[str, Severity]) -> list[Finding]:
+    import pandas as pd
+
+    from extract.tables.frames import validate_frame
     out = []
     for table, frame in frames.items():
         for case in validate_frame(table, frame):
@@ -140,6 +143,7 @@ def run(paths: list[str | Path], out_dir: str | Path, rules: Rules, say=None,
         limits: Limits = Limits(), progress: Progress | None = None, workers: int = 1) -> RunSummary:
     """Extract every document of ``paths`` into the tables of ``out_dir``,
     with the run's record as ``run.json``."""
+    from extract.tables.write import check_output_folder, write_tables
     check_output_folder(out_dir)
     frames, summary = collect(paths, rules, limits, say, skip=out_dir, progress=progress, workers=workers)
 

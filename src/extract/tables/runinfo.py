@@ -15,10 +15,12 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from extract.read.limits import Limits
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 STAGES = ("ingest", "layout", "detect", "segment", "portraits", "themes", "challenge_pages", "validate", "tables",
           "write")
