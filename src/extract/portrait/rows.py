@@ -27,7 +27,6 @@ GROUP = regex.compile(r"(?P<word>\p{L}+)[ \t]*:[ \t]*(?P<num>[0-9][0-9.,]*)")
 _CELL = regex.compile(r"\t+| {2,}|[ \t]*\|[ \t]*")  # a column gap, a cell rule
 _MAX_PIECES = 3  # a label, its value and its year, each on a line of its own
 _LABEL_CHARS = 100  # the longest a printed label runs, bullets, scope and cell gaps included
-_NOT_LETTER = regex.compile(r"[^\p{L}]+")
 _YEAR = regex.compile(r"\(\s*(?P<year>[^()]*?)\s*\)?\s*$")
 
 
@@ -50,7 +49,7 @@ class Row:
 
 def compact(label: str) -> str:
     """The letters of ``label``, case-folded."""
-    return _NOT_LETTER.sub("", label.casefold())
+    return "".join(filter(str.isalpha, label.casefold()))  # \p{L}, faster than a regex
 
 
 def classify(label: str, rules: IndicatorRules) -> tuple[Label | None, Label | None, int] | None:
@@ -72,10 +71,12 @@ _SEEN_MAX = 65_536
 @dataclass
 class _Classifier:
     """The row patterns by the text lengths they can match, and the keys
-    read so far (labels repeat in every table)."""
+    and lines read so far (labels repeat in every table; readers ask for a
+    line more than once)."""
     patterns: tuple
     by_length: dict[int, tuple]
     seen: dict[str, tuple | None]
+    lines: dict[str, Row | None]
 
     def read(self, key: str) -> tuple[Label | None, Label | None, int] | None:
         best = None
@@ -103,12 +104,22 @@ def _classifier(patterns: tuple) -> _Classifier:
         for lab, sc, pattern, shortest, longest in patterns:
             for n in range(shortest, longest + 1):
                 by_length.setdefault(n, []).append((lab, sc, pattern))
-        got = _CLASSIFIERS[id(patterns)] = _Classifier(patterns, {n: tuple(v) for n, v in by_length.items()}, {})
+        got = _CLASSIFIERS[id(patterns)] = _Classifier(patterns, {n: tuple(v) for n, v in by_length.items()}, {}, {})
     return got
 
 
 def line_to_row(text: str, rules: IndicatorRules) -> Row | None:
-    """Read one printed line as an indicator row; None if it is not one."""
+    """Read one printed line as an indicator row; None if it is not one.
+    (Remembered: the readers ask for a line more than once.)"""
+    lines = _classifier(rules.row_patterns).lines
+    if text not in lines:
+        if len(lines) > _SEEN_MAX:
+            lines.clear()
+        lines[text] = _line_to_row(text, rules)
+    return lines[text]
+
+
+def _line_to_row(text: str, rules: IndicatorRules) -> Row | None:
     body = text.rstrip()
     if len(body) > 200:
         return None
