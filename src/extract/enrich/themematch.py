@@ -61,9 +61,10 @@ def warm(matcher: ThemeMatcher, text: str) -> None:
     and the stretches repeat from piece to piece. Its cache is what makes a
     batch fast; it gives the same tokens."""
     tokenizer, memo = matcher.nlp.tokenizer, matcher.memo
-    if len(memo.warmed) >= tokenizer.max_cache_size:
+    runs = text.split()
+    if len(memo.warmed) >= tokenizer.max_cache_size or memo.warmed.issuperset(runs):
         return
-    for run in set(text.split()) - memo.warmed:
+    for run in set(runs) - memo.warmed:
         tokenizer(run)
         memo.warmed.add(run)
 

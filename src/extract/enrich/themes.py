@@ -31,7 +31,6 @@ from extract.read.textutil import fold
 from extract.rules.themes import EXCLUDED, ThemeRules
 
 _WORD = regex.compile(r"\S+")
-_SEPARATORS = regex.compile(r"[\x1c-\x1f]")  # white space to str.split, not to \s
 _HAS_WORD = regex.compile(r"[\p{L}\p{N}]")
 
 
@@ -83,7 +82,9 @@ def text_to_ranges(doc_text: str, start: int, end: int, text: str) -> list[tuple
 def words_of(text: str) -> list[str]:
     """``_WORD.findall(text)``, by ``str.split`` where that gives the same
     (``regex``'s ``\\s`` leaves out the information separators U+001C–U+001F)."""
-    return _WORD.findall(text) if _SEPARATORS.search(text) else text.split()
+    if "\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text:
+        return _WORD.findall(text)
+    return text.split()
 
 
 def deleted_words(found: list[str], kept: list[str]) -> list[tuple[int, int]]:
