@@ -154,7 +154,8 @@ rules:
     patterns: [[{ORTH: Foo}, {LOWER: bar, OP: "{1,2}"}, {LOWER: {IN: [baz, qux]}, OP: "{2}"}],
                [{LOWER: not}, {LOWER: this, OP: "!"}, {LOWER: that}],
                [{LOWER: {REGEX: "^ga+p$"}}, {LOWER: {NOT_IN: [and]}, OP: "{0,2}"}, {LOWER: {REGEX: "^z"}}],
-               [{lower: lowercase}, {LOWER: keys, OP: "*"}, {LOWER: end}]]
+               [{lower: lowercase}, {LOWER: keys, OP: "*"}, {LOWER: end}],
+               [{LOWER: do}, {NORM: not}], [{NORM: not}, {IS_PUNCT: true, OP: "?"}]]
   - id: odd.phrases
     theme: even
     phrases: [foo bar, Foo-Bar, "alpha omega"]
@@ -171,7 +172,8 @@ def test_patterns_without_anchor_or_bound_are_matched_as_by_the_span_ruler(tmp_p
     matcher, ruler = load_theme_rules(path).matcher, oracle.ruler_of(path)
     words = ["alpha", "beta", "omega", "gamma", "12", "three", "km", "km²", "ABC", "Abc", "Foo", "foo", "bar",
              "baz", "qux", "not", "this", "that", "gap", "gaaap", "and", "zeta", "lowercase", "keys", "end",
-             "alpha beta omega", "Foo bar bar baz qux", "not that", "gap and zeta", "lowercase keys keys end"]
+             "alpha beta omega", "Foo bar bar baz qux", "not that", "gap and zeta", "lowercase keys keys end",
+             "don't", "dont", "do not", "cannot", "isn't"]
     pieces = generated_pieces(words, n=400, seed=5)
     expected = [oracle.piece_to_spans(ruler, p) for p in pieces]
     assert {rule for spans in expected for _, rule, _, _ in spans} == {

@@ -82,10 +82,8 @@ class Tokens:
         self.joined = joined = "\n".join(batch)
         warm(matcher, joined)
         self.vocab = matcher.nlp.vocab
-        self.spaced = matcher.nlp.tokenizer(joined)
-        table = self.spaced.to_array([IDX, LENGTH, IS_SPACE])
+        table = matcher.nlp.tokenizer(joined).to_array([IDX, LENGTH, IS_SPACE])
         kept = table[:, 2] == 0
-        self.kept = kept.nonzero()[0].tolist()  # index in ``spaced`` of each token
         self.starts, self.sizes = table[kept, 0].tolist(), table[kept, 1].tolist()
         low = joined.lower()  # the same, token by token, unless a letter lowers to two or a capital sigma is in it
         if len(low) != len(joined) or "\u03a3" in joined:
@@ -100,13 +98,11 @@ class Tokens:
         self.firsts = [bisect_left(self.starts, s) for s in self.piece_starts] + [len(self.starts)]
 
     def window(self, w0: int, w1: int) -> Any:
-        """Tokens ``w0`` to ``w1`` as a spaCy ``Span`` of the tokenizer's
-        ``Doc``, or as a ``Doc`` of their own when white space lies between
-        them there."""
-        s0, s1 = self.kept[w0], self.kept[w1 - 1] + 1
-        if s1 - s0 == w1 - w0:
-            return self.spaced[s0:s1]
+        """Tokens ``w0`` to ``w1`` as a spaCy ``Doc`` of their own, made as
+        the ``SpanRuler`` had its ``Doc`` made: from their words, a space after
+        each (no token keeps what a tokenizer special case set on it)."""
         from spacy.tokens import Doc
+
         words = [self.joined[s:s + n] for s, n in zip(self.starts[w0:w1], self.sizes[w0:w1])]
         return Doc(self.vocab, words=words, spaces=[True] * len(words))
 
