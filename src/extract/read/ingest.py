@@ -33,6 +33,7 @@ from extract.rules.text import ColumnRules, shipped_columns
 from extract.types import Document, Span
 
 _FORM_FEED = regex.compile("\x0c")
+_LINE = regex.compile(r"[^\n]+")
 # control characters other than line ends and tabs, and the replacement character
 _NOT_TEXT = regex.compile(r"[^\P{Cc}\t\n\r\x0b\x0c]|\ufffd")
 # Encodings ``decode`` can only guess, with the names a person knows them by.
@@ -84,7 +85,7 @@ def too_long_lines(text: str, limit: int) -> tuple[Span, ...]:
     """The lines of ``text`` longer than ``limit`` characters."""
     if len(text) <= limit:
         return ()
-    return tuple(Span(m.start(), m.end()) for m in regex.finditer(r"[^\n]+", text) if m.end() - m.start() > limit)
+    return tuple(Span(m.start(), m.end()) for m in _LINE.finditer(text) if m.end() - m.start() > limit)
 
 
 def ingest(path: str | Path, limits: Limits = Limits(), columns: ColumnRules | None = None) -> Document:

@@ -3,6 +3,7 @@ the stages match on), lines with offsets, slugs, folding for comparison, and re-
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 import regex
@@ -24,8 +25,21 @@ _FOLD = str.maketrans({
 })
 
 
+# Whether there is anything to fold: the text the stages fold (``match_text``)
+# mostly is folded already, and ``translate`` takes some 100 ns a character
+# once the text holds any non-ASCII letter. ASCII text can only hold the
+# ASCII characters folded (a substring test each); other text is searched.
+_FOLDABLE = re.compile("[\r" + "".join(re.escape(chr(c)) for c in _FOLD) + "]")
+_FOLDABLE_ASCII = "\r" + "".join(chr(c) for c in _FOLD if c < 128)
+
+
 def fold(text: str) -> str:
     """``text`` with line ends, spaces and quotes folded, same length."""
+    if text.isascii():
+        if not any(c in text for c in _FOLDABLE_ASCII):
+            return text
+    elif not _FOLDABLE.search(text):
+        return text
     text = text.replace("\r\n", " \n").replace("\r", "\n")
     return text.translate(_FOLD)
 
