@@ -152,7 +152,7 @@ def test_output_goes_only_into_the_output_folder(batch, ran):
     cases, raw, out = batch
     tables = {p.stem for p in out.glob("*.csv")}
     assert {p.name for p in out.iterdir()} == {f"{t}{s}" for t in tables for s in (".csv", ".parquet")} | {
-        "datapackage.json", "run.json"}
+        "datapackage.json", "run.json", "extract.db"}
     assert sorted(p.name for p in out.parent.iterdir()) == ["out", "raw"]  # no temporary folder left beside it
     assert sorted(p.name for p in raw.iterdir()) == sorted([c.file for c in cases] + [BROCHURE.name])
 

@@ -242,7 +242,8 @@ def test_write_tables_is_byte_identical_and_formats_numbers(tmp_path: Path) -> N
     first = _digests(out)
     write_tables(frames, out)
     assert _digests(out) == first
-    assert sorted(first) == ["cities.csv", "cities.parquet", "datapackage.json", "findings.csv", "findings.parquet"]
+    assert sorted(first) == ["cities.csv", "cities.parquet", "datapackage.json", "extract.db", "findings.csv",
+                             "findings.parquet"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]  # no temporary directory left
     raw = (out / "cities.csv").read_bytes()
     assert b"\r" not in raw and raw.endswith(b"\n")
@@ -268,7 +269,8 @@ def test_write_tables_removes_only_our_stale_files(tmp_path: Path) -> None:
     (out / "quotes.csv").write_text("stale\n")
     (out / "notes.txt").write_text("keep\n")
     write_tables({"findings": to_frame("findings", [])}, out)
-    assert sorted(p.name for p in out.iterdir()) == ["datapackage.json", "findings.csv", "findings.parquet", "notes.txt"]
+    assert sorted(p.name for p in out.iterdir()) == ["datapackage.json", "extract.db", "findings.csv", "findings.parquet",
+                                                      "notes.txt"]
     assert (out / "findings.csv").read_text("utf-8") == ",".join(TABLES["findings"].names) + "\n"
 
 
