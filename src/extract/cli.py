@@ -1,7 +1,8 @@
 """The ``extract`` command: a thin layer over ``pipeline.run``.
 
-Subcommands: ``run`` (extract), ``dictionary`` (print the data dictionary),
-``docs`` (rewrite the README's generated sections).
+Subcommands: ``run`` (extract), ``diff``, ``review``, ``eval``, ``bench``,
+``serve`` (Datasette on ``extract.db``), ``dictionary`` (print the data
+dictionary), ``docs`` (rewrite the README's generated sections).
 
 Exit codes: 0 done (findings may exist); 1 with ``--strict`` when any
 ``error`` finding exists; 2 usage error (a path that does not exist, an
@@ -84,6 +85,13 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--workers", type=int, default=2, help="workers of the parallel run (default: 2)")
     b.add_argument("--seed", type=int, default=0, help="seed of the corpus (default: 0)")
     b.add_argument("--no-pdf", action="store_true", help="skip the PDF figure")
+    s = sub.add_parser("serve", help="browse, search and query output/extract.db in Datasette (the serve extra)")
+    s.add_argument("--out", default="output", help="folder of the tables (default: output/)")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    s.add_argument("--port", type=int, default=8001, help="port (default: 8001)")
+    s.add_argument("--screenshot", metavar="PNG", help="instead, draw one page with headless Chromium into PNG and stop")
+    s.add_argument("--page", default="extract/what_happened_when",
+                   help="the page to draw, a path below the server (default: extract/what_happened_when)")
     sub.add_parser("dictionary", help="print the data dictionary (Markdown) of the output tables")
     d = sub.add_parser("docs", help="rewrite the generated sections of README.md (data dictionary, finding codes)")
     d.add_argument("readme", nargs="?", default="README.md")
@@ -132,6 +140,8 @@ def _command(args: argparse.Namespace) -> int:
         return _diff(args)
     if args.command == "review":
         return _review(args)
+    if args.command == "serve":
+        return _serve(args)
     if args.command == "bench":
         from extract.bench.bench import bench_suite
         from extract.bench.bench_render import render_bench
@@ -174,6 +184,20 @@ def _review(args: argparse.Namespace) -> int:
             raise UsageError(f"headless Chromium could not draw {page} ({exc}); "
                              "install it with `apt-get install chromium`") from None
         print(f"extract: {page.name} drawn into {args.screenshot}", file=sys.stderr)
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """``extract serve``: Datasette on ``--out``'s database, or one page of it drawn into ``--screenshot``."""
+    from extract.qa.serve import screenshot_query, serve
+    if not args.screenshot:
+        return serve(args.out, args.host, args.port)
+    try:
+        screenshot_query(args.out, args.screenshot, args.page)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise UsageError(f"headless Chromium could not draw {args.page} ({exc}); "
+                         "install it with `apt-get install chromium`") from None
+    print(f"extract: {args.page} drawn into {args.screenshot}", file=sys.stderr)
     return 0
 
 

@@ -106,3 +106,28 @@ SELECT e.year, e.month, e.city_id, c.city, c.country, e.text, e.document_id, e.c
 FROM events e JOIN city_index c ON c.city_id = e.city_id
 ORDER BY e.year, e.month, c.city, e.char_start"""),
 }
+
+# What the database holds beyond the output tables, for people (Datasette's metadata):
+# name → (description, column → description; columns of the output tables keep theirs).
+DESCRIPTIONS: Mapping[str, tuple[str, Mapping[str, str]]] = {
+    "city_index": ("One row per `city_id` of any table but `findings`: the target of every `city_id` and "
+                   "`partner_city_id` foreign key (`cities` has one row per city and document).",
+                   {"city": "City name (from `cities`, else from the challenge page).",
+                    "country": "Country name as printed.", "country_code": "ISO 3166-1 alpha-3 code.",
+                    "portraits": "Rows of `cities` for this city (portraits and profiles)."}),
+    "documents": ("One row per input document: the target of every `document_id` foreign key.",
+                  {"source_format": "Kind of document (`brochure`, `web_profile`, `challenge_page`); empty for "
+                   "one nothing could be read from.", "portraits": "Rows of `cities` read from it."}),
+    "theme_passages": ("One row per theme tag (`themes`) with the passage that names the theme: the list entry, "
+                       "or the sentence of the section's prose holding the words that triggered the tag.",
+                       {"passage": "The list entry, or the sentence of the prose, white space folded."}),
+    "partner_themes": ("One row per theme a partner pair shares (`partners.shared_themes` split), with a passage "
+                       "of each city naming it in the sections the pair's `basis` compares.",
+                       {"position": "Place of the theme in `shared_themes` (1 adds most to the score).",
+                        "city_passage": "First passage of `city_id` naming the theme.",
+                        "partner_passage": "First passage of `partner_city_id` naming the theme."}),
+    "themes_by_city": ("Which cities work on which theme: passages per city and theme, the sections they are "
+                       "in and a first example, most passages first.", {}),
+    "partner_evidence": ("Each city's closest partners with, per shared theme, a passage of each city naming it.", {}),
+    "timeline": ("The dated facts of every portrait in date order, with the city's name.", {}),
+}

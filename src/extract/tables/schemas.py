@@ -23,7 +23,9 @@ class ColumnSpec:
     """One column: ``type`` is ``string``, ``float`` or ``Int``; ``contract`` is
     False for columns added beyond CONTRACT.md. The checks (``allowed``,
     ``minimum``/``maximum``, an unanchored ``pattern`` matched in full) feed both
-    the pandera schema and the datapackage constraints."""
+    the pandera schema and the datapackage constraints. ``unit`` is the unit of a
+    number in Pint's notation (``km^2``, ``USD``), for tools that show units
+    (Datasette)."""
 
     name: str
     type: str
@@ -34,6 +36,7 @@ class ColumnSpec:
     minimum: int | None = None
     maximum: int | None = None
     pattern: str | None = None
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,8 +92,8 @@ def _offsets(what: str, prefix: str = "", nullable: bool = False, contract: bool
                         nullable=nullable, contract=False, minimum=1),)
 
 
-def _measure(name: str, unit: str, year: bool = True) -> tuple[ColumnSpec, ...]:
-    value = _col(name, "float", f"{unit}. {NA_NOTE}")
+def _measure(name: str, unit: str, year: bool = True, symbol: str | None = None) -> tuple[ColumnSpec, ...]:
+    value = _col(name, "float", f"{unit}. {NA_NOTE}", unit=symbol)
     return (value, _year(f"{name}_year", name)) if year else (value,)
 
 
@@ -111,9 +114,9 @@ CITIES = TableSpec("cities", "One row per city portrait or profile, with its fig
     _col("joined_gnlc", "string", "When the city joined the UNESCO Global Network of Learning Cities, `YYYY-MM` or `YYYY`, "
          "where the document states it.", pattern="[0-9]{4}(-(0[1-9]|1[0-2]))?"),
     *_measure("population", "Number of inhabitants (persons)"),
-    *_measure("area_km2", "Area in square kilometres (km²)"),
-    *_measure("gdp_per_capita_city_usd", "GDP per capita of the city in US dollars (USD)"),
-    *_measure("gdp_per_capita_country_usd", "GDP per capita of the country in US dollars (USD)"),
+    *_measure("area_km2", "Area in square kilometres (km²)", symbol="km^2"),
+    *_measure("gdp_per_capita_city_usd", "GDP per capita of the city in US dollars (USD)", symbol="USD"),
+    *_measure("gdp_per_capita_country_usd", "GDP per capita of the country in US dollars (USD)", symbol="USD"),
     *_measure("mean_years_schooling", "Mean years of schooling of the population, both sexes (years)"),
     *_measure("mean_years_schooling_men", "Mean years of schooling of men (years), where the document splits by sex; "
               "its year is `mean_years_schooling_year`", year=False),
@@ -125,7 +128,8 @@ CITIES = TableSpec("cities", "One row per city portrait or profile, with its fig
     _col("contact_role", "string", "Role or office of the primary contact, as printed."),
     _col("contact_email", "string", "Email address of the primary contact after repair; empty when missing or invalid."),
     *(replace(c, contract=False) for c in _measure(
-        "population_density_per_km2", "Inhabitants per square kilometre, where the document prints a density")),
+        "population_density_per_km2", "Inhabitants per square kilometre, where the document prints a density",
+        symbol="1/km^2")),
     _col("portrait_index", "Int", "1-based position of the portrait in its document.", nullable=False, contract=False, minimum=1),
     *_offsets("the whole portrait", contract=False),
     *_offsets("the tagline", prefix="tagline_", nullable=True, contract=False),
