@@ -2,4 +2,5 @@
 records (``validate``), table specs (``schemas``), typed frames (``frames``),
 the data dictionary (``dictionary``), the run record (``runinfo``), the
 SQLite database of all tables (``database``, its passages and views in
-``database_views``) and the atomic write (``write``)."""
+``database_views``), the atomic write (``write``) and, back, an output
+folder's typed tables (``load``, ``extract.load``)."""

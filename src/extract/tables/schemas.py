@@ -20,7 +20,8 @@ YEARS = (1900, 2100)
 
 @dataclass(frozen=True)
 class ColumnSpec:
-    """One column: ``type`` is ``string``, ``float`` or ``Int``; ``contract`` is
+    """One column: ``type`` is ``string``, ``float``, ``Int`` or ``date`` (an ISO
+    ``YYYY-MM-DD`` in the CSV, a date in Parquet and the data package); ``contract`` is
     False for columns added beyond CONTRACT.md. The checks (``allowed``,
     ``minimum``/``maximum``, an unanchored ``pattern`` matched in full) feed both
     the pandera schema and the datapackage constraints. ``unit`` is the unit of a
@@ -40,11 +41,22 @@ class ColumnSpec:
 
 
 @dataclass(frozen=True)
+class ForeignKey:
+    """``fields`` of a table hold values of ``reference`` in ``table`` (every row's,
+    by construction of the pipeline, whatever the input)."""
+
+    fields: tuple[str, ...]
+    table: str
+    reference: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class TableSpec:
     name: str
     description: str
     key: tuple[str, ...]
     columns: tuple[ColumnSpec, ...]
+    foreign_keys: tuple[ForeignKey, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -137,6 +149,8 @@ CITIES = TableSpec("cities", "One row per city portrait or profile, with its fig
          nullable=False, contract=False),
     _col("format_evidence", "string", "Why the document was read as `source_format`: the format rule, its score "
          "against its threshold, and the signals of `rules/formats.yaml` that counted.", nullable=False, contract=False),
+    _col("joined_year", "Int", "Year of `joined_gnlc`, as a number.", contract=False, minimum=YEARS[0], maximum=YEARS[1]),
+    _col("joined_month", "Int", "Month of `joined_gnlc` (1–12) where it states one.", contract=False, minimum=1, maximum=12),
 ))
 
 INDICATORS = TableSpec("indicators", "One row per figure printed in a portrait's indicator table, in long form, with ranges.",
@@ -249,8 +263,7 @@ CHALLENGES = TableSpec("challenges", "One row per challenge page: a challenge a 
          "order (`4;11;13`); one row each in `challenge_sdgs`.", pattern="[0-9]{1,2}(;[0-9]{1,2})*"),
     _col("target_groups", "string", "The target groups, `; `-separated; one row each in `items` "
          "(section `target_groups`)."),
-    _col("deadline", "string", "Deadline for applications as an ISO date `YYYY-MM-DD`.",
-         pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+    _col("deadline", "date", "Deadline for applications, a date (`YYYY-MM-DD` in the CSV)."),
     _col("deadline_raw", "string", "The deadline as printed."),
     *_offsets("the page's text", nullable=True),
     *(c for name, _ in CHALLENGE_FIELDS for c in _offsets(f"the {name.replace('_', ' ')}", prefix=f"{name}_",
@@ -324,6 +337,15 @@ PARTNERS = TableSpec("partners", "For each city, the member cities with the most
          allowed=("challenges+plan", "all sections", "profile")),
 ))
 
+# The foreign keys every run's rows hold. Not declared: `items` (a challenge page's target groups
+# belong to its city, which may have no portrait), `challenges` (the same), `findings`.
+_PORTRAIT = ForeignKey(("city_id", "document_id"), "cities", ("city_id", "document_id"))
+REFERENCES: Mapping[str, tuple[ForeignKey, ...]] = MappingProxyType({
+    **{t: (_PORTRAIT,) for t in ("indicators", "sections", "contacts", "quotes", "themes", "events")},
+    "partners": (ForeignKey(("city_id",), "cities", ("city_id",)), ForeignKey(("partner_city_id",), "cities", ("city_id",))),
+    "challenge_sdgs": (ForeignKey(("document_id",), "challenges", ("document_id",)),),
+})
 TABLES: Mapping[str, TableSpec] = MappingProxyType(
-    {t.name: t for t in (CITIES, INDICATORS, SECTIONS, ITEMS, CONTACTS, QUOTES, FINDINGS, CHALLENGES,
-                         CHALLENGE_SDGS, THEMES, EVENTS, PARTNERS)})
+    {t.name: replace(t, foreign_keys=REFERENCES.get(t.name, ())) for t in (
+        CITIES, INDICATORS, SECTIONS, ITEMS, CONTACTS, QUOTES, FINDINGS, CHALLENGES, CHALLENGE_SDGS, THEMES, EVENTS,
+        PARTNERS)})

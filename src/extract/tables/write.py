@@ -31,9 +31,11 @@ import pyarrow.parquet as pq
 from extract.errors import NotAnOutputFolder
 from extract.tables.database import tables_to_database
 from extract.tables.dictionary import datapackage
+from extract.tables.frames import iso_date
 from extract.tables.schemas import TABLES, TableSpec
 
-ARROW_TYPES: Mapping[str, pa.DataType] = MappingProxyType({"string": pa.string(), "float": pa.float64(), "Int": pa.int64()})
+ARROW_TYPES: Mapping[str, pa.DataType] = MappingProxyType({"string": pa.string(), "float": pa.float64(), "Int": pa.int64(),
+                                                           "date": pa.date32()})
 SUFFIXES = (".csv", ".parquet")
 DATABASE = "extract.db"
 OURS = frozenset({"datapackage.json", "run.json", DATABASE} | {f"{t}{s}" for t in TABLES for s in SUFFIXES})
@@ -69,7 +71,9 @@ def _frame_to_csv(spec: TableSpec, frame: pd.DataFrame, path: Path) -> None:
 def _frame_to_parquet(spec: TableSpec, frame: pd.DataFrame, path: Path) -> None:
     schema = pa.schema([pa.field(c.name, ARROW_TYPES[c.type], nullable=True,
                                  metadata={"description": c.description}) for c in spec.columns])
-    table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    dates = {c.name: pd.Series([iso_date(v) for v in frame[c.name]], index=frame.index, dtype=object)
+             for c in spec.columns if c.type == "date"}  # ISO text → date
+    table = pa.Table.from_pandas(frame.assign(**dates) if dates else frame, schema=schema, preserve_index=False)
     pq.write_table(table, path, compression="zstd")
 
 
