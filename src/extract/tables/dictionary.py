@@ -33,7 +33,8 @@ def data_dictionary_markdown() -> str:
                 "| column | type | meaning |", "|---|---|---|"]
         for c in spec.columns:
             name = c.name if c.contract else f"{c.name} +"
-            meaning = (c.description + ("" if c.nullable else " Never empty.")).replace("|", "\\|")
+            as_set = f" A set: the order of its `{c.set_separator}`-separated items is not compared." if c.set_separator else ""
+            meaning = (c.description + ("" if c.nullable else " Never empty.") + as_set).replace("|", "\\|")
             out.append(f"| {name} | {c.type} | {meaning} |")
         out.append("")
     return "\n".join(out)

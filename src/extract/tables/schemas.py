@@ -26,7 +26,9 @@ class ColumnSpec:
     ``minimum``/``maximum``, an unanchored ``pattern`` matched in full) feed both
     the pandera schema and the datapackage constraints. ``unit`` is the unit of a
     number in Pint's notation (``km^2``, ``USD``), for tools that show units
-    (Datasette)."""
+    (Datasette). ``set_separator`` marks a cell holding a set, its items
+    separated by it: their order carries no meaning (``extract diff`` compares
+    the cell as a set)."""
 
     name: str
     type: str
@@ -38,6 +40,7 @@ class ColumnSpec:
     maximum: int | None = None
     pattern: str | None = None
     unit: str | None = None
+    set_separator: str | None = None
 
 
 @dataclass(frozen=True)
@@ -327,7 +330,7 @@ PARTNERS = TableSpec("partners", "For each city, the member cities with the most
          "weighted theme counts, or for `profile` `1 / (1 + d)`, `d` the root mean square of the log10 differences "
          "of their figures. Scores compare only within one basis.", nullable=False, minimum=0, maximum=1),
     _col("shared_themes", "string", "Themes both cities name in the sections `basis` names, `;`-separated, the one "
-         "adding most to the score first; empty when they share none (a `profile` partner)."),
+         "adding most to the score first; empty when they share none (a `profile` partner).", set_separator=";"),
     _col("rank", "Int", "1 for the most similar partner of `city_id`; contiguous, first-tier partners first.",
          nullable=False, minimum=1, contract=False),
     _col("basis", "string", "The evidence the suggestion rests on: `challenges+plan` (themes of the challenges and "
