@@ -216,7 +216,9 @@ def _review(args: argparse.Namespace) -> int:
         raise UsageError(f"{out}: {'no such folder' if not out.is_dir() else 'no tables in this folder'}; "
                          "give the output folder of a run (--out)")
     pages = render_review(args.out, None, args.dest, args.raw)
-    print(f"extract: {_count(len(pages), 'review page')} → {Path(args.dest) / 'index.html'}", file=sys.stderr)
+    index = Path(args.dest) / "index.html"
+    pages_only = sum(p != index.resolve() for p in pages)
+    print(f"extract: {_count(pages_only, 'page')} and the index → {index}", file=sys.stderr)
     if args.screenshot:
         city = args.city or next(p.stem for p in sorted(pages) if not p.stem.startswith("_") and p.name != "index.html")
         page = next((p for p in sorted(pages) if p.stem == city), None)
