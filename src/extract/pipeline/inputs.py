@@ -50,14 +50,14 @@ def input_files(paths: list[str | Path], skip: str | Path | None = None) -> list
 
 def duplicate_inputs(items: list[Input], max_bytes: int) -> dict[str, Input]:
     """``document_id`` of each input whose bytes (SHA-256) are those of an
-    earlier input → that earlier input. Files over ``max_bytes`` and files that
-    cannot be read are not compared (the batch refuses or reports them)."""
+    earlier input → that earlier input. Empty files, files over ``max_bytes``
+    and files that cannot be read are not compared (each gets its own finding)."""
     first: dict[tuple[int, str], Input] = {}
     out: dict[str, Input] = {}
     for item in items:
         try:
             size = item.path.stat().st_size
-            if size > max_bytes:
+            if size == 0 or size > max_bytes:
                 continue
             with open(item.path, "rb") as fh:
                 digest = (size, hashlib.file_digest(fh, "sha256").hexdigest())
