@@ -25,13 +25,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
-import sqlite_utils
 
 from extract.tables.database_views import VIEWS, derived_tables
 from extract.tables.schemas import TABLES
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 SQLITE_TYPES: Mapping[str, type] = {"string": str, "float": float, "Int": int, "date": str}
 SEARCHABLE: Mapping[str, tuple[str, ...]] = {
@@ -112,6 +114,8 @@ def tables_to_database(tables: Mapping[str, Any], path: str | os.PathLike[str]) 
     unknown = sorted(set(tables) - set(TABLES))
     if unknown:
         raise KeyError(f"not a table: {', '.join(unknown)}")
+    import sqlite_utils  # here, not at import: worker processes never write
+
     names = [t for t in TABLES if t in tables]
     rows = {name: list(_rows(tables[name])) for name in names}
     if os.path.exists(path):
