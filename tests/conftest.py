@@ -64,6 +64,14 @@ def brochure_out(tmp_path_factory, rules):
     return out
 
 
+@pytest.fixture(scope="session")
+def raw_out(tmp_path_factory, rules):
+    """Every document of raw/ (brochure, web profile, challenge page) extracted once."""
+    out = tmp_path_factory.mktemp("raw-out")
+    run([ROOT / "raw"], out, rules, say=lambda line: None)
+    return out
+
+
 def read_tables(out: Path) -> dict:
     import pandas as pd
     return {p.stem: pd.read_csv(p, dtype=str, keep_default_na=False) for p in out.glob("*.csv")}

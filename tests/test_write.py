@@ -82,7 +82,7 @@ def test_second_write_leaves_exactly_the_second_tables(tmp_path, monkeypatch, se
         monkeypatch.setattr(write, "_renameat2", renameat2_failing_with(errno.EINVAL))
     out = tmp_path / "work" / "out"
     before = previous_output(out)
-    assert sorted(before) == ["cities.csv", "cities.parquet", "datapackage.json", "findings.csv",
+    assert sorted(before) == ["cities.csv", "cities.parquet", "datapackage.json", "extract.db", "findings.csv",
                               "findings.parquet", "notes.md", "quotes.csv", "quotes.parquet"]
     os.utime(out / "notes.md", (1_000_000_000, 1_000_000_000))
     out.chmod(0o750)
@@ -228,7 +228,8 @@ def assert_one_whole_output(out: Path, before: dict[str, bytes]) -> None:
         return
     resources = json.loads(now["datapackage.json"])["resources"]
     assert [r["name"] for r in resources] == list(TABLES)
-    assert set(now) == {"datapackage.json", "run.json", *NOTES} | {f"{t}{s}" for t in TABLES for s in (".csv", ".parquet")}
+    assert set(now) == {"datapackage.json", "run.json", "extract.db", *NOTES} | {
+        f"{t}{s}" for t in TABLES for s in (".csv", ".parquet")}
     assert now["notes.md"] == before["notes.md"]
     assert not [name for name in before if name != "notes.md" and now[name] == before[name]]
     for r in resources:

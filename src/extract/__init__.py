@@ -37,8 +37,14 @@ tables     ``tables.records``,                results and findings              
 ``pipeline`` runs them over a batch (``pipeline.run``); ``qa`` (diff,
 review, eval, docs) and ``bench`` (benchmark, synthetic corpus, test
 renderings) are tools around the pipeline, not stages. ``cli`` is the
-command."""
+command.
+
+For analysts: ``extract.load(output_dir)`` returns the typed tables of an
+output folder (pandas frames, or pyarrow Tables with ``arrow=True``)."""
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
 
 
 def __getattr__(name: str) -> str:
@@ -54,3 +60,13 @@ def __getattr__(name: str) -> str:
         version = "0+unknown"
     globals()["__version__"] = version
     return version
+
+
+def load(output_dir: str = "output", tables: Iterable[str] | None = None, *, arrow: bool = False) -> dict[str, Any]:
+    """The tables of ``output_dir``, typed as the data dictionary says: table name →
+    pandas frame (``string``, ``Int64``, ``float64``, dates as ``date32[pyarrow]``)
+    or, with ``arrow``, pyarrow Table. Read from Parquet, or from the CSV with the
+    dictionary's types where a folder has only CSVs. Imports pandas and pyarrow
+    only when called."""
+    from extract.tables.load import load_tables
+    return load_tables(output_dir, tables, arrow=arrow)

@@ -1,7 +1,8 @@
 """The ``extract`` command: a thin layer over ``pipeline.run``.
 
-Subcommands: ``run`` (extract), ``dictionary`` (print the data dictionary),
-``docs`` (rewrite the README's generated sections).
+Subcommands: ``run`` (extract), ``diff``, ``review``, ``eval``, ``bench``,
+``serve`` (Datasette on ``extract.db``), ``dictionary`` (print the data
+dictionary), ``docs`` (rewrite the README's generated sections).
 
 Exit codes: 0 done (findings may exist); 1 with ``--strict`` when any
 ``error`` finding exists; 2 usage error (a path that does not exist, an
@@ -11,6 +12,7 @@ Bad data never gives 2–4: it gives findings."""
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 from pathlib import Path
@@ -44,11 +46,11 @@ def _inputs() -> argparse.ArgumentParser:
     d = Limits()
     r.add_argument("--max-file-mb", type=_positive, default=d.max_file_bytes / 1e6,
                    help=f"refuse larger files (default: {d.max_file_bytes / 1e6:g})")
-    r.add_argument("--max-pages", type=int, default=d.max_pages, help=f"refuse longer PDFs (default: {d.max_pages})")
-    r.add_argument("--max-line-chars", type=int, default=d.max_line_chars,
+    r.add_argument("--max-pages", type=_at_least_one, default=d.max_pages, help=f"refuse longer PDFs (default: {d.max_pages})")
+    r.add_argument("--max-line-chars", type=_at_least_one, default=d.max_line_chars,
                    help=f"leave longer lines out of extraction, with a finding (default: {d.max_line_chars})")
-    r.add_argument("--time-budget", type=float, default=d.document_seconds,
-                   help=f"seconds one document may take, 0 for no limit (default: {d.document_seconds:g})")
+    r.add_argument("--time-budget", type=_positive, default=d.document_seconds,
+                   help=f"seconds one document may take, more than 0 (default: {d.document_seconds:g})")
     return r
 
 
@@ -59,7 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", parents=[_inputs()], help="extract documents (files or folders) into tables")
     r.add_argument("--out", default="output", help="output folder (default: output/)")
     r.add_argument("--strict", action="store_true", help="exit 1 when any error finding exists")
-    r.add_argument("--workers", type=int, default=1, help="documents extracted at a time, in processes (default: 1)")
+    r.add_argument("--workers", type=_at_least_one, default=1,
+                   help="documents extracted at a time, in processes, at least 1 (default: 1)")
     loud = r.add_mutually_exclusive_group()
     loud.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no summary: only the problems")
     loud.add_argument("--verbose", "-v", action="store_true", help="a line per document and the seconds per stage")
@@ -85,9 +88,16 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--report", default="reports/eval.md", help="where the Markdown report goes (default: reports/eval.md)")
     b = sub.add_parser("bench", help="time the pipeline on a synthetic corpus made from the brochure")
     b.add_argument("--sizes", type=int, nargs="+", default=[10_000, 20_000], help="portraits per run (default: 10000 20000)")
-    b.add_argument("--workers", type=int, default=2, help="workers of the parallel run (default: 2)")
+    b.add_argument("--workers", type=_at_least_one, default=2, help="workers of the parallel run (default: 2)")
     b.add_argument("--seed", type=int, default=0, help="seed of the corpus (default: 0)")
     b.add_argument("--no-pdf", action="store_true", help="skip the PDF figure")
+    s = sub.add_parser("serve", help="browse, search and query output/extract.db in Datasette (the serve extra)")
+    s.add_argument("--out", default="output", help="folder of the tables (default: output/)")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    s.add_argument("--port", type=_at_least_one, default=8001, help="port (default: 8001)")
+    s.add_argument("--screenshot", metavar="PNG", help="instead, draw one page with headless Chromium into PNG and stop")
+    s.add_argument("--page", default="extract/what_happened_when",
+                   help="the page to draw, a path below the server (default: extract/what_happened_when)")
     sub.add_parser("dictionary", help="print the data dictionary (Markdown) of the output tables")
     d = sub.add_parser("docs", help="rewrite the generated sections of README.md (data dictionary, finding codes)")
     d.add_argument("readme", nargs="?", default="README.md")
@@ -95,10 +105,43 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _positive(text: str) -> float:
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive, not {text}")
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, not {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
     return value
+
+
+def _at_least_one(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {text}")
+    return value
+
+
+def _subparsers(ap: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    return {name: p for a in ap._actions if isinstance(a, argparse._SubParsersAction) for name, p in a.choices.items()}
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    """The arguments; an option the subcommand does not know is an error in the
+    subcommand's own usage, with the closest option it has suggested."""
+    ap = _parser()
+    args, unknown = ap.parse_known_args(argv)
+    if unknown:
+        sub = _subparsers(ap)[args.command]
+        options = [o for a in sub._actions for o in a.option_strings if o.startswith("--")]
+        hints = []
+        for arg in unknown:
+            close = difflib.get_close_matches(arg.split("=", 1)[0], options, n=1, cutoff=0.75) if arg.startswith("-") else []
+            hints.append(f"{arg} (did you mean {close[0]}?)" if close else arg)
+        sub.error(f"unrecognized argument{'s' if len(unknown) > 1 else ''}: {' '.join(hints)}")
+    return args
 
 
 def _limits(args: argparse.Namespace) -> Limits:
@@ -107,7 +150,7 @@ def _limits(args: argparse.Namespace) -> Limits:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parse(argv)
     try:
         return _command(args)
     except ExtractError as exc:
@@ -145,6 +188,8 @@ def _command(args: argparse.Namespace) -> int:
         return _diff(args)
     if args.command == "review":
         return _review(args)
+    if args.command == "serve":
+        return _serve(args)
     if args.command == "bench":
         from extract.bench.bench import bench_suite
         from extract.bench.bench_render import render_bench
@@ -167,13 +212,18 @@ def _command(args: argparse.Namespace) -> int:
     reporter = Reporter(sys.stderr, quiet=args.quiet, verbose=args.verbose)
     try:
         summary = run(args.paths, args.out, rules, say=reporter.say, limits=_limits(args), progress=reporter,
-                      workers=max(1, args.workers))
+                      workers=args.workers)
     finally:
         reporter.close()
     counts = ", ".join(f"{n} {t}" for t, n in summary.rows.items())
-    reporter.summary(f"extract: {summary.documents} documents, {summary.portraits} portraits → {args.out}/ ({counts})",
+    reporter.summary(f"extract: {_count(summary.documents, 'document')}, {_count(summary.portraits, 'portrait')} "
+                     f"→ {args.out}/ ({counts})",
                      summary.seconds)
     return 1 if args.strict and summary.errors else 0
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _review(args: argparse.Namespace) -> int:
@@ -181,8 +231,15 @@ def _review(args: argparse.Namespace) -> int:
     import subprocess
 
     from extract.qa.review_html import render_review, screenshot
+
+    out = Path(args.out)
+    if not out.is_dir() or not any(out.glob("*.parquet")):
+        raise UsageError(f"{out}: {'no such folder' if not out.is_dir() else 'no tables in this folder'}; "
+                         "give the output folder of a run (--out)")
     pages = render_review(args.out, None, args.dest, args.raw)
-    print(f"extract: {len(pages)} review pages → {Path(args.dest) / 'index.html'}", file=sys.stderr)
+    index = Path(args.dest) / "index.html"
+    pages_only = sum(p != index.resolve() for p in pages)
+    print(f"extract: {_count(pages_only, 'page')} and the index → {index}", file=sys.stderr)
     if args.screenshot:
         city = args.city or next(p.stem for p in sorted(pages) if not p.stem.startswith("_") and p.name != "index.html")
         page = next((p for p in sorted(pages) if p.stem == city), None)
@@ -194,6 +251,22 @@ def _review(args: argparse.Namespace) -> int:
             raise UsageError(f"headless Chromium could not draw {page} ({exc}); "
                              "install it with `apt-get install chromium`") from None
         print(f"extract: {page.name} drawn into {args.screenshot}", file=sys.stderr)
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """``extract serve``: Datasette on ``--out``'s database, or one page of it drawn into ``--screenshot``."""
+    import subprocess
+
+    from extract.qa.serve import screenshot_query, serve
+    if not args.screenshot:
+        return serve(args.out, args.host, args.port)
+    try:
+        screenshot_query(args.out, args.screenshot, args.page)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise UsageError(f"headless Chromium could not draw {args.page} ({exc}); "
+                         "install it with `apt-get install chromium`") from None
+    print(f"extract: {args.page} drawn into {args.screenshot}", file=sys.stderr)
     return 0
 
 

@@ -1,7 +1,9 @@
 """The files of a batch: paths named on the command line → ``Input`` records,
-each file once, in a stable order."""
+each file once, in a stable order (``input_files``); and which of them repeat
+an earlier one byte for byte (``duplicate_inputs``)."""
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,3 +46,25 @@ def input_files(paths: list[str | Path], skip: str | Path | None = None) -> list
             seen.add(key)
             unique.append(i)
     return unique
+
+
+def duplicate_inputs(items: list[Input], max_bytes: int) -> dict[str, Input]:
+    """``document_id`` of each input whose bytes (SHA-256) are those of an
+    earlier input → that earlier input. Empty files, files over ``max_bytes``
+    and files that cannot be read are not compared (each gets its own finding)."""
+    first: dict[tuple[int, str], Input] = {}
+    out: dict[str, Input] = {}
+    for item in items:
+        try:
+            size = item.path.stat().st_size
+            if size == 0 or size > max_bytes:
+                continue
+            with open(item.path, "rb") as fh:
+                digest = (size, hashlib.file_digest(fh, "sha256").hexdigest())
+        except OSError:
+            continue
+        if digest in first:
+            out[item.document_id] = first[digest]
+        else:
+            first[digest] = item
+    return out

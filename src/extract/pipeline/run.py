@@ -18,7 +18,7 @@ from extract.enrich.partners import partners_to_findings, themes_to_partners
 from extract.findings import make_finding
 from extract.pipeline.batch import Batch, guarded
 from extract.pipeline.document import challenge_page, one_document
-from extract.pipeline.inputs import Input, input_files
+from extract.pipeline.inputs import Input, duplicate_inputs, input_files
 from extract.pipeline.report import findings_to_lines
 from extract.pipeline.workers import documents
 from extract.read.limits import Limits
@@ -69,10 +69,19 @@ def collect(paths: list[str | Path], rules: Rules, limits: Limits = Limits(), sa
             say(line)
 
     items = input_files(paths, skip)
+    repeats = duplicate_inputs(items, limits.max_file_bytes)
+    for item in (i for i in items if i.document_id in repeats):  # read once, as the first
+        paths_of[item.document_id], start = str(item.path), len(rows["findings"])
+        rows["findings"].append(finding_to_row(make_finding(
+            rules.findings, item.document_id, "", "input_duplicated", "", "",
+            f"is byte for byte the same as {repeats[item.document_id].document_id} (SHA-256); read once, as that file",
+            repeats[item.document_id].document_id)))
+        report(start)
+    read = [i for i in items if i.document_id not in repeats]
     if progress:
-        progress.start(len(items))
-    portraits_of: dict[str, int] = {}
-    for item, (done, portraits) in zip(items, documents(items, rules, limits, workers)):
+        progress.start(len(read))
+    portraits_of: dict[str, int] = dict.fromkeys(repeats, 0)
+    for item, (done, portraits) in zip(read, documents(read, rules, limits, workers)):
         summary.documents += 1
         paths_of[item.document_id] = str(item.path)
         start = len(rows["findings"])

@@ -3,11 +3,13 @@
 Input: the comparison (``diff.diff_tables``). Output: one string, a short
 summary first (per table with a change: rows added, rows removed, cells
 changed; then a total line, or ``no change``), then per table ``+ key`` for a
-row added, ``- key`` for a row removed and ``key column: old → new`` for a
-changed cell. Values are shown as printed: floats with up to 15 significant
-digits, nulls as ``∅``, text on one line, cut to about 120 characters around
-the first character where the two sides differ. The same comparison always
-gives the same string.
+row added and ``- key`` for a row removed, each followed by an indented line
+of its values (``column=value · …``, nulls left out, each value cut to
+``VALUE_WIDTH`` characters), and ``key column: old → new`` for a changed
+cell. Values are shown as printed: floats with up to 15 significant digits,
+nulls as ``∅``, text on one line, cut to about 120 characters around the first
+character where the two sides differ. The same comparison always gives the
+same string.
 """
 from __future__ import annotations
 
@@ -21,12 +23,14 @@ from extract.tables.write import _format_float
 
 NULL = "∅"
 WIDTH = 120
+VALUE_WIDTH = 60
 FORMATS = ("text", "markdown", "html")
 CSS = """body{font-family:system-ui,sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:right}
 th:first-child,td:first-child{text-align:left}ul{list-style:none;padding-left:0;font-family:monospace}
 li{padding:.1em 0;white-space:pre-wrap}.add{color:#1a7f37}.del{color:#b3261e}.note{color:#8a5a00}
-del{background:#ffebe9;text-decoration:none}ins{background:#dafbe1;text-decoration:none}.key{color:#555}"""
+del{background:#ffebe9;text-decoration:none}ins{background:#dafbe1;text-decoration:none}.key{color:#555}
+.values{color:#444;display:inline-block;margin-left:2em}"""
 
 
 @dataclass(frozen=True)
@@ -41,12 +45,14 @@ class SummaryRow:
 @dataclass(frozen=True)
 class Line:
     """One detail line: ``kind`` is ``add``, ``del``, ``cell`` or ``note``;
-    ``text`` is the key (and column) or the note; ``old``/``new`` only for a cell."""
+    ``text`` is the key (and column) or the note; ``old``/``new`` only for a
+    cell; ``values`` only for a row added or removed."""
 
     kind: str
     text: str
     old: str = ""
     new: str = ""
+    values: str = ""
 
 
 def value_to_text(value: Any) -> str:
@@ -83,6 +89,11 @@ def key_to_text(columns: tuple[str, ...], key: Key) -> str:
     return ", ".join(f"{c}={window(value_to_text(v), 0)}" for c, v in zip(columns, key))
 
 
+def values_to_text(values: tuple[tuple[str, Any], ...]) -> str:
+    """A row's cells as ``column=value · column=value``, each value cut to ``VALUE_WIDTH``."""
+    return " · ".join(f"{c}={window(value_to_text(v), 0, VALUE_WIDTH)}" for c, v in values)
+
+
 def count(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -105,8 +116,9 @@ def diff_to_lines(t: TableDiff) -> list[Line]:
     lines += [Line("del", f"column {c}") for c in t.columns_removed]
     lines += [Line("note", f"key {key_to_text(t.key_columns, d.key)} appears {d.count} times in {d.side}; "
                            "the first row is compared") for d in t.duplicates]
-    lines += [Line("add", key_to_text(t.key_columns, k)) for k in t.added]
-    lines += [Line("del", key_to_text(t.key_columns, k)) for k in t.removed]
+    for kind, keys, values in (("add", t.added, t.added_values), ("del", t.removed, t.removed_values)):
+        values = values or ((),) * len(keys)
+        lines += [Line(kind, key_to_text(t.key_columns, k), values=values_to_text(v)) for k, v in zip(keys, values)]
     lines += [Line("cell", f"{key_to_text(t.key_columns, c.key)} {c.column}", *pair_to_texts(c.old, c.new))
               for c in t.changed]
     return lines
@@ -127,7 +139,8 @@ def line_to_text(line: Line) -> str:
     """A detail line as plain text: ``+ key``, ``- key``, ``key column: old → new``, ``! note``."""
     if line.kind == "cell":
         return f"{line.text}: {line.old} → {line.new}"
-    return {"add": "+ ", "del": "- ", "note": "! "}[line.kind] + line.text
+    text = {"add": "+ ", "del": "- ", "note": "! "}[line.kind] + line.text
+    return f"{text}\n    {line.values}" if line.values else text
 
 
 def details(diffs: TableDiffs) -> list[tuple[str, list[Line]]]:
@@ -172,7 +185,8 @@ def line_to_html(line: Line) -> str:
         return (f'<li class="cell"><span class="key">{e(line.text)}</span>: '
                 f"<del>{e(line.old)}</del> → <ins>{e(line.new)}</ins></li>")
     sign = {"add": "+ ", "del": "- ", "note": "! "}[line.kind]
-    return f'<li class="{line.kind}">{e(sign + line.text)}</li>'
+    values = f'<br><span class="values">{e(line.values)}</span>' if line.values else ""
+    return f'<li class="{line.kind}">{e(sign + line.text)}{values}</li>'
 
 
 def to_html(diffs: TableDiffs) -> str:

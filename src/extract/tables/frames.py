@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
+from datetime import date
 from types import MappingProxyType
 from typing import Any
 
@@ -18,7 +19,8 @@ import pandera.pandas as pa
 
 from extract.tables.schemas import TABLES, ColumnSpec
 
-DTYPES: Mapping[str, str] = MappingProxyType({"string": "string", "float": "float64", "Int": "Int64"})
+# A date column holds its ISO text here (``YYYY-MM-DD``, checked); ``write`` stores it as a date.
+DTYPES: Mapping[str, str] = MappingProxyType({"string": "string", "float": "float64", "Int": "Int64", "date": "string"})
 
 
 def _is_empty(value: Any) -> bool:
@@ -52,7 +54,17 @@ def _column_checks(c: ColumnSpec) -> list[pa.Check]:
         checks.append(pa.Check.ge(c.minimum))
     if c.pattern:
         checks.append(pa.Check.str_matches(f"^(?:{c.pattern})$"))
+    if c.type == "date":
+        checks.append(pa.Check(lambda s: s.map(lambda v: iso_date(v) is not None).astype(bool), name="is_date"))
     return checks
+
+
+def iso_date(value: Any) -> date | None:
+    """``YYYY-MM-DD`` text → the date it names; None for anything else (``2021-02-30``)."""
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        return None
 
 
 def _pair_check(low: str, high: str) -> pa.Check:

@@ -1,10 +1,11 @@
 """Write the output tables.
 
 Input: typed frames from ``schemas.to_frame``, keyed by table name.
-Output: ``<table>.csv`` and ``<table>.parquet`` per table and ``datapackage.json``
-in ``out_dir``, byte-identical when re-run on the same frames. The new folder is
-built next to ``out_dir`` and swapped in at once, so a run killed at any moment
-leaves either the whole previous output or the whole new one.
+Output: ``<table>.csv`` and ``<table>.parquet`` per table, ``extract.db`` (all
+tables in SQLite, ``database``) and ``datapackage.json`` in ``out_dir``,
+byte-identical when re-run on the same frames. The new folder is built next to
+``out_dir`` and swapped in at once, so a run killed at any moment leaves either
+the whole previous output or the whole new one.
 """
 from __future__ import annotations
 
@@ -28,12 +29,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from extract.errors import NotAnOutputFolder
+from extract.tables.database import tables_to_database
 from extract.tables.dictionary import datapackage
+from extract.tables.frames import iso_date
 from extract.tables.schemas import TABLES, TableSpec
 
-ARROW_TYPES: Mapping[str, pa.DataType] = MappingProxyType({"string": pa.string(), "float": pa.float64(), "Int": pa.int64()})
+ARROW_TYPES: Mapping[str, pa.DataType] = MappingProxyType({"string": pa.string(), "float": pa.float64(), "Int": pa.int64(),
+                                                           "date": pa.date32()})
 SUFFIXES = (".csv", ".parquet")
-OURS = frozenset({"datapackage.json", "run.json"} | {f"{t}{s}" for t in TABLES for s in SUFFIXES})
+DATABASE = "extract.db"
+OURS = frozenset({"datapackage.json", "run.json", DATABASE} | {f"{t}{s}" for t in TABLES for s in SUFFIXES})
 AT_FDCWD, RENAME_EXCHANGE = -100, 2
 UNSUPPORTED = frozenset({errno.EINVAL, errno.ENOSYS, errno.EPERM, errno.EOPNOTSUPP})
 
@@ -66,18 +71,22 @@ def _frame_to_csv(spec: TableSpec, frame: pd.DataFrame, path: Path) -> None:
 def _frame_to_parquet(spec: TableSpec, frame: pd.DataFrame, path: Path) -> None:
     schema = pa.schema([pa.field(c.name, ARROW_TYPES[c.type], nullable=True,
                                  metadata={"description": c.description}) for c in spec.columns])
-    table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    dates = {c.name: pd.Series([iso_date(v) for v in frame[c.name]], index=frame.index, dtype=object)
+             for c in spec.columns if c.type == "date"}  # ISO text → date
+    table = pa.Table.from_pandas(frame.assign(**dates) if dates else frame, schema=schema, preserve_index=False)
     pq.write_table(table, path, compression="zstd")
 
 
 def _frames_to_folder(frames: Mapping[str, pd.DataFrame], folder: Path) -> None:
-    """Every frame as CSV and Parquet, then ``datapackage.json``, into ``folder``."""
+    """Every frame as CSV and Parquet, then the SQLite database of them all and
+    ``datapackage.json``, into ``folder``."""
     names = [t for t in TABLES if t in frames]
     for name in names:
         spec = TABLES[name]
         frame = _checked(spec, frames[name])
         _frame_to_csv(spec, frame, folder / f"{name}.csv")
         _frame_to_parquet(spec, frame, folder / f"{name}.parquet")
+    tables_to_database({name: frames[name] for name in names}, folder / DATABASE)
     package = json.dumps(datapackage(names), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
     (folder / "datapackage.json").write_text(package, encoding="utf-8", newline="")
 
@@ -203,7 +212,7 @@ def write_tables(frames: dict[str, pd.DataFrame], out_dir: str | os.PathLike[str
             start = time.perf_counter()
             _frames_to_folder(frames, tmp)
             for name, text in (extra(time.perf_counter() - start) if extra else {}).items():
-                if name not in OURS or name.endswith(SUFFIXES) or name == "datapackage.json":
+                if name not in OURS or name.endswith(SUFFIXES) or name in ("datapackage.json", DATABASE):
                     raise ValueError(f"{name}: not a name for an extra output file")
                 (tmp / name).write_text(text, encoding="utf-8", newline="")
             for name in _foreign_files(out):
