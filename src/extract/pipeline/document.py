@@ -11,6 +11,7 @@ from dataclasses import replace
 from extract.challenge.page import ChallengePageRules, extract_challenge
 from extract.enrich.events import sections_to_events
 from extract.enrich.themes import rows_to_themes
+from extract.errors import InputError
 from extract.findings import make_finding
 from extract.pipeline.batch import Batch, failure, guarded
 from extract.pipeline.inputs import Input
@@ -45,6 +46,8 @@ def document(item: Input, rules: Rules, batch: Batch, limits: Limits) -> int:
     """Ingest, detect and extract one document into ``batch``; the number of
     portraits found."""
     clock = batch.clock
+    if item.problem:
+        raise InputError(str(item.path), item.problem)
     with clock.stage("ingest"):
         doc, markdown = read_markdown(replace(ingest(item.path, limits, rules.text.columns),
                                                   document_id=item.document_id))

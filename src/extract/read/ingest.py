@@ -18,7 +18,10 @@ character maps to one character, every offset found in ``match_text`` is
 valid in ``text``."""
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 from dataclasses import replace
 from pathlib import Path
 
@@ -87,20 +90,59 @@ def too_long_lines(text: str, limit: int) -> tuple[Span, ...]:
     return tuple(Span(m.start(), m.end()) for m in regex.finditer(r"[^\n]+", text) if m.end() - m.start() > limit)
 
 
-def ingest(path: str | Path, limits: Limits = Limits(), columns: ColumnRules | None = None) -> Document:
-    """Read one input file into a ``Document``; ``InputError`` if it cannot be
-    read, is over the size limit, is binary or is empty. Two columns side by
-    side are told by ``columns`` (default: those of the shipped rules)."""
-    path = Path(path)
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def not_regular(mode: int) -> str:
+    """What a file of ``mode`` is when it is not a regular file (``a FIFO …``), else ``""``."""
+    if stat.S_ISREG(mode):
+        return ""
+    return next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
+
+
+def os_problem(path: Path, exc: OSError) -> str:
+    """Why ``path`` cannot be read, from the error reading it raised."""
+    if exc.errno == errno.ELOOP:
+        return f"is a symbolic link loop ({exc.strerror})"
+    if exc.errno == errno.ENOENT and os.path.islink(path):
+        return "is a symbolic link to nothing (a broken link)"
+    return f"cannot be read ({exc.strerror})"
+
+
+def read_bytes(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; ``InputError``
+    for anything else. Nothing that is not a regular file is opened for
+    reading (a FIFO would block, a device never end), and no more than
+    ``limit + 1`` bytes are read."""
     try:
-        size = path.stat().st_size
-        if size > limits.max_file_bytes:
-            raise InputError(str(path), f"is {size / 1e6:.1f} MB, over the limit of "
-                                        f"{limits.max_file_bytes / 1e6:g} MB (--max-file-mb)")
-        with open(path, "rb") as fh:
-            data = fh.read(limits.max_file_bytes + 1)
+        kind = not_regular(os.stat(path).st_mode)
+        if kind:
+            raise InputError(str(path), f"is {kind}, not a regular file")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        with open(fd, "rb", closefd=True) as fh:
+            info = os.fstat(fh.fileno())
+            kind = not_regular(info.st_mode)  # swapped for another kind since the check
+            if kind:
+                raise InputError(str(path), f"is {kind}, not a regular file")
+            if info.st_size > limit:
+                raise InputError(str(path), f"is {info.st_size / 1e6:.1f} MB, over the limit of "
+                                            f"{limit / 1e6:g} MB (--max-file-mb)")
+            data = fh.read(limit + 1)
     except OSError as exc:
-        raise InputError(str(path), f"cannot be read ({exc.strerror})") from None
+        raise InputError(str(path), os_problem(path, exc)) from None
+    if len(data) > limit:
+        raise InputError(str(path), f"grew over the limit of {limit / 1e6:g} MB (--max-file-mb) while it was read")
+    return data
+
+
+def ingest(path: str | Path, limits: Limits = Limits(), columns: ColumnRules | None = None) -> Document:
+    """Read one input file into a ``Document``; ``InputError`` if it is not a
+    regular file, cannot be read, is over a limit, is binary or is empty. Two
+    columns side by side are told by ``columns`` (default: those of the
+    shipped rules)."""
+    path = Path(path)
+    data = read_bytes(path, limits.max_file_bytes)
     if data[:1024].lstrip().startswith(b"%PDF-"):
         from extract.read.pdf import read_pdf
         doc = read_pdf(path, limits.max_pages)

@@ -71,6 +71,14 @@ def blank(text: str, spans) -> str:
 
 
 _NON_ASCII = regex.compile(r"[^\x00-\x7f]+")
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
+
+
+def shown_name(name: str) -> str:
+    """A file name as text that can be written anywhere: the bytes that are
+    not UTF-8 (held as surrogate escapes by ``os.fsdecode``) shown as ``\\xNN``."""
+    return _SURROGATE.sub(lambda m: (f"\\x{ord(m[0]) - 0xDC00:02x}" if ord(m[0]) >= 0xDC80
+                                     else f"\\u{ord(m[0]):04x}"), name)
 
 
 def to_ascii(s: str) -> str:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from extract.read.limits import Limits
+from extract.read.textutil import shown_name
 
 STAGES = ("ingest", "layout", "detect", "segment", "portraits", "themes", "challenge_pages", "validate", "tables",
           "write")
@@ -52,13 +55,16 @@ class InputRecord:
 
 
 def file_sha256(path: Path, limit: int) -> tuple[int, str | None]:
-    """(size, SHA-256 hex digest) of a file; no digest for one over ``limit`` bytes."""
+    """(size, SHA-256 hex digest) of a regular file; no digest for one over
+    ``limit`` bytes or for anything that is not a regular file (a FIFO, a
+    device: never opened, so never waited on)."""
     try:
-        size = path.stat().st_size
-        if size > limit:
-            return size, None
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return (info.st_size if stat.S_ISREG(info.st_mode) else 0), None
         with open(path, "rb") as fh:
-            return size, hashlib.file_digest(fh, "sha256").hexdigest()
+            data = fh.read(limit + 1)
+        return (len(data), None) if len(data) > limit else (len(data), hashlib.sha256(data).hexdigest())
     except OSError:
         return 0, None
 
@@ -79,7 +85,7 @@ def run_record(inputs: list[InputRecord], frames: dict[str, pd.DataFrame], rules
         "python": platform.python_version(),
         "rules_sha256": rules_digest,
         "limits": asdict(limits),
-        "inputs": [asdict(i) for i in inputs],
+        "inputs": [dict(asdict(i), document_id=shown_name(i.document_id), path=shown_name(i.path)) for i in inputs],
         "rows": {t: int(len(f)) for t, f in frames.items()},
         "findings_by_severity": {s: int(n) for s, n in sorted(findings["severity"].value_counts().items())},
         "findings_by_code": {c: int(n) for c, n in sorted(findings["code"].value_counts().items())},

@@ -1,0 +1,140 @@
+"""Issue 16: hostile inputs, one test (or a few) per numbered case, each
+built by code in ``tmp_path``. Nothing hangs, nothing is lost, nothing
+outside ``--out`` is touched. Each test holds its own deadline (``deadline``),
+so a hang fails it instead of stopping the suite."""
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+from conftest import BROCHURE
+from extract.cli import main
+
+PROFILE = BROCHURE.parent / "web-profile-kaunas.txt"
+
+
+class Hung(Exception):
+    """The code under test ran past the test's deadline."""
+
+
+@contextmanager
+def deadline(seconds: float):
+    """Raise ``Hung`` in the block once ``seconds`` have passed. A watchdog
+    thread signals the main thread (SIGUSR1, every second from then on), so
+    the deadline holds whatever the code does with SIGALRM, and a blocking
+    ``open`` or ``read`` is interrupted too."""
+    done = threading.Event()
+    main_thread = threading.main_thread().ident
+
+    def expire(signum, frame):
+        raise Hung(f"still running after {seconds} s")
+
+    def watch():
+        if not done.wait(seconds):
+            while not done.is_set():
+                signal.pthread_kill(main_thread, signal.SIGUSR1)
+                done.wait(1)
+
+    previous = signal.signal(signal.SIGUSR1, expire)
+    watchdog = threading.Thread(target=watch, daemon=True)
+    watchdog.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watchdog.join()
+        signal.signal(signal.SIGUSR1, previous)
+
+
+def findings_of(out: Path) -> list[tuple[str, str, str]]:
+    """``(document_id, code, message)`` of each finding of a run's output."""
+    f = pd.read_csv(out / "findings.csv", dtype=str, keep_default_na=False)
+    return list(zip(f["document_id"], f["code"], f["message"]))
+
+
+def cities_of(out: Path) -> list[tuple[str, str]]:
+    c = pd.read_csv(out / "cities.csv", dtype=str, keep_default_na=False)
+    return sorted(zip(c["document_id"], c["city_id"]))
+
+
+# 1. A FIFO or a device named as an input is refused unopened, within the budget.
+
+def test_case1_a_fifo_or_a_device_is_refused_not_waited_on(tmp_path, capsys):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero.txt"
+    zero.symlink_to("/dev/zero")
+    with deadline(30):
+        assert main(["run", str(fifo), str(zero), str(PROFILE), "--out", str(tmp_path / "o"),
+                     "--time-budget", "5"]) == 0
+    err = capsys.readouterr().err
+    assert f"{fifo}: is a FIFO (named pipe), not a regular file" in err
+    assert f"{zero}: is a character device, not a regular file" in err
+    assert ("pipe.txt", "document_unreadable", "is a FIFO (named pipe), not a regular file") in findings_of(
+        tmp_path / "o")
+    assert cities_of(tmp_path / "o") == [("web-profile-kaunas.txt", "kaunas-ltu")]
+
+
+# 2. A file name that is not UTF-8 is data: its id shows the bytes escaped.
+
+def test_case2_a_file_name_that_is_not_utf8_does_not_stop_the_batch(tmp_path, capsys):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "good.txt").write_bytes(PROFILE.read_bytes())
+    (Path(os.fsdecode(bytes(raw) + b"/bad\xff\xfename.txt"))).write_bytes(PROFILE.read_bytes())
+    (Path(os.fsdecode(bytes(raw) + b"/empty\xff.txt"))).write_bytes(b"")
+    with deadline(60):
+        assert main(["run", str(raw), "--out", str(tmp_path / "o")]) == 0
+    assert cities_of(tmp_path / "o") == [("bad\\xff\\xfename.txt", "kaunas-ltu"), ("good.txt", "kaunas-ltu")]
+    assert f"{raw}/empty\\xff.txt: is empty" in capsys.readouterr().err
+    run = (tmp_path / "o" / "run.json").read_text(encoding="utf-8")
+    assert '"document_id": "bad\\\\xff\\\\xfename.txt"' in run
+
+
+# 9. What cannot be read in a folder is one line and a finding each.
+
+def test_case9_special_files_and_unreadable_folders_in_a_folder_are_reported(tmp_path, capsys, monkeypatch):
+    raw = tmp_path / "raw"
+    (raw / "sub").mkdir(parents=True)
+    (raw / "locked").mkdir()
+    (raw / "sub" / "profile.txt").write_bytes(PROFILE.read_bytes())
+    os.mkfifo(raw / "pipe.txt")
+    (raw / "zero.txt").symlink_to("/dev/zero")
+    (raw / "broken.txt").symlink_to("nowhere")
+    (raw / "loop-a").symlink_to("loop-b")
+    (raw / "loop-b").symlink_to("loop-a")
+    scandir = os.scandir
+
+    def refusing(path="."):  # root may enter any folder: refuse one as for a user without the right
+        if os.fspath(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)
+    with deadline(60):
+        assert main(["run", str(raw), "--out", str(tmp_path / "o"), "--time-budget", "5"]) == 0
+    monkeypatch.undo()
+    err = capsys.readouterr().err.splitlines()
+    assert err[:-1] == [f"{raw}/broken.txt: is a symbolic link to nothing (a broken link)",
+                        f"{raw}/locked: is a folder that cannot be read (Permission denied)",
+                        f"{raw}/loop-a: is a symbolic link loop (Too many levels of symbolic links)",
+                        f"{raw}/loop-b: is a symbolic link loop (Too many levels of symbolic links)",
+                        f"{raw}/pipe.txt: is a FIFO (named pipe), not a regular file",
+                        f"{raw}/zero.txt: is a character device, not a regular file"]
+    assert [(d, c) for d, c, _ in findings_of(tmp_path / "o") if c == "document_unreadable"] == [
+        (d, "document_unreadable") for d in ("broken.txt", "locked", "loop-a", "loop-b", "pipe.txt", "zero.txt")]
+    assert cities_of(tmp_path / "o") == [("sub/profile.txt", "kaunas-ltu")]
+
+
+def test_case9_a_symbolic_link_loop_named_is_no_missing_file(tmp_path, capsys):
+    (tmp_path / "loop-a").symlink_to("loop-b")
+    (tmp_path / "loop-b").symlink_to("loop-a")
+    assert main(["run", str(tmp_path / "loop-a"), "--out", str(tmp_path / "o")]) == 0
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"{tmp_path}/loop-a: is a symbolic link loop (Too many levels of symbolic links)")
+    assert main(["run", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "o")]) == 2
