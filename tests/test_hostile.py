@@ -4,6 +4,7 @@ outside ``--out`` is touched. Each test holds its own deadline (``deadline``),
 so a hang fails it instead of stopping the suite."""
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import threading
@@ -11,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from conftest import BROCHURE
 from extract.cli import main
@@ -138,3 +140,55 @@ def test_case9_a_symbolic_link_loop_named_is_no_missing_file(tmp_path, capsys):
     assert capsys.readouterr().err.splitlines()[0] == (
         f"{tmp_path}/loop-a: is a symbolic link loop (Too many levels of symbolic links)")
     assert main(["run", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "o")]) == 2
+
+
+# 3. Recovery touches only the folders a run made and marked, never one matched by name.
+
+def test_case3_folders_named_like_a_runs_are_left_alone(tmp_path):
+    out = tmp_path / "out"
+    theirs = {".out.tmp-1": "draft", ".out.old-1": "old notes", ".out.tmp-0123456789abcdef": "kept",
+              ".out.old-0123456789abcdef": "also kept"}
+    for name, text in theirs.items():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "notes.txt").write_text(text)
+    for _ in range(2):  # with no output yet (an old folder is not adopted), then with one
+        assert main(["run", str(PROFILE), "--out", str(out)]) == 0
+        assert {p.name: (p / "notes.txt").read_text() for p in tmp_path.iterdir() if p.name != "out"} == theirs
+        assert cities_of(out) == [("web-profile-kaunas.txt", "kaunas-ltu")]
+        assert not (out / "notes.txt").exists() and not (out / ".extract-run").exists()
+
+
+# 12. An error of the file system on output is one line and exit 2; the previous output stays.
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EROFS, errno.EACCES], ids=["ENOSPC", "EROFS", "EACCES"])
+def test_case12_an_os_error_on_output_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch, code):
+    from extract.tables import write
+    out = tmp_path / "out"
+    assert main(["run", str(PROFILE), "--out", str(out)]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    capsys.readouterr()
+
+    def failing(*args, **kwargs):
+        raise OSError(code, os.strerror(code), str(out.parent / "x"))
+
+    monkeypatch.setattr(write, "_frame_to_parquet", failing)
+    monkeypatch.delenv("EXTRACT_DEBUG", raising=False)
+    assert main(["run", str(PROFILE), "--out", str(out)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"extract: {out}: the output could not be written ({os.strerror(code)}); the previous output is left as it was"]
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_case12_an_output_path_through_a_file_or_a_report_into_no_folder_exits_2(tmp_path, capsys):
+    (tmp_path / "file").write_text("text\n")
+    assert main(["run", str(PROFILE), "--out", str(tmp_path / "file" / "out")]) == 2
+    assert "the output could not be written (Not a directory)" in capsys.readouterr().err
+    baseline = tmp_path / "baseline"
+    assert main(["run", str(PROFILE), "--out", str(baseline)]) == 0
+    capsys.readouterr()
+    report = tmp_path / "missing" / "report.md"
+    assert main(["diff", str(PROFILE), "--baseline", str(baseline), "--report", str(report)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == f"extract: {report}: the report could not be written (No such file or directory)"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["baseline", "file"]

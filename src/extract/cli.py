@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from extract import __version__
-from extract.errors import ExtractError, UsageError
+from extract.errors import ExtractError, OutputError, UsageError
 from extract.pipeline import run
 from extract.pipeline.progress import Reporter
 from extract.qa.diff import baseline_from_git, diff_run
@@ -141,8 +141,7 @@ def _command(args: argparse.Namespace) -> int:
         return 0
     if args.command == "eval":
         evaluation = evaluate(args.out, args.gold)
-        Path(args.report).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.report).write_text(render_eval(evaluation), encoding="utf-8")
+        _write_report(args.report, render_eval(evaluation), make_folder=True)
         sys.stdout.write(summary_text(evaluation))
         print(f"extract: report written to {args.report}", file=sys.stderr)
         return 0
@@ -187,11 +186,21 @@ def _diff(args: argparse.Namespace) -> int:
                          limits=_limits(args), rel_tol=args.rel_tol, abs_tol=args.abs_tol)
     report = render(diffs, args.format)
     if args.report:
-        Path(args.report).write_text(report, encoding="utf-8")
+        _write_report(args.report, report)
         print(f"extract: report written to {args.report}", file=sys.stderr)
     else:
         sys.stdout.write(report)
     return 1 if args.fail_on_change and diffs.has_changes else 0
+
+
+def _write_report(path: str, text: str, make_folder: bool = False) -> None:
+    """A report into ``path``; an error of the file system is ``OutputError`` (exit 2)."""
+    try:
+        if make_folder:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"{path}: the report could not be written ({exc.strerror or exc})", exc.errno) from None
 
 
 if __name__ == "__main__":

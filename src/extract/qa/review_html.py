@@ -66,7 +66,6 @@ def render_review(out_dir: str | Path, sources: Mapping[str, str] | None, dest_d
     ``sources`` is None) → ``dest_dir/index.html`` and one page per portrait
     and challenge page; returns the files written, sorted."""
     dest = Path(dest_dir)
-    dest.mkdir(parents=True, exist_ok=True)
     tables = tables_to_rows(read_tables(out_dir))
     index = index_data(tables)
     if sources is None:

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
+from extract.errors import OutputError
+
 # pages that are not a city's: their names start with ``_``, which no safe name does
 PAGE_NAMES: Mapping[str, str] = MappingProxyType({"challenge": "_challenge.html", "document": "_document.html"})
 SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,79}")
@@ -37,10 +39,14 @@ def page_path(document_id: str, kind: str, city_id: str) -> str:
 
 
 def write_page(dest: Path, relative: str, content: str) -> Path:
-    """HTML → a file under ``dest`` (refused if the path would leave it)."""
+    """HTML → a file under ``dest`` (refused if the path would leave it);
+    ``OutputError`` (exit 2) when the file system refuses it."""
     path = (dest / relative).resolve()
     if dest.resolve() not in path.parents:
         raise ValueError(f"review page path leaves the destination: {relative!r}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(content, encoding="utf-8", errors="replace", newline="\n")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8", errors="replace", newline="\n")
+    except OSError as exc:
+        raise OutputError(f"{path}: the review page could not be written ({exc.strerror or exc})", exc.errno) from None
     return path
