@@ -192,3 +192,25 @@ def test_case12_an_output_path_through_a_file_or_a_report_into_no_folder_exits_2
     err = capsys.readouterr().err.splitlines()
     assert err[-1] == f"extract: {report}: the report could not be written (No such file or directory)"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["baseline", "file"]
+
+
+# 11. Every option is checked by its argparse type: exit 2 and a line naming what is expected.
+
+BAD_OPTIONS = [("run", "--time-budget", "inf"), ("run", "--time-budget", "nan"), ("run", "--time-budget", "-1"),
+               ("run", "--time-budget", "1e300"), ("run", "--max-file-mb", "inf"), ("run", "--max-file-mb", "nan"),
+               ("run", "--max-file-mb", "0"), ("run", "--max-file-mb", "-5"), ("run", "--max-pages", "-1"),
+               ("run", "--max-pages", "0"), ("run", "--max-pages", "2.5"), ("run", "--max-line-chars", "-10"),
+               ("run", "--workers", "-3"), ("run", "--workers", "0"), ("run", "--workers", "many"),
+               ("diff", "--rel-tol", "nan"), ("diff", "--abs-tol", "-1"), ("bench", "--workers", "-1"),
+               ("bench", "--sizes", "0")]
+
+
+@pytest.mark.parametrize("command,option,value", BAD_OPTIONS, ids=[" ".join(o) for o in BAD_OPTIONS])
+def test_case11_a_bad_option_value_exits_2_with_a_clear_line(tmp_path, capsys, command, option, value):
+    with pytest.raises(SystemExit) as exit_:
+        main([command, f"{option}={value}"] + (["--out", str(tmp_path / "o")] if command == "run" else []))
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1].startswith(f"extract {command}: error: argument {option}: must be ")
+    assert err[-1].endswith(f", not {value!r}")
+    assert not (tmp_path / "o").exists()

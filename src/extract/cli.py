@@ -11,10 +11,12 @@ Bad data never gives 2–4: it gives findings."""
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from extract import __version__
@@ -38,12 +40,15 @@ def _inputs() -> argparse.ArgumentParser:
     r.add_argument("paths", nargs="*", default=["raw"], help="files or folders (default: raw/)")
     r.add_argument("--rules", default=str(DEFAULT_DIR), help="rules folder (default: the project's rules/)")
     d = Limits()
-    r.add_argument("--max-file-mb", type=_positive, default=d.max_file_bytes / 1e6,
+    r.add_argument("--max-file-mb", type=_MEGABYTES, default=d.max_file_bytes / 1e6,
                    help=f"refuse larger files (default: {d.max_file_bytes / 1e6:g})")
-    r.add_argument("--max-pages", type=int, default=d.max_pages, help=f"refuse longer PDFs (default: {d.max_pages})")
-    r.add_argument("--max-line-chars", type=int, default=d.max_line_chars,
+    r.add_argument("--max-pages", type=_ranged(int, 1, 10**7, "a whole number from 1 to 10,000,000"),
+                   default=d.max_pages, help=f"refuse longer PDFs (default: {d.max_pages})")
+    r.add_argument("--max-line-chars", type=_ranged(int, 1, 10**9, "a whole number from 1 to 1,000,000,000"),
+                   default=d.max_line_chars,
                    help=f"leave longer lines out of extraction, with a finding (default: {d.max_line_chars})")
-    r.add_argument("--time-budget", type=float, default=d.document_seconds,
+    r.add_argument("--time-budget", type=_ranged(float, 0, 1e6, "a number of seconds from 0 (no limit) to 1,000,000"),
+                   default=d.document_seconds,
                    help=f"seconds one document may take, 0 for no limit (default: {d.document_seconds:g})")
     return r
 
@@ -55,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", parents=[_inputs()], help="extract documents (files or folders) into tables")
     r.add_argument("--out", default="output", help="output folder (default: output/)")
     r.add_argument("--strict", action="store_true", help="exit 1 when any error finding exists")
-    r.add_argument("--workers", type=int, default=1, help="documents extracted at a time, in processes (default: 1)")
+    r.add_argument("--workers", type=_WORKERS, default=1, help="documents extracted at a time, in processes (default: 1)")
     loud = r.add_mutually_exclusive_group()
     loud.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no summary: only the problems")
     loud.add_argument("--verbose", "-v", action="store_true", help="a line per document and the seconds per stage")
@@ -67,8 +72,8 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
     f.add_argument("--report", help="write the report to this file instead of stdout")
     f.add_argument("--fail-on-change", action="store_true", help="exit 1 when anything changed")
-    f.add_argument("--rel-tol", type=float, default=1e-9, help="relative tolerance for numbers (default: 1e-9)")
-    f.add_argument("--abs-tol", type=float, default=1e-9, help="absolute tolerance for numbers (default: 1e-9)")
+    f.add_argument("--rel-tol", type=_TOLERANCE, default=1e-9, help="relative tolerance for numbers (default: 1e-9)")
+    f.add_argument("--abs-tol", type=_TOLERANCE, default=1e-9, help="absolute tolerance for numbers (default: 1e-9)")
     v = sub.add_parser("review", help="write the static HTML review of output/ (every value highlighted in its source)")
     v.add_argument("--out", default="output", help="folder of the tables (default: output/)")
     v.add_argument("--dest", default="reports/review", help="where the pages go (default: reports/review/)")
@@ -80,9 +85,11 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--gold", default="tests/gold", help="gold folders, one per document (default: tests/gold/)")
     e.add_argument("--report", default="reports/eval.md", help="where the Markdown report goes (default: reports/eval.md)")
     b = sub.add_parser("bench", help="time the pipeline on a synthetic corpus made from the brochure")
-    b.add_argument("--sizes", type=int, nargs="+", default=[10_000, 20_000], help="portraits per run (default: 10000 20000)")
-    b.add_argument("--workers", type=int, default=2, help="workers of the parallel run (default: 2)")
-    b.add_argument("--seed", type=int, default=0, help="seed of the corpus (default: 0)")
+    b.add_argument("--sizes", type=_ranged(int, 1, 10**7, "a whole number from 1 to 10,000,000"), nargs="+",
+                   default=[10_000, 20_000], help="portraits per run (default: 10000 20000)")
+    b.add_argument("--workers", type=_WORKERS, default=2, help="workers of the parallel run (default: 2)")
+    b.add_argument("--seed", type=_ranged(int, 0, 2**32 - 1, "a whole number from 0 to 4,294,967,295"), default=0,
+                   help="seed of the corpus (default: 0)")
     b.add_argument("--no-pdf", action="store_true", help="skip the PDF figure")
     sub.add_parser("dictionary", help="print the data dictionary (Markdown) of the output tables")
     d = sub.add_parser("docs", help="rewrite the generated sections of README.md (data dictionary, finding codes)")
@@ -90,11 +97,24 @@ def _parser() -> argparse.ArgumentParser:
     return ap
 
 
-def _positive(text: str) -> float:
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive, not {text}")
-    return value
+def _ranged(kind: type, low: float, high: float, what: str, above: bool = False) -> Callable[[str], float]:
+    """An argparse type: a finite number of ``kind`` from ``low`` (or
+    ``above`` it) to ``high``; anything else (``inf``, ``nan``, a negative
+    number, a word) is a usage error naming what is expected (exit 2)."""
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        if value is None or not math.isfinite(value) or not low <= value <= high or (above and value == low):
+            raise argparse.ArgumentTypeError(f"must be {what}, not {text!r}")
+        return value
+    return parse
+
+
+_MEGABYTES = _ranged(float, 0, 1e6, "a number of megabytes above 0, at most 1,000,000", above=True)
+_WORKERS = _ranged(int, 1, 256, "a whole number of processes from 1 to 256")
+_TOLERANCE = _ranged(float, 0, 1e300, "a number of 0 or more")
 
 
 def _limits(args: argparse.Namespace) -> Limits:
@@ -149,7 +169,7 @@ def _command(args: argparse.Namespace) -> int:
     reporter = Reporter(sys.stderr, quiet=args.quiet, verbose=args.verbose)
     try:
         summary = run(args.paths, args.out, rules, say=reporter.say, limits=_limits(args), progress=reporter,
-                      workers=max(1, args.workers))
+                      workers=args.workers)
     finally:
         reporter.close()
     counts = ", ".join(f"{n} {t}" for t, n in summary.rows.items())

@@ -24,6 +24,7 @@ import os
 import stat
 from dataclasses import replace
 from pathlib import Path
+from typing import BinaryIO
 
 import regex
 
@@ -110,6 +111,19 @@ def os_problem(path: Path, exc: OSError) -> str:
     return f"cannot be read ({exc.strerror})"
 
 
+def read_at_most(fh: BinaryIO, size: int, chunk: int = 1 << 20) -> bytes:
+    """At most ``size`` bytes of ``fh``, read in chunks (a large ``size`` is
+    never allocated at once)."""
+    parts, total = [], 0
+    while total < size:
+        part = fh.read(min(chunk, size - total))
+        if not part:
+            break
+        parts.append(part)
+        total += len(part)
+    return b"".join(parts)
+
+
 def read_bytes(path: Path, limit: int) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes; ``InputError``
     for anything else. Nothing that is not a regular file is opened for
@@ -128,7 +142,7 @@ def read_bytes(path: Path, limit: int) -> bytes:
             if info.st_size > limit:
                 raise InputError(str(path), f"is {info.st_size / 1e6:.1f} MB, over the limit of "
                                             f"{limit / 1e6:g} MB (--max-file-mb)")
-            data = fh.read(limit + 1)
+            data = read_at_most(fh, limit + 1)
     except OSError as exc:
         raise InputError(str(path), os_problem(path, exc)) from None
     if len(data) > limit:

@@ -9,11 +9,14 @@ Python code and the ``regex`` module's matching alike (both check for
 signals), so a pattern that backtracks badly on odd input cannot hang a run."""
 from __future__ import annotations
 
+import math
 import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+
+MAX_SECONDS = 1e6  # the longest time budget (``--time-budget``): 11 days
 
 
 @dataclass(frozen=True)
@@ -39,9 +42,9 @@ def time_budget(seconds: float) -> Iterator[None]:
     """Raise ``TimeBudgetExceeded`` in the block once ``seconds`` have passed.
 
     Uses a real-time interval timer, so it works only in the main thread of
-    a POSIX process; elsewhere (or with ``seconds <= 0``) the block runs
-    unbounded."""
-    usable = (seconds > 0 and hasattr(signal, "setitimer")
+    a POSIX process; elsewhere (or with ``seconds <= 0``, infinite or over
+    ``MAX_SECONDS``, more than the timer holds) the block runs unbounded."""
+    usable = (math.isfinite(seconds) and 0 < seconds <= MAX_SECONDS and hasattr(signal, "setitimer")
               and threading.current_thread() is threading.main_thread())
     if not usable:
         yield

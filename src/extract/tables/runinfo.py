@@ -62,9 +62,12 @@ def file_sha256(path: Path, limit: int) -> tuple[int, str | None]:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
             return (info.st_size if stat.S_ISREG(info.st_mode) else 0), None
+        digest, size = hashlib.sha256(), 0
         with open(path, "rb") as fh:
-            data = fh.read(limit + 1)
-        return (len(data), None) if len(data) > limit else (len(data), hashlib.sha256(data).hexdigest())
+            while size <= limit and (chunk := fh.read(1 << 20)):
+                digest.update(chunk)
+                size += len(chunk)
+        return size, (digest.hexdigest() if size <= limit else None)
     except OSError:
         return 0, None
 
