@@ -53,6 +53,22 @@ def deadline(seconds: float):
         signal.signal(signal.SIGUSR1, previous)
 
 
+def brochure_head(portraits: int) -> str:
+    """The brochure's member list and its first ``portraits`` portraits, up
+    to the end of the last one's contact block (its email's line)."""
+    text = BROCHURE.read_text(encoding="utf-8")
+    at = -1
+    for _ in range(portraits):
+        at = text.index("Contact details", at + 1)
+    return text[:text.index("\n", text.index("@", at))] + "\n"
+
+
+def rows_of(path: Path, rules) -> dict[str, list[dict]]:
+    from extract.pipeline import document_rows
+    with deadline(60):
+        return document_rows(path, rules)
+
+
 def findings_of(out: Path) -> list[tuple[str, str, str]]:
     """``(document_id, code, message)`` of each finding of a run's output."""
     f = pd.read_csv(out / "findings.csv", dtype=str, keep_default_na=False)
@@ -214,3 +230,52 @@ def test_case11_a_bad_option_value_exits_2_with_a_clear_line(tmp_path, capsys, c
     assert err[-1].startswith(f"extract {command}: error: argument {option}: must be ")
     assert err[-1].endswith(f", not {value!r}")
     assert not (tmp_path / "o").exists()
+
+
+# 7. Decoding loses at most the bad bytes; every Unicode line end is a line end.
+
+def _damaged(text: str, how: str) -> bytes:
+    """The text as bytes damaged (or set) in one of the ways of case 7."""
+    raw, cut = text.encode("utf-8"), text.index("Vision and motivation")
+    at = len(text[:cut].encode("utf-8"))
+    return {
+        "utf-8 BOM, an invalid byte": lambda: b"\xef\xbb\xbf" + raw[:at] + b"\xff" + raw[at:],
+        "utf-16 BOM, a lone surrogate": lambda: (b"\xff\xfe" + text[:cut].encode("utf-16-le") + b"\x00\xd8"
+                                                + text[cut:].encode("utf-16-le")),
+        "a NUL in the first 64 KB": lambda: raw[:at] + b"\x00" + raw[at:],
+        "a stray 0x96 in UTF-8": lambda: raw[:at] + b"\x96" + raw[at:],
+        "NEL line ends": lambda: text.replace("\n", "\x85").encode("utf-8"),
+        "U+2028 line ends": lambda: text.replace("\n", "\u2028").encode("utf-8"),
+        "CR line ends": lambda: text.replace("\n", "\r").encode("utf-8"),
+    }[how]()
+
+
+DAMAGE = {"utf-8 BOM, an invalid byte": 1, "utf-16 BOM, a lone surrogate": 1, "a NUL in the first 64 KB": 0,
+          "a stray 0x96 in UTF-8": 1, "NEL line ends": 0, "U+2028 line ends": 0, "CR line ends": 0}
+
+
+@pytest.fixture(scope="module")
+def clean_head(tmp_path_factory, rules):
+    path = tmp_path_factory.mktemp("clean") / "head.txt"
+    path.write_text(brochure_head(4), encoding="utf-8")
+    return rows_of(path, rules)
+
+
+def _what(rows: dict) -> dict:
+    return {"cities": sorted(r["city_id"] for r in rows["cities"]), "quotes": len(rows["quotes"]),
+            "contacts": sorted(r["name"] for r in rows["contacts"]),
+            "indicators": len(rows["indicators"]), "sections": len(rows["sections"])}
+
+
+@pytest.mark.parametrize("how", list(DAMAGE))
+def test_case7_decoding_loses_at_most_the_bad_bytes(tmp_path, rules, clean_head, how):
+    path = tmp_path / "damaged.txt"
+    path.write_bytes(_damaged(brochure_head(4), how))
+    rows = rows_of(path, rules)
+    codes = [f["code"] for f in rows["findings"] if f["severity"] != "info"]
+    assert _what(rows) == _what(clean_head)
+    assert not {"document_unreadable", "extractor_failed", "encoding_guessed", "encoding_repaired"} & set(codes)
+    replaced = [f for f in rows["findings"] if f["code"] == "bytes_replaced"]
+    assert [f["message"].split(" byte(s)")[0] for f in replaced] == ["1"] * DAMAGE[how]
+    for f in replaced:
+        assert f["char_end"] == f["char_start"] + 1

@@ -17,7 +17,7 @@ CODES = frozenset({
     "city_unidentified", "time_budget_exceeded", "line_too_long", "portrait_duplicated", "indicator_conflicting",
     "portrait_truncated", "challenge_city_unidentified",
     # warnings and infos
-    "encoding_guessed", "page_furniture_removed",
+    "encoding_guessed", "page_furniture_removed", "bytes_replaced",
     "encoding_repaired", "challenge_country_unidentified", "challenge_part_missing", "city_evidence_weak",
     "contact_unparsed", "country_figure_inconsistent",
     "density_band_contradicted", "country_unknown", "deadline_unparsed", "decimal_comma",

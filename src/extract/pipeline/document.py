@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import regex
+
 from extract.challenge.page import ChallengePageRules, extract_challenge
 from extract.enrich.events import sections_to_events
 from extract.enrich.themes import rows_to_themes
@@ -23,7 +25,7 @@ from extract.portrait.profile import segment_profile
 from extract.portrait.segment import SegmentRules, segment
 from extract.read.detect import Detection, detect_format
 from extract.read.furniture import drop_furniture
-from extract.read.ingest import GUESSED_ENCODINGS, ingest
+from extract.read.ingest import ENCODING_NAMES, GUESSED_ENCODINGS, ingest
 from extract.read.layout import continued_breaks, hard_before, soft_breaks
 from extract.read.limits import Limits
 from extract.read.markdown import read_markdown
@@ -132,6 +134,14 @@ def ingest_findings(doc: Document, rules: Rules, limits: Limits) -> list[Finding
         found.append(make_finding(rules.findings, doc.document_id, "", "encoding_guessed", "documents", "encoding",
                                   f"not UTF-8 and no byte order mark: read as {GUESSED_ENCODINGS[doc.encoding]}",
                                   doc.encoding))
+    if doc.replaced:
+        at = [m.start() for m in regex.finditer("\ufffd", doc.text)][:20] or [None]
+        where = f", the first at character {at[0]:,}" if at[0] is not None else ""
+        found.append(make_finding(
+            rules.findings, doc.document_id, "", "bytes_replaced", "documents", "encoding",
+            f"{doc.replaced:,} byte(s) not valid {ENCODING_NAMES.get(doc.encoding, doc.encoding)} replaced by U+FFFD"
+            f"{where}; the rest was read", ", ".join(map(str, at)) if at[0] is not None else "",
+            at[0], at[0] + 1 if at[0] is not None else None))
     if doc.repaired:
         found.append(make_finding(rules.findings, doc.document_id, "", "encoding_repaired", "documents", "encoding",
                                   f"the text was damaged by a wrong decoding: {doc.repaired}", doc.repaired[:200]))

@@ -38,10 +38,13 @@ from extract.types import Document, Span
 
 _FORM_FEED = regex.compile("\x0c")
 # control characters other than line ends and tabs, and the replacement character
-_NOT_TEXT = regex.compile(r"[^\P{Cc}\t\n\r\x0b\x0c]|\ufffd")
+_NOT_TEXT = regex.compile(r"[^\P{Cc}\t\n\r\x0b\x0c\x85]|\ufffd")
+_LONE_SURROGATE = regex.compile(r"[\ud800-\udfff]")
+_OUTSIDE_ASCII = regex.compile(r"[^\x00-\x7f\ufffd]")
 # Encodings ``decode`` can only guess, with the names a person knows them by.
 GUESSED_ENCODINGS = {"cp1252": "Windows-1252", "utf-16-le": "UTF-16 (little-endian)",
                      "utf-16-be": "UTF-16 (big-endian)"}
+ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16", **GUESSED_ENCODINGS}
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -58,28 +61,49 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Bytes → (text, encoding name): UTF-8 with or without BOM, UTF-16 with a
-    BOM or (guessed from its NULs) without, else Windows-1252."""
+def _lenient(data: bytes, codec: str) -> tuple[str, int]:
+    """``data`` decoded with each byte (UTF-8) or code unit (UTF-16) that is
+    not valid replaced by U+FFFD, and how many were replaced."""
+    if codec == "utf-8":
+        text = data.decode(codec, errors="surrogateescape")  # a bad byte → one lone surrogate
+    else:
+        cut = len(data) % 2  # an odd byte at the end
+        text = data[:len(data) - cut].decode(codec, errors="surrogatepass") + "\udcff" * cut
+    text, bad = _LONE_SURROGATE.subn("\ufffd", text)
+    return text, bad
+
+
+def decode(data: bytes) -> tuple[str, str, int]:
+    """Bytes → (text, encoding name, bytes replaced): UTF-8 with or without
+    BOM, UTF-16 with a BOM or (guessed from its NULs) without, else
+    Windows-1252. Bytes that are not valid in the encoding read are replaced
+    by U+FFFD and counted; a few of them in a UTF-8 file (fewer than its
+    valid characters outside ASCII) do not make it Windows-1252."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
+        text, bad = _lenient(data[3:], "utf-8")
+        return text, "utf-8-sig", bad
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        text, bad = _lenient(data[2:], "utf-16-le" if data[0] == 0xFF else "utf-16-be")
+        return text, "utf-16", bad
     guess = _utf16_without_bom(data) if b"\x00" in data[:4096] else None
     if guess:
-        return data.decode(guess, errors="replace"), guess
+        text, bad = _lenient(data, guess)
+        return text, guess, bad
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", 0
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
+        pass
+    text, bad = _lenient(data, "utf-8")
+    if bad <= len(_OUTSIDE_ASCII.findall(text)):
+        return text, "utf-8", bad
+    return data.decode("cp1252", errors="replace"), "cp1252", 0
 
 
 def _looks_binary(text: str) -> bool:
-    """Whether decoded text is mostly not text: NULs, or more than 5% control
-    characters or undecodable bytes in its first 64k characters."""
+    """Whether decoded text is mostly not text: more than 5% control
+    characters (NULs among them) or undecodable bytes in its first 64k
+    characters, wherever in them they fall."""
     head = text[:65536]
-    if "\x00" in head:
-        return True
     bad = len(_NOT_TEXT.findall(head))
     return bad > 0.05 * len(head)
 
@@ -171,7 +195,7 @@ def ingest(path: str | Path, limits: Limits = Limits(), columns: ColumnRules | N
 
 def text_document(path: Path, data: bytes, columns: ColumnRules) -> Document:
     """The bytes of a text file → a ``Document``; ``InputError`` if binary or empty."""
-    text, encoding = decode(data)
+    text, encoding, replaced = decode(data)
     if _looks_binary(text):
         raise InputError(str(path), "is binary, not text")
     if not text.strip():
@@ -183,7 +207,8 @@ def text_document(path: Path, data: bytes, columns: ColumnRules) -> Document:
         repaired = f"mojibake undone in {repair.words} word(s) ({repair.steps}), e.g. {shown}"
     text, regions = read_columns(text, columns)
     return Document(document_id=path.name, path=str(path), text=text, match_text=fold(text),
-                    encoding=encoding, page_starts=page_starts(text), repaired=repaired, columns=regions)
+                    encoding=encoding, page_starts=page_starts(text), repaired=repaired, columns=regions,
+                    replaced=replaced)
 
 
 def page_starts(text: str) -> tuple[int, ...]:
