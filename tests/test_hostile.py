@@ -279,3 +279,50 @@ def test_case7_decoding_loses_at_most_the_bad_bytes(tmp_path, rules, clean_head,
     assert [f["message"].split(" byte(s)")[0] for f in replaced] == ["1"] * DAMAGE[how]
     for f in replaced:
         assert f["char_end"] == f["char_start"] + 1
+
+
+# 5. Member lists and tables degrade cell by cell.
+
+def _misspelt_first_entry(text: str) -> tuple[str, str]:
+    """The text with the first member entry's country misspelt (its last
+    letter doubled) and no award legend after the list; the entry as printed."""
+    start = text.index("\t", text.index("Participating cities"))
+    line_start = text.rindex("\n", 0, start) + 1
+    entry = text[line_start:text.index("\n", start)]
+    country = entry.split("\t")[0]
+    legend = text.index("\n", text.index("Awardee", line_start))
+    text = text[:line_start] + country + country[-1] + text[start:text.rindex("\n", 0, legend)] + text[legend:]
+    return text, country + country[-1] + "\t" + entry.split("\t", 1)[1]
+
+
+def test_case5_a_misspelt_country_costs_only_its_own_entry(tmp_path, rules):
+    from extract.portrait.segment import SegmentRules, segment
+    from extract.read.ingest import ingest
+    clean = tmp_path / "clean.txt"
+    clean.write_text(brochure_head(2), encoding="utf-8")
+    text, entry = _misspelt_first_entry(brochure_head(2))
+    assert "Awardee" not in text
+    damaged = tmp_path / "misspelt.txt"
+    damaged.write_text(text, encoding="utf-8")
+    before = segment(ingest(clean), SegmentRules.of(rules)).members
+    seg = segment(ingest(damaged), SegmentRules.of(rules))
+    assert [(m.city, m.country) for m in seg.members] == [(m.city, m.country) for m in before[1:]]
+    assert [seg.document.text[s.start:s.end] for s in seg.member_unreadable] == [entry]
+    codes = [f["code"] for f in rows_of(damaged, rules)["findings"]]
+    assert codes.count("member_entry_unparsed") == 1
+
+
+@pytest.mark.parametrize("digits", ["０１２３４５６７８９", "٠١٢٣٤٥٦٧٨٩", "०१२३४५६७८९"],
+                         ids=["fullwidth", "arabic-indic", "devanagari"])
+def test_case5_every_decimal_digit_is_a_digit(tmp_path, rules, clean_head, digits):
+    path = tmp_path / "digits.txt"
+    text = brochure_head(4)
+    path.write_text(text.translate(str.maketrans("0123456789", digits)), encoding="utf-8")
+    rows = rows_of(path, rules)
+    assert _what(rows) == _what(clean_head)
+    values = [(r["city_id"], r["indicator"], r["value"], r["year"]) for r in rows["indicators"]]
+    assert values == [(r["city_id"], r["indicator"], r["value"], r["year"]) for r in clean_head["indicators"]]
+    [note] = [f for f in rows["findings"] if f["code"] == "digits_converted"]
+    ascii_digits = sum(c in "0123456789" for c in text)
+    assert note["severity"] == "info" and note["message"].startswith(f"{ascii_digits:,} digit(s)")
+    assert note["char_start"] == next(i for i, c in enumerate(text) if c in "0123456789")

@@ -20,7 +20,7 @@ CODES = frozenset({
     "encoding_guessed", "page_furniture_removed", "bytes_replaced",
     "encoding_repaired", "challenge_country_unidentified", "challenge_part_missing", "city_evidence_weak",
     "contact_unparsed", "country_figure_inconsistent",
-    "density_band_contradicted", "country_unknown", "deadline_unparsed", "decimal_comma",
+    "density_band_contradicted", "country_unknown", "deadline_unparsed", "decimal_comma", "digits_converted",
     "email_invalid", "email_missing", "email_repaired", "foreign_city_text", "implausible_value",
     "indicator_duplicated", "indicator_empty", "indicator_table_missing", "item_empty", "item_rejoined",
     "label_repaired", "cell_reordered", "markdown_read", "columns_read", "member_entry_unparsed", "name_rejoined",

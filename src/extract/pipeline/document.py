@@ -6,6 +6,7 @@ records) → enrich (themes, events). A challenge page waits in the batch
 until every other document has named its cities (``challenge_page``)."""
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
 
 import regex
@@ -29,7 +30,7 @@ from extract.read.ingest import ENCODING_NAMES, GUESSED_ENCODINGS, ingest
 from extract.read.layout import continued_breaks, hard_before, soft_breaks
 from extract.read.limits import Limits
 from extract.read.markdown import read_markdown
-from extract.read.textutil import blank
+from extract.read.textutil import OTHER_DIGIT, blank
 from extract.rules import Rules
 from extract.rules.formats import format_rules
 from extract.tables.records import challenge_to_rows, finding_to_row, result_to_rows, with_page
@@ -142,6 +143,13 @@ def ingest_findings(doc: Document, rules: Rules, limits: Limits) -> list[Finding
             f"{doc.replaced:,} byte(s) not valid {ENCODING_NAMES.get(doc.encoding, doc.encoding)} replaced by U+FFFD"
             f"{where}; the rest was read", ", ".join(map(str, at)) if at[0] is not None else "",
             at[0], at[0] + 1 if at[0] is not None else None))
+    other = [] if doc.text.isascii() else [m.start() for m in OTHER_DIGIT.finditer(doc.text)]
+    if other:
+        scripts = sorted({unicodedata.name(doc.text[i], "DIGIT").split(" DIGIT")[0].title() for i in other})
+        found.append(make_finding(
+            rules.findings, doc.document_id, "", "digits_converted", "documents", "digits",
+            f"{len(other):,} digit(s) of another script ({', '.join(scripts)}) read as ASCII digits, the first at "
+            f"character {other[0]:,}", ", ".join(map(str, other[:20])), other[0], other[0] + 1))
     if doc.repaired:
         found.append(make_finding(rules.findings, doc.document_id, "", "encoding_repaired", "documents", "encoding",
                                   f"the text was damaged by a wrong decoding: {doc.repaired}", doc.repaired[:200]))

@@ -24,9 +24,17 @@ _FOLD = str.maketrans({
 })
 
 
+# A decimal digit of another script than ASCII (fullwidth, Arabic-Indic, Devanagari …).
+OTHER_DIGIT = regex.compile(r"(?![0-9])\p{Nd}")
+
+
 def fold(text: str) -> str:
-    """``text`` with line ends, spaces and quotes folded, same length."""
+    """``text`` with line ends, spaces and quotes folded, and every decimal
+    digit of another script read as its ASCII digit (``unicodedata.decimal``),
+    same length."""
     text = text.replace("\r\n", " \n").replace("\r", "\n")
+    if not text.isascii():
+        text = OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m[0])), text)
     return text.translate(_FOLD)
 
 
