@@ -326,3 +326,17 @@ def test_case5_every_decimal_digit_is_a_digit(tmp_path, rules, clean_head, digit
     ascii_digits = sum(c in "0123456789" for c in text)
     assert note["severity"] == "info" and note["message"].startswith(f"{ascii_digits:,} digit(s)")
     assert note["char_start"] == next(i for i, c in enumerate(text) if c in "0123456789")
+
+
+# 6. A portrait the document ends inside, in its body, is portrait_truncated; --strict exits 1.
+
+def test_case6_a_brochure_cut_in_a_portraits_body_is_truncated(tmp_path, capsys):
+    text = brochure_head(3)
+    vision = text.rindex("Vision and motivation")
+    cut = tmp_path / "cut.txt"
+    cut.write_text(text[:text.index(" ", vision + 60)], encoding="utf-8")
+    assert main(["run", str(cut), "--out", str(tmp_path / "o"), "--strict"]) == 1
+    found = [(d, c) for d, c, m in findings_of(tmp_path / "o") if c == "portrait_truncated"]
+    cities = cities_of(tmp_path / "o")
+    assert len(cities) == 3 and found == [("cut.txt", "portrait_truncated")]
+    assert "ends inside this portrait's body, before its challenges, plan, contact (cut off?)" in capsys.readouterr().err
