@@ -340,3 +340,19 @@ def test_case6_a_brochure_cut_in_a_portraits_body_is_truncated(tmp_path, capsys)
     cities = cities_of(tmp_path / "o")
     assert len(cities) == 3 and found == [("cut.txt", "portrait_truncated")]
     assert "ends inside this portrait's body, before its challenges, plan, contact (cut off?)" in capsys.readouterr().err
+
+
+# 10. A long line (blanked, or a run of spaces under the limit) costs linear time on a challenge page.
+
+def test_case10_a_challenge_page_with_a_long_line_stays_within_its_budget(tmp_path, rules):
+    from extract.pipeline import document_rows
+    from extract.read.limits import Limits
+    lines = (BROCHURE.parent / "challenge-page-kaunas.txt").read_text(encoding="utf-8").split("\n")
+    k = len(lines) // 2
+    page = tmp_path / "page.txt"
+    page.write_text("\n".join(lines[:k] + ["x" * 150_000, "x." + " " * 90_000 + "y"] + lines[k:]), encoding="utf-8")
+    with deadline(60):
+        rows = document_rows(page, rules, Limits(document_seconds=5))
+    errors = [f["code"] for f in rows["findings"] if f["severity"] == "error"]
+    assert errors == ["line_too_long"]
+    assert len(rows["challenges"]) == 1
