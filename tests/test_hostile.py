@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import signal
 import threading
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ import pytest
 
 from conftest import BROCHURE
 from extract.cli import main
+from extract.read.ingest import ingest
 
 PROFILE = BROCHURE.parent / "web-profile-kaunas.txt"
 
@@ -356,3 +358,96 @@ def test_case10_a_challenge_page_with_a_long_line_stays_within_its_budget(tmp_pa
     errors = [f["code"] for f in rows["findings"] if f["severity"] == "error"]
     assert errors == ["line_too_long"]
     assert len(rows["challenges"]) == 1
+
+
+# 13. Reports escape what they print; review reads no changed or refused source; page names are unique.
+
+HOSTILE_NAME = "<img src=x onerror=alert(1)>`x`\x1b[2J\x1b]0;title\x07\u202e.txt"
+
+
+def _outside_code(markdown: str) -> str:
+    """What a Markdown renderer reads as Markdown: the text outside fenced
+    blocks and code spans (each closed by a run of as many backticks)."""
+    outside, fence = [], None
+    for line in markdown.split("\n"):
+        run = re.match(r"`{3,}", line)
+        if fence is None and run:
+            fence = run.group()
+        elif fence is not None:
+            fence = None if line.strip() == fence else fence
+        else:
+            outside.append(re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", "", line))
+    return "\n".join(outside)
+
+
+def test_case13_diff_reports_escape_names_and_values(tmp_path):
+    import json
+
+    from extract.qa.diff import diff_tables
+    from extract.qa.diff_render import render
+    from extract.tables.frames import to_frame
+    from extract.tables.write import write_tables
+
+    def output(folder: Path, city: str, names: list[str]) -> Path:
+        record = {"inputs": [{"document_id": n, "sha256": "0"} for n in names]}
+        write_tables({"cities": to_frame("cities", [{"document_id": names[0], "city_id": "a-arg", "city": city}])},
+                     folder, extra=lambda seconds: {"run.json": json.dumps(record)})
+        return folder
+
+    diffs = diff_tables(output(tmp_path / "a", "Alpha", ["a.txt"]),
+                        output(tmp_path / "b", f"Alpha {HOSTILE_NAME} ```", [HOSTILE_NAME, "a.txt"]))
+    text, markdown, page = (render(diffs, f) for f in ("text", "markdown", "html"))
+    for report in (text, markdown, page):
+        assert "\x1b" not in report and "\u202e" not in report and "\x07" not in report
+    assert "\\x1b[2J" in text and "input added: <img src=x onerror=alert(1)>" in text
+    outside = _outside_code(markdown)
+    assert "<" not in outside and "onerror" not in outside and outside.startswith("- run: ")
+    assert "onerror" in markdown and "<img" not in page
+
+
+def test_case13_review_reads_no_source_that_changed_or_was_refused(tmp_path, capsys, monkeypatch):
+    import extract.qa.review_html as review_html
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "profile.txt").write_bytes(PROFILE.read_bytes())
+    (raw / "big.txt").write_bytes(PROFILE.read_bytes() * 40)
+    out, dest = tmp_path / "out", tmp_path / "review"
+    assert main(["run", str(raw), "--out", str(out), "--max-file-mb", "0.05"]) == 0
+    (raw / "profile.txt").write_bytes(PROFILE.read_bytes().replace(b"Vision", b"Mission", 1))
+    read = []
+    monkeypatch.setattr(review_html, "ingest", lambda path, limits: read.append(Path(path).name) or ingest(path, limits))
+    capsys.readouterr()
+    assert main(["review", "--out", str(out), "--dest", str(dest)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[:2] == ["extract: big.txt: not read again (the run did not extract it)",
+                       "extract: profile.txt: changed since the run (its SHA-256 differs from run.json); "
+                       "its pages show no source text"]
+    assert read == ["profile.txt"]
+    page = next((dest / "profile.txt").glob("*.html")).read_text(encoding="utf-8")
+    assert "Mission" not in page
+
+
+def test_case13_review_reads_again_within_the_runs_time_budget(tmp_path, capsys, monkeypatch):
+    import time
+
+    import extract.qa.review_html as review_html
+    out = tmp_path / "out"
+    assert main(["run", str(PROFILE), "--out", str(out), "--time-budget", "1"]) == 0
+
+    def slow(path, limits):
+        time.sleep(30)
+
+    monkeypatch.setattr(review_html, "ingest", slow)
+    capsys.readouterr()
+    with deadline(20):
+        assert main(["review", "--out", str(out), "--dest", str(tmp_path / "review")]) == 0
+    assert "web-profile-kaunas.txt: not shown (took longer than its time budget of 1 s" in capsys.readouterr().err
+
+
+def test_case13_review_page_names_are_unique_per_document():
+    from extract.qa.review_paths import page_path, safe_name
+    ids = ["A.txt", "a.txt", "a_txt", "a-txt", "a txt", "A-TXT", "a.txt.", safe_name("A.txt"), safe_name("a txt")]
+    paths = {page_path(d, "city", "x-arg") for d in ids}
+    assert len(paths) == len(ids)
+    cities = {page_path("a.txt", "city", c) for c in ids}
+    assert len(cities) == len(ids)

@@ -180,7 +180,7 @@ def _command(args: argparse.Namespace) -> int:
 
 def _review(args: argparse.Namespace) -> int:
     """``extract review``: the review pages of ``--out`` in ``--dest``."""
-    pages = render_review(args.out, None, args.dest, args.raw)
+    pages = render_review(args.out, None, args.dest, args.raw, say=lambda line: print(f"extract: {line}", file=sys.stderr))
     print(f"extract: {len(pages)} review pages → {Path(args.dest) / 'index.html'}", file=sys.stderr)
     if args.screenshot:
         city = args.city or next(p.stem for p in sorted(pages) if not p.stem.startswith("_") and p.name != "index.html")
