@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import hostileinputs
 from conftest import BROCHURE
 from extract.cli import main
 from extract.read.ingest import ingest
@@ -411,15 +412,17 @@ def test_case13_review_reads_no_source_that_changed_or_was_refused(tmp_path, cap
     raw.mkdir()
     (raw / "profile.txt").write_bytes(PROFILE.read_bytes())
     (raw / "big.txt").write_bytes(PROFILE.read_bytes() * 40)
+    (raw / "bomb.pdf").write_bytes(hostileinputs.inflating_pdf(5_000_000))
     out, dest = tmp_path / "out", tmp_path / "review"
-    assert main(["run", str(raw), "--out", str(out), "--max-file-mb", "0.05"]) == 0
+    assert main(["run", str(raw), "--out", str(out), "--max-file-mb", "0.05", "--max-inflated-mb", "1"]) == 0
     (raw / "profile.txt").write_bytes(PROFILE.read_bytes().replace(b"Vision", b"Mission", 1))
     read = []
     monkeypatch.setattr(review_html, "ingest", lambda path, limits: read.append(Path(path).name) or ingest(path, limits))
     capsys.readouterr()
     assert main(["review", "--out", str(out), "--dest", str(dest)]) == 0
     err = capsys.readouterr().err.splitlines()
-    assert err[:2] == ["extract: big.txt: not read again (the run did not extract it)",
+    assert err[:3] == ["extract: big.txt: not read again (the run did not extract it)",
+                       "extract: bomb.pdf: not read again (the run did not extract it)",
                        "extract: profile.txt: changed since the run (its SHA-256 differs from run.json); "
                        "its pages show no source text"]
     assert read == ["profile.txt"]
@@ -451,3 +454,30 @@ def test_case13_review_page_names_are_unique_per_document():
     assert len(paths) == len(ids)
     cities = {page_path("a.txt", "city", c) for c in ids}
     assert len(cities) == len(ids)
+
+
+# 4. A PDF is bounded: what its streams inflate to, its page box, the objects of a page.
+
+PDF_CASES = {
+    "inflates": (lambda: hostileinputs.inflating_pdf(5_000_000), ["--max-inflated-mb", "1"],
+                 "has streams that inflate to over 1 MB, the limit (--max-inflated-mb)"),
+    "wide page": (lambda: hostileinputs.wide_page_pdf(10**9), [],
+                  "has a page (page 1) of 1,000,000,000 × 842 points, over the limit of 14,400 (--max-page-points)"),
+    "busy page": (lambda: hostileinputs.busy_page_pdf(3000), ["--max-page-objects", "1000"],
+                  "has a page (page 1) of over 1,000 objects (characters, lines, images), the limit "
+                  "(--max-page-objects)"),
+}
+
+
+@pytest.mark.parametrize("case", list(PDF_CASES))
+def test_case4_a_pdf_over_a_resource_limit_is_refused_with_its_own_line(tmp_path, capsys, case):
+    build, options, says = PDF_CASES[case]
+    pdf = tmp_path / "hostile.pdf"
+    pdf.write_bytes(build())
+    within = tmp_path / "within.pdf"  # the same PDF is read when it is within the limits
+    within.write_bytes(hostileinputs.one_page_pdf(hostileinputs.text_ops(["Vision and motivation"])))
+    with deadline(60):
+        assert main(["run", str(pdf), str(within), "--out", str(tmp_path / "o"), *options]) == 0
+    hostile, read = capsys.readouterr().err.splitlines()[:-1]
+    assert hostile == f"{pdf}: {says}" and read.startswith(f"{within}: unknown format (looked for")
+    assert ("hostile.pdf", "document_unreadable", says) in findings_of(tmp_path / "o")

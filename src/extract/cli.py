@@ -47,6 +47,14 @@ def _inputs() -> argparse.ArgumentParser:
     r.add_argument("--max-line-chars", type=_ranged(int, 1, 10**9, "a whole number from 1 to 1,000,000,000"),
                    default=d.max_line_chars,
                    help=f"leave longer lines out of extraction, with a finding (default: {d.max_line_chars})")
+    r.add_argument("--max-inflated-mb", type=_MEGABYTES, default=d.max_inflated_bytes / 1e6,
+                   help=f"refuse PDFs whose streams inflate to more (default: {d.max_inflated_bytes / 1e6:g})")
+    r.add_argument("--max-page-points", type=_ranged(float, 0, 1e7, "a number of points above 0, at most 10,000,000",
+                                                      above=True),
+                   default=d.max_page_points, help=f"refuse PDFs with a wider or taller page (default: {d.max_page_points:g})")
+    r.add_argument("--max-page-objects", type=_ranged(int, 1, 10**8, "a whole number from 1 to 100,000,000"),
+                   default=d.max_page_objects,
+                   help=f"refuse PDFs with a page of more characters, lines and images (default: {d.max_page_objects})")
     r.add_argument("--time-budget", type=_ranged(float, 0, 1e6, "a number of seconds from 0 (no limit) to 1,000,000"),
                    default=d.document_seconds,
                    help=f"seconds one document may take, 0 for no limit (default: {d.document_seconds:g})")
@@ -119,7 +127,9 @@ _TOLERANCE = _ranged(float, 0, 1e300, "a number of 0 or more")
 
 def _limits(args: argparse.Namespace) -> Limits:
     return Limits(max_file_bytes=int(args.max_file_mb * 1e6), max_pages=args.max_pages,
-                  max_line_chars=args.max_line_chars, document_seconds=args.time_budget)
+                  max_line_chars=args.max_line_chars, document_seconds=args.time_budget,
+                  max_inflated_bytes=int(args.max_inflated_mb * 1e6), max_page_points=args.max_page_points,
+                  max_page_objects=args.max_page_objects)
 
 
 def main(argv: list[str] | None = None) -> int:

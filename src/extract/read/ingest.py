@@ -183,7 +183,7 @@ def ingest(path: str | Path, limits: Limits = Limits(), columns: ColumnRules | N
     data = read_bytes(path, limits.max_file_bytes)
     if data[:1024].lstrip().startswith(b"%PDF-"):
         from extract.read.pdf import read_pdf
-        doc = read_pdf(path, limits.max_pages)
+        doc = read_pdf(path, limits, data)
     else:
         doc = text_document(path, data, columns or shipped_columns())
     doc = replace(doc, size=len(data), sha256=hashlib.sha256(data).hexdigest())
