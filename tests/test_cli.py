@@ -91,12 +91,12 @@ def test_a_bad_option_far_from_any_gets_no_suggestion(capsys):
 
 
 @pytest.mark.parametrize("argv, says", [
-    (["run", "raw", "--workers", "0"], "--workers: must be at least 1, not 0"),
-    (["run", "raw", "--workers", "two"], "--workers: must be a whole number, not 'two'"),
-    (["run", "raw", "--time-budget", "-1"], "--time-budget: must be more than 0, not -1"),
-    (["run", "raw", "--time-budget", "0"], "--time-budget: must be more than 0, not 0"),
-    (["run", "raw", "--max-pages", "0"], "--max-pages: must be at least 1, not 0"),
-    (["bench", "--workers", "0"], "--workers: must be at least 1, not 0"),
+    (["run", "raw", "--workers", "0"], "--workers: must be a whole number of processes from 1 to 256, not '0'"),
+    (["run", "raw", "--workers", "two"], "--workers: must be a whole number of processes from 1 to 256, not 'two'"),
+    (["run", "raw", "--time-budget", "-1"], "--time-budget: must be a number of seconds above 0, at most 1,000,000, not '-1'"),
+    (["run", "raw", "--time-budget", "0"], "--time-budget: must be a number of seconds above 0, at most 1,000,000, not '0'"),
+    (["run", "raw", "--max-pages", "0"], "--max-pages: must be a whole number from 1 to 10,000,000, not '0'"),
+    (["bench", "--workers", "0"], "--workers: must be a whole number of processes from 1 to 256, not '0'"),
 ])
 def test_numeric_options_are_checked(argv, says, capsys):
     assert says in _usage_error(argv, capsys)

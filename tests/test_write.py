@@ -42,7 +42,9 @@ def frames(rows: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:
 
 
 def files(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    """The files of ``folder`` and their bytes, but the mark of a folder this
+    program made (left in ``out`` by a run killed right after its swap)."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.name != write.MARKER}
 
 
 def previous_output(out: Path) -> dict[str, bytes]:
@@ -101,26 +103,34 @@ def test_an_exchange_error_other_than_unsupported_is_raised(tmp_path, monkeypatc
     assert_only(out, before)
 
 
+def killed_between_renames(out: Path) -> Path:
+    """``out`` moved aside as a run killed between its two renames leaves it:
+    ``.out.old-<token>`` beside the marked ``.out.tmp-<token>`` holding half the tables."""
+    tmp = write._new_folder(out.parent, ".out.tmp-")
+    (tmp / "cities.csv").write_text("half\n")
+    return out.rename(tmp.with_name(tmp.name.replace(".tmp-", ".old-")))
+
+
 def test_recovery_puts_back_the_folder_moved_aside_and_removes_temporary_ones(tmp_path, second) -> None:
     out = tmp_path / "work" / "out"
     before = previous_output(out)
-    out.rename(out.with_name(".out.old-x"))
-    (out.parent / ".out.tmp-1").mkdir()
-    (out.parent / ".out.tmp-1" / "cities.csv").write_text("half\n")
-    (out.parent / ".out.tmp-2").mkdir()
+    killed_between_renames(out)
+    write._new_folder(out.parent, ".out.tmp-")
     with pytest.raises(ValueError, match="sections"):  # the recovery happens before the frames are checked
         write_tables({"sections": pd.DataFrame({"city_id": ["a-arg"]})}, out)
     assert_only(out, before)
-    out.rename(out.with_name(".out.old-y"))
+    killed_between_renames(out)
     write_tables(frames(SECOND), out)
     assert_only(out, second)
 
 
 def test_recovery_removes_a_folder_moved_aside_when_the_new_one_is_in_place(tmp_path, second) -> None:
+    """Killed after the second rename: the new folder, still marked, names the old one."""
     out = tmp_path / "work" / "out"
     previous_output(out)
-    (out.parent / ".out.old-x").mkdir()
-    (out.parent / ".out.old-x" / "cities.csv").write_text("old\n")
+    old = killed_between_renames(out)
+    old.with_name(old.name.replace(".old-", ".tmp-")).rename(out)
+    (out / "notes.md").write_bytes(NOTES["notes.md"])  # the new folder holds copies of the files not ours
     for name in ("keep", ".outer.tmp-1", ".other.old-1"):
         (out.parent / name).mkdir()
     write_tables(frames(SECOND), out)

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import math
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from extract.errors import ExtractError, UsageError
+from extract.errors import ExtractError, OutputError, UsageError
 from extract.read.limits import Limits
 
 # Only what parsing the arguments needs is imported here, so that ``--version``
@@ -44,12 +46,23 @@ def _inputs() -> argparse.ArgumentParser:
     r.add_argument("paths", nargs="*", default=["raw"], help="files or folders (default: raw/)")
     r.add_argument("--rules", help="rules folder (default: the project's rules/)")
     d = Limits()
-    r.add_argument("--max-file-mb", type=_positive, default=d.max_file_bytes / 1e6,
+    r.add_argument("--max-file-mb", type=_MEGABYTES, default=d.max_file_bytes / 1e6,
                    help=f"refuse larger files (default: {d.max_file_bytes / 1e6:g})")
-    r.add_argument("--max-pages", type=_at_least_one, default=d.max_pages, help=f"refuse longer PDFs (default: {d.max_pages})")
-    r.add_argument("--max-line-chars", type=_at_least_one, default=d.max_line_chars,
+    r.add_argument("--max-pages", type=_ranged(int, 1, 10**7, "a whole number from 1 to 10,000,000"),
+                   default=d.max_pages, help=f"refuse longer PDFs (default: {d.max_pages})")
+    r.add_argument("--max-line-chars", type=_ranged(int, 1, 10**9, "a whole number from 1 to 1,000,000,000"),
+                   default=d.max_line_chars,
                    help=f"leave longer lines out of extraction, with a finding (default: {d.max_line_chars})")
-    r.add_argument("--time-budget", type=_positive, default=d.document_seconds,
+    r.add_argument("--max-inflated-mb", type=_MEGABYTES, default=d.max_inflated_bytes / 1e6,
+                   help=f"refuse PDFs whose streams inflate to more (default: {d.max_inflated_bytes / 1e6:g})")
+    r.add_argument("--max-page-points", type=_ranged(float, 0, 1e7, "a number of points above 0, at most 10,000,000",
+                                                      above=True),
+                   default=d.max_page_points, help=f"refuse PDFs with a wider or taller page (default: {d.max_page_points:g})")
+    r.add_argument("--max-page-objects", type=_ranged(int, 1, 10**8, "a whole number from 1 to 100,000,000"),
+                   default=d.max_page_objects,
+                   help=f"refuse PDFs with a page of more characters, lines and images (default: {d.max_page_objects})")
+    r.add_argument("--time-budget", type=_ranged(float, 0, 1e6, "a number of seconds above 0, at most 1,000,000", above=True),
+                   default=d.document_seconds,
                    help=f"seconds one document may take, more than 0 (default: {d.document_seconds:g})")
     return r
 
@@ -61,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", parents=[_inputs()], help="extract documents (files or folders) into tables")
     r.add_argument("--out", default="output", help="output folder (default: output/)")
     r.add_argument("--strict", action="store_true", help="exit 1 when any error finding exists")
-    r.add_argument("--workers", type=_at_least_one, default=1,
+    r.add_argument("--workers", type=_WORKERS, default=1,
                    help="documents extracted at a time, in processes, at least 1 (default: 1)")
     loud = r.add_mutually_exclusive_group()
     loud.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no summary: only the problems")
@@ -74,8 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--format", choices=DIFF_FORMATS, default="text", help="report format (default: text)")
     f.add_argument("--report", help="write the report to this file instead of stdout")
     f.add_argument("--fail-on-change", action="store_true", help="exit 1 when anything changed")
-    f.add_argument("--rel-tol", type=float, default=1e-9, help="relative tolerance for numbers (default: 1e-9)")
-    f.add_argument("--abs-tol", type=float, default=1e-9, help="absolute tolerance for numbers (default: 1e-9)")
+    f.add_argument("--rel-tol", type=_TOLERANCE, default=1e-9, help="relative tolerance for numbers (default: 1e-9)")
+    f.add_argument("--abs-tol", type=_TOLERANCE, default=1e-9, help="absolute tolerance for numbers (default: 1e-9)")
     v = sub.add_parser("review", help="write the static HTML review of output/ (every value highlighted in its source)")
     v.add_argument("--out", default="output", help="folder of the tables (default: output/)")
     v.add_argument("--dest", default="reports/review", help="where the pages go (default: reports/review/)")
@@ -87,9 +100,11 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--gold", default="tests/gold", help="gold folders, one per document (default: tests/gold/)")
     e.add_argument("--report", default="reports/eval.md", help="where the Markdown report goes (default: reports/eval.md)")
     b = sub.add_parser("bench", help="time the pipeline on a synthetic corpus made from the brochure")
-    b.add_argument("--sizes", type=int, nargs="+", default=[10_000, 20_000], help="portraits per run (default: 10000 20000)")
-    b.add_argument("--workers", type=_at_least_one, default=2, help="workers of the parallel run (default: 2)")
-    b.add_argument("--seed", type=int, default=0, help="seed of the corpus (default: 0)")
+    b.add_argument("--sizes", type=_ranged(int, 1, 10**7, "a whole number from 1 to 10,000,000"), nargs="+",
+                   default=[10_000, 20_000], help="portraits per run (default: 10000 20000)")
+    b.add_argument("--workers", type=_WORKERS, default=2, help="workers of the parallel run (default: 2)")
+    b.add_argument("--seed", type=_ranged(int, 0, 2**32 - 1, "a whole number from 0 to 4,294,967,295"), default=0,
+                   help="seed of the corpus (default: 0)")
     b.add_argument("--no-pdf", action="store_true", help="skip the PDF figure")
     s = sub.add_parser("serve", help="browse, search and query output/extract.db in Datasette (the serve extra)")
     s.add_argument("--out", default="output", help="folder of the tables (default: output/)")
@@ -112,6 +127,26 @@ def _positive(text: str) -> float:
     if not value > 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
     return value
+
+
+def _ranged(kind: type, low: float, high: float, what: str, above: bool = False) -> Callable[[str], float]:
+    """An argparse type: a finite number of ``kind`` from ``low`` (or
+    ``above`` it) to ``high``; anything else (``inf``, ``nan``, a negative
+    number, a word) is a usage error naming what is expected (exit 2)."""
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        if value is None or not math.isfinite(value) or not low <= value <= high or (above and value == low):
+            raise argparse.ArgumentTypeError(f"must be {what}, not {text!r}")
+        return value
+    return parse
+
+
+_MEGABYTES = _ranged(float, 0, 1e6, "a number of megabytes above 0, at most 1,000,000", above=True)
+_WORKERS = _ranged(int, 1, 256, "a whole number of processes from 1 to 256")
+_TOLERANCE = _ranged(float, 0, 1e300, "a number of 0 or more")
 
 
 def _at_least_one(text: str) -> int:
@@ -146,7 +181,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
 def _limits(args: argparse.Namespace) -> Limits:
     return Limits(max_file_bytes=int(args.max_file_mb * 1e6), max_pages=args.max_pages,
-                  max_line_chars=args.max_line_chars, document_seconds=args.time_budget)
+                  max_line_chars=args.max_line_chars, document_seconds=args.time_budget,
+                  max_inflated_bytes=int(args.max_inflated_mb * 1e6), max_page_points=args.max_page_points,
+                  max_page_objects=args.max_page_objects)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -201,8 +238,7 @@ def _command(args: argparse.Namespace) -> int:
         from extract.qa.evaluate import evaluate
         from extract.qa.evaluate_render import render_eval, summary_text
         evaluation = evaluate(args.out, args.gold)
-        Path(args.report).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.report).write_text(render_eval(evaluation), encoding="utf-8")
+        _write_report(args.report, render_eval(evaluation), make_folder=True)
         sys.stdout.write(summary_text(evaluation))
         print(f"extract: report written to {args.report}", file=sys.stderr)
         return 0
@@ -236,7 +272,7 @@ def _review(args: argparse.Namespace) -> int:
     if not out.is_dir() or not any(out.glob("*.parquet")):
         raise UsageError(f"{out}: {'no such folder' if not out.is_dir() else 'no tables in this folder'}; "
                          "give the output folder of a run (--out)")
-    pages = render_review(args.out, None, args.dest, args.raw)
+    pages = render_review(args.out, None, args.dest, args.raw, say=lambda line: print(f"extract: {line}", file=sys.stderr))
     index = Path(args.dest) / "index.html"
     pages_only = sum(p != index.resolve() for p in pages)
     print(f"extract: {_count(pages_only, 'page')} and the index → {index}", file=sys.stderr)
@@ -284,11 +320,21 @@ def _diff(args: argparse.Namespace) -> int:
                          limits=_limits(args), rel_tol=args.rel_tol, abs_tol=args.abs_tol)
     report = render(diffs, args.format)
     if args.report:
-        Path(args.report).write_text(report, encoding="utf-8")
+        _write_report(args.report, report)
         print(f"extract: report written to {args.report}", file=sys.stderr)
     else:
         sys.stdout.write(report)
     return 1 if args.fail_on_change and diffs.has_changes else 0
+
+
+def _write_report(path: str, text: str, make_folder: bool = False) -> None:
+    """A report into ``path``; an error of the file system is ``OutputError`` (exit 2)."""
+    try:
+        if make_folder:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"{path}: the report could not be written ({exc.strerror or exc})", exc.errno) from None
 
 
 if __name__ == "__main__":

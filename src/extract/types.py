@@ -80,6 +80,8 @@ class Document:
     # Regions of two columns side by side read column by column (see
     # ``read.columns``): ``text`` holds them in that reading order.
     columns: tuple[ColumnRegion, ...] = ()
+    # Bytes not valid in the encoding read, each replaced by U+FFFD in ``text``.
+    replaced: int = 0
 
 
 @dataclass(frozen=True)

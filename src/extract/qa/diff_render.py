@@ -10,6 +10,10 @@ cell. Values are shown as printed: floats with up to 15 significant digits,
 nulls as ``∅``, text on one line, cut to about 120 characters around the first
 character where the two sides differ. The same comparison always gives the
 same string.
+Whatever the data holds is escaped for the format:
+characters that are not printable (a terminal's escape sequences) as their
+escapes in every format, values and names in Markdown inside code spans and
+fences longer than any run of backticks they hold, in HTML as entities.
 """
 from __future__ import annotations
 
@@ -55,14 +59,21 @@ class Line:
     values: str = ""
 
 
+def printable(text: str) -> str:
+    """``text`` with every character that is not printable (line ends, the
+    escape that starts a terminal's control sequence, bidirectional
+    overrides) shown as its Python escape: it can neither break a line nor
+    drive a terminal."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def value_to_text(value: Any) -> str:
     """A cell as printed: ``∅`` for null, floats as the CSV writes them, text on one line."""
     if value is None:
         return NULL
     if isinstance(value, float):
         return _format_float(value)
-    text = " ".join(str(value).split())
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return printable(" ".join(str(value).split()))
 
 
 def first_difference(a: str, b: str) -> int:
@@ -138,9 +149,9 @@ def total_row(rows: list[SummaryRow]) -> SummaryRow:
 def line_to_text(line: Line) -> str:
     """A detail line as plain text: ``+ key``, ``- key``, ``key column: old → new``, ``! note``."""
     if line.kind == "cell":
-        return f"{line.text}: {line.old} → {line.new}"
-    text = {"add": "+ ", "del": "- ", "note": "! "}[line.kind] + line.text
-    return f"{text}\n    {line.values}" if line.values else text
+        return printable(f"{line.text}: {line.old} → {line.new}")
+    text = printable({"add": "+ ", "del": "- ", "note": "! "}[line.kind] + line.text)
+    return f"{text}\n    {printable(line.values)}" if line.values else text
 
 
 def details(diffs: TableDiffs) -> list[tuple[str, list[Line]]]:
@@ -149,7 +160,7 @@ def details(diffs: TableDiffs) -> list[tuple[str, list[Line]]]:
 
 def to_text(diffs: TableDiffs) -> str:
     rows = [diff_to_summary(t) for t in diffs.tables if t.reported]
-    notes = [f"run: {n}" for n in diffs.notes]
+    notes = [printable(f"run: {n}") for n in diffs.notes]
     if not rows:
         return "\n".join(notes + ["no change"]) + "\n"
     out = notes + [f"{r.table}: {summary_to_text(r)}" for r in rows] + [f"total: {summary_to_text(total_row(rows))}"]
@@ -164,9 +175,20 @@ def fence(lines: list[str]) -> str:
     return "`" * max(3, longest + 1)
 
 
+def code_span(text: str) -> str:
+    """``text`` as one Markdown code span, on one line: between runs of more
+    backticks than any run inside it (a space inside them when it starts or
+    ends with a backtick or a space), so nothing in it is read as Markdown
+    or HTML."""
+    text = printable(text)
+    mark = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text[:1] in ("`", " ") or text[-1:] in ("`", " ") else ""
+    return f"{mark}{pad}{text}{pad}{mark}"
+
+
 def to_markdown(diffs: TableDiffs) -> str:
     rows = [diff_to_summary(t) for t in diffs.tables if t.reported]
-    notes = [f"- run: {n}" for n in diffs.notes] + ([""] if diffs.notes else [])
+    notes = [f"- run: {code_span(n)}" for n in diffs.notes] + ([""] if diffs.notes else [])
     if not rows:
         return "\n".join(notes + ["**no change**"]) + "\n"
     out = notes + ["| table | rows added | rows removed | cells changed | notes |", "|---|---:|---:|---:|---|"]
@@ -179,8 +201,13 @@ def to_markdown(diffs: TableDiffs) -> str:
     return "\n".join(out) + "\n"
 
 
+def escape_html(text: str) -> str:
+    """``text`` as HTML text: printable, then its markup characters as entities."""
+    return html.escape(printable(text))
+
+
 def line_to_html(line: Line) -> str:
-    e = html.escape
+    e = escape_html
     if line.kind == "cell":
         return (f'<li class="cell"><span class="key">{e(line.text)}</span>: '
                 f"<del>{e(line.old)}</del> → <ins>{e(line.new)}</ins></li>")
@@ -191,7 +218,7 @@ def line_to_html(line: Line) -> str:
 
 def to_html(diffs: TableDiffs) -> str:
     rows = [diff_to_summary(t) for t in diffs.tables if t.reported]
-    e = html.escape
+    e = escape_html
     body = ["<h1>What the run changed</h1>"]
     if diffs.notes:
         body += ["<ul class=\"run\">", *(f"<li>{e(n)}</li>" for n in diffs.notes), "</ul>"]

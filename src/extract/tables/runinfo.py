@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from extract.read.limits import Limits
+from extract.read.textutil import shown_name
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -54,13 +57,19 @@ class InputRecord:
 
 
 def file_sha256(path: Path, limit: int) -> tuple[int, str | None]:
-    """(size, SHA-256 hex digest) of a file; no digest for one over ``limit`` bytes."""
+    """(size, SHA-256 hex digest) of a regular file; no digest for one over
+    ``limit`` bytes or for anything that is not a regular file (a FIFO, a
+    device: never opened, so never waited on)."""
     try:
-        size = path.stat().st_size
-        if size > limit:
-            return size, None
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return (info.st_size if stat.S_ISREG(info.st_mode) else 0), None
+        digest, size = hashlib.sha256(), 0
         with open(path, "rb") as fh:
-            return size, hashlib.file_digest(fh, "sha256").hexdigest()
+            while size <= limit and (chunk := fh.read(1 << 20)):
+                digest.update(chunk)
+                size += len(chunk)
+        return size, (digest.hexdigest() if size <= limit else None)
     except OSError:
         return 0, None
 
@@ -81,7 +90,7 @@ def run_record(inputs: list[InputRecord], frames: dict[str, pd.DataFrame], rules
         "python": platform.python_version(),
         "rules_sha256": rules_digest,
         "limits": asdict(limits),
-        "inputs": [asdict(i) for i in inputs],
+        "inputs": [dict(asdict(i), document_id=shown_name(i.document_id), path=shown_name(i.path)) for i in inputs],
         "rows": {t: int(len(f)) for t, f in frames.items()},
         "findings_by_severity": {s: int(n) for s, n in sorted(findings["severity"].value_counts().items())},
         "findings_by_code": {c: int(n) for c, n in sorted(findings["code"].value_counts().items())},

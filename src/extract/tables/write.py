@@ -16,6 +16,7 @@ import functools
 import json
 import math
 import os
+import re
 import secrets
 import shutil
 import time
@@ -28,7 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from extract.errors import NotAnOutputFolder
+from extract.errors import NotAnOutputFolder, OutputError
 from extract.tables.database import tables_to_database
 from extract.tables.dictionary import datapackage
 from extract.tables.frames import iso_date
@@ -39,6 +40,8 @@ ARROW_TYPES: Mapping[str, pa.DataType] = MappingProxyType({"string": pa.string()
 SUFFIXES = (".csv", ".parquet")
 DATABASE = "extract.db"
 OURS = frozenset({"datapackage.json", "run.json", DATABASE} | {f"{t}{s}" for t in TABLES for s in SUFFIXES})
+MARKER = ".extract-run"  # in a folder this program made: the token of its name, `.<out>.tmp-<token>`
+_TOKEN = re.compile(r"[0-9a-f]{16}")
 AT_FDCWD, RENAME_EXCHANGE = -100, 2
 UNSUPPORTED = frozenset({errno.EINVAL, errno.ENOSYS, errno.EPERM, errno.EOPNOTSUPP})
 
@@ -112,16 +115,30 @@ def _foreign_files(out: Path) -> list[str]:
         found = [(e.name, e.is_symlink() or e.is_file(follow_symlinks=False)) for e in entries]
     if not all(is_file for _, is_file in found):
         raise NotAnOutputFolder(f"{out} holds sub-folders or special files, so it is not an output folder.")
-    return sorted(name for name, _ in found if name not in OURS)
+    return sorted(name for name, _ in found if name not in OURS and name != MARKER)
 
 
 def _new_folder(parent: Path, prefix: str) -> Path:
-    """A fresh empty folder ``<prefix><random>`` in ``parent``, with the usual umask mode."""
+    """A fresh folder ``<prefix><token>`` in ``parent``, with the usual umask
+    mode, marked as this program's by ``MARKER`` holding its token."""
     while True:
-        path = parent / f"{prefix}{secrets.token_hex(4)}"
+        token = secrets.token_hex(8)
+        path = parent / f"{prefix}{token}"
         with suppress(FileExistsError):
             path.mkdir(mode=0o777)
+            (path / MARKER).write_text(token + "\n", encoding="ascii")
             return path
+
+
+def _marked(folder: Path) -> str | None:
+    """The token of a folder's ``MARKER`` (a regular file in a real folder), or None."""
+    marker = folder / MARKER
+    try:
+        if folder.is_symlink() or not folder.is_dir() or not marker.is_file() or marker.is_symlink():
+            return None
+        return marker.read_text(encoding="ascii").strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 @functools.cache
@@ -150,8 +167,9 @@ def _exchange(a: Path, b: Path) -> bool:
 def _swap_in(tmp: Path, out: Path) -> None:
     """Put the folder ``tmp`` at ``out``; afterwards ``tmp`` holds the old folder, if any.
 
-    Without an exchange, ``out`` goes to ``.<name>.old-*`` for the moment between
-    two renames: ``_recover`` puts it back when a run is killed in that moment."""
+    Without an exchange, ``out`` goes to ``.<name>.old-<token>`` (the token of
+    ``tmp``) for the moment between two renames: ``_recover`` puts it back when
+    a run is killed in that moment."""
     if not out.exists():
         os.rename(tmp, out)
     elif not _exchange(tmp, out):
@@ -162,17 +180,44 @@ def _swap_in(tmp: Path, out: Path) -> None:
 
 
 def _recover(out: Path) -> None:
-    """Undo what a killed run left next to ``out``: an old folder moved aside is put
-    back when ``out`` is missing, and temporary folders are removed."""
+    """Undo what a killed run left next to ``out``. Only folders named
+    ``.<name>.tmp-<token>`` or ``.<name>.old-<token>`` whose token is this
+    program's are touched: the token is in the ``MARKER`` of the temporary
+    folder or of ``out`` (the new folder, once swapped in). A folder of
+    someone else's that merely has such a name is left alone (an empty one,
+    as a run killed between making its folder and marking it leaves it, is
+    removed: it holds nothing). An old folder moved aside is put back when
+    ``out`` is missing; the others are removed."""
     stale, aside = f".{out.name}.tmp-", f".{out.name}.old-"
     left = sorted(p for p in out.parent.iterdir()
                   if p.name.startswith((stale, aside)) and p.is_dir() and not p.is_symlink())
-    olds = [p for p in left if p.name.startswith(aside)]
+    tokens = ({_marked(p) for p in left if p.name.startswith(stale)} | {_marked(out)}) - {None}
+    ours = [p for p in left if p.name.removeprefix(stale).removeprefix(aside) in tokens]
+    olds = [p for p in ours if p.name.startswith(aside)]
     if olds and not os.path.lexists(out):
         os.rename(olds.pop(), out)
-    for path in left:
+    for path in ours:
         if path.name.startswith(stale) or path in olds:
             shutil.rmtree(path, ignore_errors=True)
+    for path in left:  # made by a run killed before it could mark it: empty, so nothing is lost
+        token = path.name.removeprefix(stale)
+        if path.name.startswith(stale) and _TOKEN.fullmatch(token):
+            with suppress(OSError):
+                if _half_marked(path, token):
+                    (path / MARKER).unlink()
+                os.rmdir(path)
+    with suppress(FileNotFoundError, NotADirectoryError):
+        if _marked(out) is not None:
+            (out / MARKER).unlink()
+
+
+def _half_marked(folder: Path, token: str) -> bool:
+    """Whether ``folder`` holds nothing but a ``MARKER`` cut short while it was
+    written (a run killed then): its text a start of ``token``."""
+    names = os.listdir(folder)
+    if names != [MARKER] or not (folder / MARKER).is_file() or (folder / MARKER).is_symlink():
+        return False
+    return (token + "\n").startswith((folder / MARKER).read_text(encoding="ascii", errors="replace"))
 
 
 @contextmanager
@@ -198,27 +243,51 @@ def write_tables(frames: dict[str, pd.DataFrame], out_dir: str | os.PathLike[str
     the files in ``out_dir`` that are not ours, then swapped with ``out_dir`` in one
     step; table files of tables not produced this time are thus gone. Raises
     ``KeyError`` for an unknown table, ``ValueError`` for a frame not built from its
-    spec or an ``out_dir`` that is not an output folder (``NotAnOutputFolder``)."""
+    spec or an ``out_dir`` that is not an output folder (``NotAnOutputFolder``),
+    ``OutputError`` (exit code 2) for any error of the file system; in every
+    case the previous output is left as it was."""
     unknown = sorted(set(frames) - set(TABLES))
     if unknown:
         raise KeyError(f"not a table: {', '.join(unknown)}")
     out = Path(os.path.abspath(out_dir))
-    _foreign_files(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(out.parent):
-        _recover(out)
-        tmp = _new_folder(out.parent, f".{out.name}.tmp-")
-        try:
-            start = time.perf_counter()
-            _frames_to_folder(frames, tmp)
-            for name, text in (extra(time.perf_counter() - start) if extra else {}).items():
-                if name not in OURS or name.endswith(SUFFIXES) or name in ("datapackage.json", DATABASE):
-                    raise ValueError(f"{name}: not a name for an extra output file")
-                (tmp / name).write_text(text, encoding="utf-8", newline="")
-            for name in _foreign_files(out):
-                shutil.copy2(out / name, tmp / name, follow_symlinks=False)
-            if out.exists():
-                shutil.copymode(out, tmp)
-            _swap_in(tmp, out)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        _foreign_files(out)
+        above = next(p for p in out.parents if os.path.lexists(p))
+        if not above.is_dir():  # mkdir would say "File exists"
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(above))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with _locked(out.parent):
+            _recover(out)
+            _write_and_swap(frames, out, extra)
+    except OSError as exc:
+        if isinstance(exc, OutputError):
+            raise
+        raise OutputError(f"{out}: the output could not be written ({exc.strerror or exc}); "
+                          "the previous output is left as it was", exc.errno) from exc
+
+
+def _write_and_swap(frames: dict[str, pd.DataFrame], out: Path,
+                    extra: Callable[[float], Mapping[str, str]] | None) -> None:
+    """The new folder built next to ``out`` and swapped in (see ``write_tables``)."""
+    tmp = _new_folder(out.parent, f".{out.name}.tmp-")
+    try:
+        start = time.perf_counter()
+        _frames_to_folder(frames, tmp)
+        for name, text in (extra(time.perf_counter() - start) if extra else {}).items():
+            if name not in OURS or name.endswith(SUFFIXES) or name in ("datapackage.json", DATABASE):
+                raise ValueError(f"{name}: not a name for an extra output file")
+            (tmp / name).write_text(text, encoding="utf-8", newline="")
+        for name in _foreign_files(out):
+            shutil.copy2(out / name, tmp / name, follow_symlinks=False)
+        if out.exists():
+            shutil.copymode(out, tmp)
+        _swap_in(tmp, out)
+    except BaseException:
+        with suppress(OSError):
+            _recover(out)  # a swap cut short: the old folder back in place
+        raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        with suppress(OSError):
+            if _marked(out) is not None:
+                (out / MARKER).unlink()
