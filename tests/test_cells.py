@@ -6,14 +6,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-import regex
 
 from conftest import BROCHURE as SOURCE
 from conftest import context
 from extract.portrait.indicators import extract_indicators
 
 PROSE = "The city has a long tradition of learning.\n"
-_YEAR = regex.compile(r"\(\d{4}\)")
 
 
 def _tables() -> list[list[list[str]]]:
