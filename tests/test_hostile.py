@@ -8,8 +8,12 @@ import errno
 import os
 import re
 import signal
+import subprocess
+import sys
 import threading
-from contextlib import contextmanager
+import time
+import uuid
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pandas as pd
@@ -481,3 +485,93 @@ def test_case4_a_pdf_over_a_resource_limit_is_refused_with_its_own_line(tmp_path
     hostile, read = capsys.readouterr().err.splitlines()[:-1]
     assert hostile == f"{pdf}: {says}" and read.startswith(f"{within}: unknown format (looked for")
     assert ("hostile.pdf", "document_unreadable", says) in findings_of(tmp_path / "o")
+
+
+# 8. Workers: a worker that dies costs its document; Ctrl-C ends every process with 130; none outlives main.
+
+def _processes_of(token: str) -> list:
+    """The processes that carry ``token`` in their environment (a run started by the test and its children)."""
+    import psutil
+    out = []
+    for p in psutil.process_iter():
+        with suppress(psutil.Error):
+            if p.environ().get("EXTRACT_HOSTILE_TOKEN") == token:
+                out.append(p)
+    return out
+
+
+@pytest.fixture
+def started(tmp_path):
+    """``start(**popen)``: ``extract run`` of four brochures with two workers,
+    in a process of its own; once a worker runs (``moment``: or only the
+    forkserver, ``server``; or both workers, ``both``) and ``settle``
+    seconds later: (process, token, workers, the oldest first). What a failed test leaves running is killed afterwards."""
+    tokens = []
+
+    def start(moment: str = "worker", settle: float = 1.0, **popen) -> tuple[subprocess.Popen, str, list]:
+        raw = tmp_path / "raw"
+        raw.mkdir()
+        for name in "abcd":
+            (raw / f"{name}.txt").write_bytes(BROCHURE.read_bytes())
+        token = uuid.uuid4().hex
+        tokens.append(token)
+        env = dict(os.environ, EXTRACT_HOSTILE_TOKEN=token, PYTHONPATH=os.pathsep.join(sys.path))
+        proc = subprocess.Popen([sys.executable, "-m", "extract", "run", str(raw), "--out", str(tmp_path / "out"),
+                                 "--workers", "2"], env=env, stderr=subprocess.PIPE, text=True, **popen)
+        with deadline(120):
+            while True:
+                ours = _processes_of(token)
+                server = [p for p in ours if p.ppid() == proc.pid and "forkserver" in " ".join(p.cmdline())]
+                workers = [p for p in ours if server and p.ppid() == server[0].pid]
+                if len(workers) >= {"server": 0, "worker": 1, "both": 2}[moment] and server:
+                    time.sleep(settle)  # a worker holds its first document
+                    return proc, token, sorted(workers, key=lambda p: p.create_time())
+                assert proc.poll() is None, proc.stderr.read()
+                time.sleep(0.05)
+
+    yield start
+    for token in tokens:
+        for p in _processes_of(token):
+            with suppress(OSError):
+                p.kill()
+
+
+def _none_left(token: str, seconds: float = 5) -> list:
+    end = time.monotonic() + seconds
+    while _processes_of(token) and time.monotonic() < end:
+        time.sleep(0.1)
+    return [(p.pid, " ".join(p.cmdline())[:80]) for p in _processes_of(token)]
+
+
+@pytest.mark.slow
+def test_case8_a_killed_worker_costs_only_its_document(tmp_path, started):
+    proc, token, workers = started("both")  # the first worker holds a document once the second is started
+    workers[0].send_signal(signal.SIGKILL)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    died = [(d, m) for d, c, m in findings_of(tmp_path / "out") if c == "worker_died"]
+    assert len(died) == 1 and died[0][1].startswith("the worker process extracting it was killed by SIGKILL")
+    assert f"{died[0][0]}: the worker process extracting it was killed by SIGKILL" in err
+    cities = cities_of(tmp_path / "out")
+    assert len(cities) == 3 * 37 and died[0][0] not in {d for d, _ in cities}
+    assert _none_left(token) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("moment,settle", [("server", 0.5), ("worker", 1.5)],
+                         ids=["forkserver starting", "worker busy"])
+def test_case8_ctrl_c_ends_every_process_with_130_and_no_traceback(tmp_path, started, moment, settle):
+    proc, token, _ = started(moment, settle, start_new_session=True)
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal does on Ctrl-C: the whole group
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert err.splitlines() == ["extract: interrupted; output/ left as it was"]
+    assert _none_left(token) == [] and not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_case8_no_process_outlives_a_killed_main_process(tmp_path, started):
+    proc, token, _ = started()
+    proc.kill()
+    proc.wait()
+    assert _none_left(token) == []
