@@ -25,6 +25,7 @@ from extract.cli import main
 from extract.read.ingest import ingest
 
 PROFILE = BROCHURE.parent / "web-profile-kaunas.txt"
+BROCHURE_TEXT = BROCHURE.read_text(encoding="utf-8")
 
 
 class Hung(Exception):
@@ -58,16 +59,6 @@ def deadline(seconds: float):
         done.set()
         watchdog.join()
         signal.signal(signal.SIGUSR1, previous)
-
-
-def brochure_head(portraits: int) -> str:
-    """The brochure's member list and its first ``portraits`` portraits, up
-    to the end of the last one's contact block (its email's line)."""
-    text = BROCHURE.read_text(encoding="utf-8")
-    at = -1
-    for _ in range(portraits):
-        at = text.index("Contact details", at + 1)
-    return text[:text.index("\n", text.index("@", at))] + "\n"
 
 
 def rows_of(path: Path, rules) -> dict[str, list[dict]]:
@@ -241,30 +232,13 @@ def test_case11_a_bad_option_value_exits_2_with_a_clear_line(tmp_path, capsys, c
 
 # 7. Decoding loses at most the bad bytes; every Unicode line end is a line end.
 
-def _damaged(text: str, how: str) -> bytes:
-    """The text as bytes damaged (or set) in one of the ways of case 7."""
-    raw, cut = text.encode("utf-8"), text.index("Vision and motivation")
-    at = len(text[:cut].encode("utf-8"))
-    return {
-        "utf-8 BOM, an invalid byte": lambda: b"\xef\xbb\xbf" + raw[:at] + b"\xff" + raw[at:],
-        "utf-16 BOM, a lone surrogate": lambda: (b"\xff\xfe" + text[:cut].encode("utf-16-le") + b"\x00\xd8"
-                                                + text[cut:].encode("utf-16-le")),
-        "a NUL in the first 64 KB": lambda: raw[:at] + b"\x00" + raw[at:],
-        "a stray 0x96 in UTF-8": lambda: raw[:at] + b"\x96" + raw[at:],
-        "NEL line ends": lambda: text.replace("\n", "\x85").encode("utf-8"),
-        "U+2028 line ends": lambda: text.replace("\n", "\u2028").encode("utf-8"),
-        "CR line ends": lambda: text.replace("\n", "\r").encode("utf-8"),
-    }[how]()
-
-
-DAMAGE = {"utf-8 BOM, an invalid byte": 1, "utf-16 BOM, a lone surrogate": 1, "a NUL in the first 64 KB": 0,
-          "a stray 0x96 in UTF-8": 1, "NEL line ends": 0, "U+2028 line ends": 0, "CR line ends": 0}
+DAMAGE = hostileinputs.DAMAGE
 
 
 @pytest.fixture(scope="module")
 def clean_head(tmp_path_factory, rules):
     path = tmp_path_factory.mktemp("clean") / "head.txt"
-    path.write_text(brochure_head(4), encoding="utf-8")
+    path.write_text(hostileinputs.brochure_head(BROCHURE_TEXT, 4), encoding="utf-8")
     return rows_of(path, rules)
 
 
@@ -277,7 +251,7 @@ def _what(rows: dict) -> dict:
 @pytest.mark.parametrize("how", list(DAMAGE))
 def test_case7_decoding_loses_at_most_the_bad_bytes(tmp_path, rules, clean_head, how):
     path = tmp_path / "damaged.txt"
-    path.write_bytes(_damaged(brochure_head(4), how))
+    path.write_bytes(hostileinputs.damaged(hostileinputs.brochure_head(BROCHURE_TEXT, 4), how))
     rows = rows_of(path, rules)
     codes = [f["code"] for f in rows["findings"] if f["severity"] != "info"]
     assert _what(rows) == _what(clean_head)
@@ -290,24 +264,12 @@ def test_case7_decoding_loses_at_most_the_bad_bytes(tmp_path, rules, clean_head,
 
 # 5. Member lists and tables degrade cell by cell.
 
-def _misspelt_first_entry(text: str) -> tuple[str, str]:
-    """The text with the first member entry's country misspelt (its last
-    letter doubled) and no award legend after the list; the entry as printed."""
-    start = text.index("\t", text.index("Participating cities"))
-    line_start = text.rindex("\n", 0, start) + 1
-    entry = text[line_start:text.index("\n", start)]
-    country = entry.split("\t")[0]
-    legend = text.index("\n", text.index("Awardee", line_start))
-    text = text[:line_start] + country + country[-1] + text[start:text.rindex("\n", 0, legend)] + text[legend:]
-    return text, country + country[-1] + "\t" + entry.split("\t", 1)[1]
-
-
 def test_case5_a_misspelt_country_costs_only_its_own_entry(tmp_path, rules):
     from extract.portrait.segment import SegmentRules, segment
     from extract.read.ingest import ingest
     clean = tmp_path / "clean.txt"
-    clean.write_text(brochure_head(2), encoding="utf-8")
-    text, entry = _misspelt_first_entry(brochure_head(2))
+    clean.write_text(hostileinputs.brochure_head(BROCHURE_TEXT, 2), encoding="utf-8")
+    text, entry = hostileinputs.misspelt_first_entry(hostileinputs.brochure_head(BROCHURE_TEXT, 2))
     assert "Awardee" not in text
     damaged = tmp_path / "misspelt.txt"
     damaged.write_text(text, encoding="utf-8")
@@ -323,7 +285,7 @@ def test_case5_a_misspelt_country_costs_only_its_own_entry(tmp_path, rules):
                          ids=["fullwidth", "arabic-indic", "devanagari"])
 def test_case5_every_decimal_digit_is_a_digit(tmp_path, rules, clean_head, digits):
     path = tmp_path / "digits.txt"
-    text = brochure_head(4)
+    text = hostileinputs.brochure_head(BROCHURE_TEXT, 4)
     path.write_text(text.translate(str.maketrans("0123456789", digits)), encoding="utf-8")
     rows = rows_of(path, rules)
     assert _what(rows) == _what(clean_head)
@@ -338,10 +300,8 @@ def test_case5_every_decimal_digit_is_a_digit(tmp_path, rules, clean_head, digit
 # 6. A portrait the document ends inside, in its body, is portrait_truncated; --strict exits 1.
 
 def test_case6_a_brochure_cut_in_a_portraits_body_is_truncated(tmp_path, capsys):
-    text = brochure_head(3)
-    vision = text.rindex("Vision and motivation")
     cut = tmp_path / "cut.txt"
-    cut.write_text(text[:text.index(" ", vision + 60)], encoding="utf-8")
+    cut.write_text(hostileinputs.cut_in_body(BROCHURE_TEXT, 3), encoding="utf-8")
     assert main(["run", str(cut), "--out", str(tmp_path / "o"), "--strict"]) == 1
     found = [(d, c) for d, c, m in findings_of(tmp_path / "o") if c == "portrait_truncated"]
     cities = cities_of(tmp_path / "o")
@@ -354,10 +314,9 @@ def test_case6_a_brochure_cut_in_a_portraits_body_is_truncated(tmp_path, capsys)
 def test_case10_a_challenge_page_with_a_long_line_stays_within_its_budget(tmp_path, rules):
     from extract.pipeline import document_rows
     from extract.read.limits import Limits
-    lines = (BROCHURE.parent / "challenge-page-kaunas.txt").read_text(encoding="utf-8").split("\n")
-    k = len(lines) // 2
     page = tmp_path / "page.txt"
-    page.write_text("\n".join(lines[:k] + ["x" * 150_000, "x." + " " * 90_000 + "y"] + lines[k:]), encoding="utf-8")
+    page.write_text(hostileinputs.long_line_page((BROCHURE.parent / "challenge-page-kaunas.txt").read_text(
+        encoding="utf-8")), encoding="utf-8")
     with deadline(60):
         rows = document_rows(page, rules, Limits(document_seconds=5))
     errors = [f["code"] for f in rows["findings"] if f["severity"] == "error"]
