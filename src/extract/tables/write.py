@@ -170,15 +170,30 @@ def _swap_in(tmp: Path, out: Path) -> None:
         os.rename(old, tmp)
 
 
+def _remove(folder: Path) -> None:
+    """Remove a folder of ours, its mark last: a run killed while removing
+    it leaves it still marked, for the next run to finish."""
+    with suppress(FileNotFoundError):
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name == MARKER):
+            with suppress(OSError):
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
+    with suppress(OSError):
+        os.rmdir(folder)
+
+
 def _recover(out: Path) -> None:
     """Undo what a killed run left next to ``out``. Only folders named
     ``.<name>.tmp-<token>`` or ``.<name>.old-<token>`` whose token is this
     program's are touched: the token is in the ``MARKER`` of the temporary
     folder or of ``out`` (the new folder, once swapped in). A folder of
-    someone else's that merely has such a name is left alone (an empty one,
-    as a run killed between making its folder and marking it leaves it, is
-    removed: it holds nothing). An old folder moved aside is put back when
-    ``out`` is missing; the others are removed."""
+    someone else's that merely has such a name is left alone (one that holds
+    nothing but a mark being written, as a run killed between making its
+    folder and marking it leaves it, is removed: nothing is lost). An old
+    folder moved aside is put back when ``out`` is missing; the others are
+    removed."""
     stale, aside = f".{out.name}.tmp-", f".{out.name}.old-"
     left = sorted(p for p in out.parent.iterdir()
                   if p.name.startswith((stale, aside)) and p.is_dir() and not p.is_symlink())
@@ -189,11 +204,12 @@ def _recover(out: Path) -> None:
         os.rename(olds.pop(), out)
     for path in ours:
         if path.name.startswith(stale) or path in olds:
-            shutil.rmtree(path, ignore_errors=True)
-    for path in left:  # made by a run killed before it could mark it: empty, so nothing is lost
+            _remove(path)
+    for path in left:  # made by a run killed before it had marked it: nothing in it but (part of) a mark
         if path.name.startswith(stale) and _TOKEN.fullmatch(path.name.removeprefix(stale)):
             with suppress(OSError):
-                os.rmdir(path)
+                if set(os.listdir(path)) <= {MARKER}:
+                    shutil.rmtree(path)
     with suppress(FileNotFoundError, NotADirectoryError):
         if _marked(out) is not None:
             (out / MARKER).unlink()
@@ -266,7 +282,7 @@ def _write_and_swap(frames: dict[str, pd.DataFrame], out: Path,
             _recover(out)  # a swap cut short: the old folder back in place
         raise
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        _remove(tmp)
         with suppress(OSError):
             if _marked(out) is not None:
                 (out / MARKER).unlink()
