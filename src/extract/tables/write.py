@@ -189,11 +189,10 @@ def _recover(out: Path) -> None:
     ``.<name>.tmp-<token>`` or ``.<name>.old-<token>`` whose token is this
     program's are touched: the token is in the ``MARKER`` of the temporary
     folder or of ``out`` (the new folder, once swapped in). A folder of
-    someone else's that merely has such a name is left alone (one that holds
-    nothing but a mark being written, as a run killed between making its
-    folder and marking it leaves it, is removed: nothing is lost). An old
-    folder moved aside is put back when ``out`` is missing; the others are
-    removed."""
+    someone else's that merely has such a name is left alone (an empty one,
+    as a run killed between making its folder and marking it leaves it, is
+    removed: it holds nothing). An old folder moved aside is put back when
+    ``out`` is missing; the others are removed."""
     stale, aside = f".{out.name}.tmp-", f".{out.name}.old-"
     left = sorted(p for p in out.parent.iterdir()
                   if p.name.startswith((stale, aside)) and p.is_dir() and not p.is_symlink())
@@ -205,14 +204,25 @@ def _recover(out: Path) -> None:
     for path in ours:
         if path.name.startswith(stale) or path in olds:
             _remove(path)
-    for path in left:  # made by a run killed before it had marked it: nothing in it but (part of) a mark
-        if path.name.startswith(stale) and _TOKEN.fullmatch(path.name.removeprefix(stale)):
+    for path in left:  # made by a run killed before it could mark it: empty, so nothing is lost
+        token = path.name.removeprefix(stale)
+        if path.name.startswith(stale) and _TOKEN.fullmatch(token):
             with suppress(OSError):
-                if set(os.listdir(path)) <= {MARKER}:
-                    shutil.rmtree(path)
+                if _half_marked(path, token):
+                    (path / MARKER).unlink()
+                os.rmdir(path)
     with suppress(FileNotFoundError, NotADirectoryError):
         if _marked(out) is not None:
             (out / MARKER).unlink()
+
+
+def _half_marked(folder: Path, token: str) -> bool:
+    """Whether ``folder`` holds nothing but a ``MARKER`` cut short while it was
+    written (a run killed then): its text a start of ``token``."""
+    names = os.listdir(folder)
+    if names != [MARKER] or not (folder / MARKER).is_file() or (folder / MARKER).is_symlink():
+        return False
+    return (token + "\n").startswith((folder / MARKER).read_text(encoding="ascii", errors="replace"))
 
 
 @contextmanager
