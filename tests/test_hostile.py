@@ -473,8 +473,9 @@ def started(tmp_path):
     def start(moment: str = "worker", settle: float = 1.0, **popen) -> tuple[subprocess.Popen, str, list]:
         raw = tmp_path / "raw"
         raw.mkdir()
-        for name in "abcd":
-            (raw / f"{name}.txt").write_text(hostileinputs.brochure_head(BROCHURE_TEXT, 16), encoding="utf-8")
+        for n, name in enumerate("abcd"):  # not byte-identical: none is read once as another's copy
+            (raw / f"{name}.txt").write_text(hostileinputs.brochure_head(BROCHURE_TEXT, 16) + "\n" * n,
+                                             encoding="utf-8")
         token = uuid.uuid4().hex
         tokens.append(token)
         env = dict(os.environ, EXTRACT_HOSTILE_TOKEN=token, PYTHONPATH=os.pathsep.join(sys.path))
@@ -507,7 +508,7 @@ def _none_left(token: str, seconds: float = 5) -> list:
 
 @pytest.mark.slow
 def test_case8_a_killed_worker_costs_only_its_document(tmp_path, started):
-    proc, token, workers = started("both")  # the first worker holds a document once the second is started
+    proc, token, workers = started("both", 0.0)  # the first worker was given a document before the second began
     workers[0].send_signal(signal.SIGKILL)
     _, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err
