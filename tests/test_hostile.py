@@ -8,8 +8,12 @@ import errno
 import os
 import re
 import signal
+import subprocess
+import sys
 import threading
-from contextlib import contextmanager
+import time
+import uuid
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +25,7 @@ from extract.cli import main
 from extract.read.ingest import ingest
 
 PROFILE = BROCHURE.parent / "web-profile-kaunas.txt"
+BROCHURE_TEXT = BROCHURE.read_text(encoding="utf-8")
 
 
 class Hung(Exception):
@@ -54,16 +59,6 @@ def deadline(seconds: float):
         done.set()
         watchdog.join()
         signal.signal(signal.SIGUSR1, previous)
-
-
-def brochure_head(portraits: int) -> str:
-    """The brochure's member list and its first ``portraits`` portraits, up
-    to the end of the last one's contact block (its email's line)."""
-    text = BROCHURE.read_text(encoding="utf-8")
-    at = -1
-    for _ in range(portraits):
-        at = text.index("Contact details", at + 1)
-    return text[:text.index("\n", text.index("@", at))] + "\n"
 
 
 def rows_of(path: Path, rules) -> dict[str, list[dict]]:
@@ -238,30 +233,13 @@ def test_case11_a_bad_option_value_exits_2_with_a_clear_line(tmp_path, capsys, c
 
 # 7. Decoding loses at most the bad bytes; every Unicode line end is a line end.
 
-def _damaged(text: str, how: str) -> bytes:
-    """The text as bytes damaged (or set) in one of the ways of case 7."""
-    raw, cut = text.encode("utf-8"), text.index("Vision and motivation")
-    at = len(text[:cut].encode("utf-8"))
-    return {
-        "utf-8 BOM, an invalid byte": lambda: b"\xef\xbb\xbf" + raw[:at] + b"\xff" + raw[at:],
-        "utf-16 BOM, a lone surrogate": lambda: (b"\xff\xfe" + text[:cut].encode("utf-16-le") + b"\x00\xd8"
-                                                + text[cut:].encode("utf-16-le")),
-        "a NUL in the first 64 KB": lambda: raw[:at] + b"\x00" + raw[at:],
-        "a stray 0x96 in UTF-8": lambda: raw[:at] + b"\x96" + raw[at:],
-        "NEL line ends": lambda: text.replace("\n", "\x85").encode("utf-8"),
-        "U+2028 line ends": lambda: text.replace("\n", "\u2028").encode("utf-8"),
-        "CR line ends": lambda: text.replace("\n", "\r").encode("utf-8"),
-    }[how]()
-
-
-DAMAGE = {"utf-8 BOM, an invalid byte": 1, "utf-16 BOM, a lone surrogate": 1, "a NUL in the first 64 KB": 0,
-          "a stray 0x96 in UTF-8": 1, "NEL line ends": 0, "U+2028 line ends": 0, "CR line ends": 0}
+DAMAGE = hostileinputs.DAMAGE
 
 
 @pytest.fixture(scope="module")
 def clean_head(tmp_path_factory, rules):
     path = tmp_path_factory.mktemp("clean") / "head.txt"
-    path.write_text(brochure_head(4), encoding="utf-8")
+    path.write_text(hostileinputs.brochure_head(BROCHURE_TEXT, 4), encoding="utf-8")
     return rows_of(path, rules)
 
 
@@ -274,7 +252,7 @@ def _what(rows: dict) -> dict:
 @pytest.mark.parametrize("how", list(DAMAGE))
 def test_case7_decoding_loses_at_most_the_bad_bytes(tmp_path, rules, clean_head, how):
     path = tmp_path / "damaged.txt"
-    path.write_bytes(_damaged(brochure_head(4), how))
+    path.write_bytes(hostileinputs.damaged(hostileinputs.brochure_head(BROCHURE_TEXT, 4), how))
     rows = rows_of(path, rules)
     codes = [f["code"] for f in rows["findings"] if f["severity"] != "info"]
     assert _what(rows) == _what(clean_head)
@@ -287,24 +265,12 @@ def test_case7_decoding_loses_at_most_the_bad_bytes(tmp_path, rules, clean_head,
 
 # 5. Member lists and tables degrade cell by cell.
 
-def _misspelt_first_entry(text: str) -> tuple[str, str]:
-    """The text with the first member entry's country misspelt (its last
-    letter doubled) and no award legend after the list; the entry as printed."""
-    start = text.index("\t", text.index("Participating cities"))
-    line_start = text.rindex("\n", 0, start) + 1
-    entry = text[line_start:text.index("\n", start)]
-    country = entry.split("\t")[0]
-    legend = text.index("\n", text.index("Awardee", line_start))
-    text = text[:line_start] + country + country[-1] + text[start:text.rindex("\n", 0, legend)] + text[legend:]
-    return text, country + country[-1] + "\t" + entry.split("\t", 1)[1]
-
-
 def test_case5_a_misspelt_country_costs_only_its_own_entry(tmp_path, rules):
     from extract.portrait.segment import SegmentRules, segment
     from extract.read.ingest import ingest
     clean = tmp_path / "clean.txt"
-    clean.write_text(brochure_head(2), encoding="utf-8")
-    text, entry = _misspelt_first_entry(brochure_head(2))
+    clean.write_text(hostileinputs.brochure_head(BROCHURE_TEXT, 2), encoding="utf-8")
+    text, entry = hostileinputs.misspelt_first_entry(hostileinputs.brochure_head(BROCHURE_TEXT, 2))
     assert "Awardee" not in text
     damaged = tmp_path / "misspelt.txt"
     damaged.write_text(text, encoding="utf-8")
@@ -320,7 +286,7 @@ def test_case5_a_misspelt_country_costs_only_its_own_entry(tmp_path, rules):
                          ids=["fullwidth", "arabic-indic", "devanagari"])
 def test_case5_every_decimal_digit_is_a_digit(tmp_path, rules, clean_head, digits):
     path = tmp_path / "digits.txt"
-    text = brochure_head(4)
+    text = hostileinputs.brochure_head(BROCHURE_TEXT, 4)
     path.write_text(text.translate(str.maketrans("0123456789", digits)), encoding="utf-8")
     rows = rows_of(path, rules)
     assert _what(rows) == _what(clean_head)
@@ -335,10 +301,8 @@ def test_case5_every_decimal_digit_is_a_digit(tmp_path, rules, clean_head, digit
 # 6. A portrait the document ends inside, in its body, is portrait_truncated; --strict exits 1.
 
 def test_case6_a_brochure_cut_in_a_portraits_body_is_truncated(tmp_path, capsys):
-    text = brochure_head(3)
-    vision = text.rindex("Vision and motivation")
     cut = tmp_path / "cut.txt"
-    cut.write_text(text[:text.index(" ", vision + 60)], encoding="utf-8")
+    cut.write_text(hostileinputs.cut_in_body(BROCHURE_TEXT, 3), encoding="utf-8")
     assert main(["run", str(cut), "--out", str(tmp_path / "o"), "--strict"]) == 1
     found = [(d, c) for d, c, m in findings_of(tmp_path / "o") if c == "portrait_truncated"]
     cities = cities_of(tmp_path / "o")
@@ -457,6 +421,7 @@ def test_case13_review_page_names_are_unique_per_document():
     assert len(cities) == len(ids)
 
 
+
 # 4. A PDF is bounded: what its streams inflate to, its page box, the objects of a page.
 
 PDF_CASES = {
@@ -482,3 +447,92 @@ def test_case4_a_pdf_over_a_resource_limit_is_refused_with_its_own_line(tmp_path
     hostile, read = capsys.readouterr().err.splitlines()[:-1]
     assert hostile == f"{pdf}: {says}" and read.startswith(f"{within}: unknown format (looked for")
     assert ("hostile.pdf", "document_unreadable", says) in findings_of(tmp_path / "o")
+
+
+# 8. Workers: a worker that dies costs its document; Ctrl-C ends every process with 130; none outlives main.
+
+def _processes_of(token: str) -> list:
+    """The processes that carry ``token`` in their environment (a run started by the test and its children)."""
+    import psutil
+    out = []
+    for p in psutil.process_iter():
+        with suppress(psutil.Error):
+            if p.environ().get("EXTRACT_HOSTILE_TOKEN") == token:
+                out.append(p)
+    return out
+
+
+@pytest.fixture
+def started(tmp_path):
+    """``start(**popen)``: ``extract run`` of four brochures (16 portraits) with two workers,
+    in a process of its own; once a worker runs (``moment``: or only the
+    forkserver, ``server``; or both workers, ``both``) and ``settle``
+    seconds later: (process, token, workers, the oldest first). What a failed test leaves running is killed afterwards."""
+    tokens = []
+
+    def start(moment: str = "worker", settle: float = 1.0, **popen) -> tuple[subprocess.Popen, str, list]:
+        raw = tmp_path / "raw"
+        raw.mkdir()
+        for n, name in enumerate("abcd"):  # not byte-identical: none is read once as another's copy
+            (raw / f"{name}.txt").write_text(hostileinputs.brochure_head(BROCHURE_TEXT, 16) + "\n" * n,
+                                             encoding="utf-8")
+        token = uuid.uuid4().hex
+        tokens.append(token)
+        env = dict(os.environ, EXTRACT_HOSTILE_TOKEN=token, PYTHONPATH=os.pathsep.join(sys.path))
+        proc = subprocess.Popen([sys.executable, "-m", "extract", "run", str(raw), "--out", str(tmp_path / "out"),
+                                 "--workers", "2"], env=env, stderr=subprocess.PIPE, text=True, **popen)
+        with deadline(120):
+            while True:
+                ours = _processes_of(token)
+                server = [p for p in ours if p.ppid() == proc.pid and "forkserver" in " ".join(p.cmdline())]
+                workers = [p for p in ours if server and p.ppid() == server[0].pid]
+                if len(workers) >= {"server": 0, "worker": 1, "both": 2}[moment] and server:
+                    time.sleep(settle)  # a worker holds its first document
+                    return proc, token, sorted(workers, key=lambda p: p.create_time())
+                assert proc.poll() is None, proc.stderr.read()
+                time.sleep(0.05)
+
+    yield start
+    for token in tokens:
+        for p in _processes_of(token):
+            with suppress(OSError):
+                p.kill()
+
+
+def _none_left(token: str, seconds: float = 5) -> list:
+    end = time.monotonic() + seconds
+    while _processes_of(token) and time.monotonic() < end:
+        time.sleep(0.1)
+    return [(p.pid, " ".join(p.cmdline())[:80]) for p in _processes_of(token)]
+
+
+@pytest.mark.slow
+def test_case8_a_killed_worker_costs_only_its_document(tmp_path, started):
+    proc, token, workers = started("both", 0.0)  # the first worker was given a document before the second began
+    workers[0].send_signal(signal.SIGKILL)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    died = [(d, m) for d, c, m in findings_of(tmp_path / "out") if c == "worker_died"]
+    assert len(died) == 1 and died[0][1].startswith("the worker process extracting it was killed by SIGKILL")
+    assert f"{died[0][0]}: the worker process extracting it was killed by SIGKILL" in err
+    cities = cities_of(tmp_path / "out")
+    assert len(cities) == 3 * 16 and died[0][0] not in {d for d, _ in cities}
+    assert _none_left(token) == []
+
+
+@pytest.mark.slow
+def test_case8_ctrl_c_ends_every_process_with_130_and_no_traceback(tmp_path, started):
+    proc, token, _ = started("server", 0.5, start_new_session=True)  # the forkserver is loading the package
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal does on Ctrl-C: the whole group
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert err.splitlines() == ["extract: interrupted; output/ left as it was"]
+    assert _none_left(token) == [] and not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_case8_no_process_outlives_a_killed_main_process(tmp_path, started):
+    proc, token, _ = started()
+    proc.kill()
+    proc.wait()
+    assert _none_left(token) == []

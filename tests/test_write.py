@@ -138,6 +138,17 @@ def test_recovery_removes_a_folder_moved_aside_when_the_new_one_is_in_place(tmp_
     assert sorted(os.listdir(out.parent)) == [".other.old-1", ".outer.tmp-1", "keep", "out"]
 
 
+def test_recovery_removes_a_folder_killed_while_it_was_being_marked(tmp_path, second) -> None:
+    out = tmp_path / "work" / "out"
+    before = previous_output(out)
+    (out.parent / ".out.tmp-0123456789abcdef").mkdir()  # killed before its mark
+    (out.parent / ".out.tmp-00112233445566ff").mkdir()  # killed while writing its mark
+    (out.parent / ".out.tmp-00112233445566ff" / write.MARKER).write_text("")
+    with pytest.raises(ValueError, match="sections"):
+        write_tables({"sections": pd.DataFrame({"city_id": ["a-arg"]})}, out)
+    assert_only(out, before)
+
+
 def test_refuses_what_is_not_an_output_folder(tmp_path, monkeypatch) -> None:
     project = tmp_path / "project"
     (project / "src").mkdir(parents=True)

@@ -5,10 +5,12 @@ Subcommands: ``run`` (extract), ``diff``, ``review``, ``eval``, ``bench``,
 dictionary), ``docs`` (rewrite the README's generated sections).
 
 Exit codes: 0 done (findings may exist); 1 with ``--strict`` when any
-``error`` finding exists; 2 usage error (a path that does not exist, an
-output folder that is not one); 3 a rule file is broken; 4 a fault in the
-program itself (one line, no traceback unless ``EXTRACT_DEBUG`` is set).
-Bad data never gives 2–4: it gives findings."""
+``error`` finding exists; 2 usage error (an option value out of its range,
+a path that does not exist, an output folder that is not one) or an error
+of the file system writing the output (the previous output left as it
+was); 3 a rule file is broken; 4 a fault in the program itself (one line,
+no traceback unless ``EXTRACT_DEBUG`` is set); 130 interrupted. Bad data
+never gives 2–4: it gives findings."""
 from __future__ import annotations
 
 import argparse

@@ -15,7 +15,7 @@ CODES = frozenset({
     # errors
     "document_unreadable", "no_portraits", "extractor_failed", "schema_violation", "format_unknown",
     "city_unidentified", "time_budget_exceeded", "line_too_long", "portrait_duplicated", "indicator_conflicting",
-    "portrait_truncated", "challenge_city_unidentified",
+    "portrait_truncated", "challenge_city_unidentified", "worker_died",
     # warnings and infos
     "encoding_guessed", "page_furniture_removed", "input_duplicated", "bytes_replaced",
     "encoding_repaired", "challenge_country_unidentified", "challenge_part_missing", "city_evidence_weak",

@@ -179,6 +179,20 @@ def _swap_in(tmp: Path, out: Path) -> None:
         os.rename(old, tmp)
 
 
+def _remove(folder: Path) -> None:
+    """Remove a folder of ours, its mark last: a run killed while removing
+    it leaves it still marked, for the next run to finish."""
+    with suppress(FileNotFoundError):
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name == MARKER):
+            with suppress(OSError):
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
+    with suppress(OSError):
+        os.rmdir(folder)
+
+
 def _recover(out: Path) -> None:
     """Undo what a killed run left next to ``out``. Only folders named
     ``.<name>.tmp-<token>`` or ``.<name>.old-<token>`` whose token is this
@@ -198,7 +212,7 @@ def _recover(out: Path) -> None:
         os.rename(olds.pop(), out)
     for path in ours:
         if path.name.startswith(stale) or path in olds:
-            shutil.rmtree(path, ignore_errors=True)
+            _remove(path)
     for path in left:  # made by a run killed before it could mark it: empty, so nothing is lost
         token = path.name.removeprefix(stale)
         if path.name.startswith(stale) and _TOKEN.fullmatch(token):
@@ -287,7 +301,7 @@ def _write_and_swap(frames: dict[str, pd.DataFrame], out: Path,
             _recover(out)  # a swap cut short: the old folder back in place
         raise
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        _remove(tmp)
         with suppress(OSError):
             if _marked(out) is not None:
                 (out / MARKER).unlink()
