@@ -85,6 +85,15 @@ def test_a_bad_option_shows_the_subcommands_usage_with_a_close_match(capsys):
     assert err.startswith("usage: extract diff ") and "(did you mean --format?)" in err
 
 
+def test_a_misspelt_command_gets_the_closest_command(capsys):
+    err = _usage_error(["rn", "raw"], capsys)
+    assert err.startswith("usage: extract ") and "extract: error: unknown command 'rn' (did you mean run?)" in err
+    err = _usage_error(["--version-", "reveiw", "--out", "o"], capsys)
+    assert "(did you mean review?)" in err
+    err = _usage_error(["frobnicate"], capsys)
+    assert "unknown command 'frobnicate'; the commands: run, diff," in err
+
+
 def test_a_bad_option_far_from_any_gets_no_suggestion(capsys):
     err = _usage_error(["run", "raw", "--bogus"], capsys)
     assert err.startswith("usage: extract run ") and err.rstrip().endswith("unrecognized argument: --bogus")

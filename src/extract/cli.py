@@ -169,9 +169,16 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     """The arguments; an option the subcommand does not know is an error in the
     subcommand's own usage, with the closest option it has suggested."""
     ap = _parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    commands = _subparsers(ap)
+    named = next((a for a in argv if not a.startswith("-")), None)  # the top level has no option with a value
+    if named is not None and named not in commands:
+        close = difflib.get_close_matches(named, commands, n=1, cutoff=0.6)
+        ap.error(f"unknown command {named!r}" + (f" (did you mean {close[0]}?)" if close else "")
+                 + f"; the commands: {', '.join(commands)}")
     args, unknown = ap.parse_known_args(argv)
     if unknown:
-        sub = _subparsers(ap)[args.command]
+        sub = commands[args.command]
         options = [o for a in sub._actions for o in a.option_strings if o.startswith("--")]
         hints = []
         for arg in unknown:
