@@ -1,6 +1,7 @@
 """Start-up: ``extract --version`` and ``--help`` import none of the heavy
-libraries, and the rules come from the cache on disk when their files (and
-the code that loads them) have not changed, with the same output."""
+libraries, ``extract run`` with the rules in the cache does not import spaCy,
+and the rules come from the cache on disk when their files (and the code
+that loads them) have not changed, with the same output."""
 from __future__ import annotations
 
 import os
@@ -38,6 +39,23 @@ def test_version_and_help_import_nothing_heavy(flag):
     *shown, imported = done.stdout.splitlines() or [""]
     assert imported == ""
     assert shown[0].startswith("extract ") if flag == "--version" else "usage: extract" in done.stdout
+
+
+def test_a_run_with_the_rules_cached_does_not_import_spacy(cache_home, tmp_path):
+    """``python -m extract run raw`` with the rules in the cache (a fresh
+    process, as a run is) never imports spaCy: the theme matcher it unpickles
+    holds none of spaCy's objects, and tokenizes and matches without it."""
+    load_rules()  # stored
+    (stored,) = cache_home.glob("rules-*.pickle")
+    written = stored.stat().st_mtime_ns
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home.parent), ENV: "1"}
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-c", _IMPORTED, "run", str(BROCHURE.parent), "--out", str(out)],
+                          capture_output=True, text=True, env=env)
+    *_, imported = done.stdout.splitlines() or [""]
+    assert (out / "themes.csv").stat().st_size > 10_000, done.stderr
+    assert "spacy" not in imported.split() and "pandas" in imported.split()
+    assert [p.stat().st_mtime_ns for p in cache_home.glob("rules-*.pickle")] == [written]  # read, not built
 
 
 def test_the_command_offers_the_diff_formats_there_are():

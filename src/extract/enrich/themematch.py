@@ -5,25 +5,30 @@ each piece, ``(label, rule, start, end)`` of every match of a phrase or a
 token pattern (offsets in the piece), each once: what spaCy's ``SpanRuler``
 with the same rules finds on the piece's tokens, white space (line breaks
 included) not being a token, so that a phrase matches across a wrapped line.
+No spaCy at run time: the tokens are spaCy's English tokenizer's
+(``tokenize.py``) and the token patterns are matched as spaCy's ``Matcher``
+matches them (``tokenmatch.py``), both in pure Python.
 
 How, at the speed of a phrase matcher. The pieces are tokenized together,
-joined by line breaks, in batches: spaCy's tokenizer splits text at white
-space and reads each stretch between on its own, so a line break between two
+joined by line breaks, in batches: the tokenizer splits text at white space
+and reads each stretch between on its own, so a line break between two
 pieces gives each piece the tokens it has alone. A phrase is looked up by
 its tokens in a table, at the tokens that start one. A token pattern is
-tried by its own spaCy ``Matcher`` only in windows around the words it
-cannot match without (its anchor rarest in the batch), each window as wide
-as the pattern's reach and inside one piece; a pattern without anchor or
-reach is tried on every piece whole. The ``Matcher`` finds every match in
-a window, and every match of a pattern lies in the window of the anchor
-word it holds."""
+tried only in windows around the words it cannot match without (its anchor
+rarest in the batch), each window as wide as the pattern's reach and inside
+one piece; a pattern without anchor or reach is tried on every piece whole.
+The matcher finds every match in a window, and every match of a pattern
+lies in the window of the anchor word it holds."""
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from itertools import accumulate, compress, count
 from typing import Any
 
+from extract.enrich.tokenize import Tokenizer
+from extract.enrich.tokenmatch import step_to_check, words_to_matches
 from extract.rules.themes import Anchor, ThemeMatcher, TokenPattern
 
 BATCH_CHARS = 200_000
@@ -54,57 +59,35 @@ def pieces_to_batches(pieces: Sequence[str], most: int, join: bool) -> Iterator[
         yield batch
 
 
-def warm(matcher: ThemeMatcher, text: str) -> None:
-    """Give spaCy's tokenizer each stretch of ``text`` between white space
-    that it has not had on its own, so that it caches it: in one long text
-    it caches nothing after the first special case (a line break is one),
-    and the stretches repeat from piece to piece. Its cache is what makes a
-    batch fast; it gives the same tokens."""
-    tokenizer, memo = matcher.nlp.tokenizer, matcher.memo
-    runs = text.split()
-    if len(memo.warmed) >= tokenizer.max_cache_size or memo.warmed.issuperset(runs):
-        return
-    for run in set(runs) - memo.warmed:
-        tokenizer(run)
-        memo.warmed.add(run)
+def tokenizer_of(matcher: ThemeMatcher) -> Tokenizer:
+    """The matcher's tokenizer, compiled on first use and kept in its memo
+    (with the runs it has tokenized)."""
+    if matcher.memo.tokenizer is None:
+        matcher.memo.tokenizer = Tokenizer(matcher.tokenizer, matcher.memo.most)
+    return matcher.memo.tokenizer
+
+
+def checks_of(matcher: ThemeMatcher) -> dict[int, list]:
+    """Each token pattern's steps as checks of a token (``id`` of the
+    pattern → one check a step), compiled on first use and kept in the memo."""
+    if not matcher.memo.checks:
+        matcher.memo.checks.update({id(p): [step_to_check(s, matcher.lexicon) for s in p.steps]
+                                    for p in matcher.patterns})
+    return matcher.memo.checks
 
 
 class Tokens:
     """The tokens of a batch of pieces joined by line breaks, white space
-    left out: ``starts`` and ``sizes`` (offsets in the joined text and
-    lengths), ``lower`` (their lower-case text); piece ``k`` holds the tokens
+    left out: ``starts`` (offsets in the joined text), ``words`` (their
+    texts), ``lower`` (their lower-case texts); piece ``k`` holds the tokens
     from ``firsts[k]`` to ``firsts[k + 1]`` and starts at ``piece_starts[k]``
     of the joined text."""
 
     def __init__(self, matcher: ThemeMatcher, batch: list[str]):
-        from spacy.attrs import IDX, IS_SPACE, LENGTH
-
-        self.joined = joined = "\n".join(batch)
-        warm(matcher, joined)
-        self.vocab = matcher.nlp.vocab
-        table = matcher.nlp.tokenizer(joined).to_array([IDX, LENGTH, IS_SPACE])
-        kept = table[:, 2] == 0
-        self.starts, self.sizes = table[kept, 0].tolist(), table[kept, 1].tolist()
-        low = joined.lower()  # the same, token by token, unless a letter lowers to two or a capital sigma is in it
-        if len(low) != len(joined) or "\u03a3" in joined:
-            low = joined
-            self.lower = [low[s:s + n].lower() for s, n in zip(self.starts, self.sizes)]
-        else:
-            self.lower = [low[s:s + n] for s, n in zip(self.starts, self.sizes)]
-        self.piece_starts, at = [], 0
-        for piece in batch:
-            self.piece_starts.append(at)
-            at += len(piece) + 1
+        self.starts, self.words = tokenizer_of(matcher).tokens("\n".join(batch))
+        self.lower = list(map(str.lower, self.words))
+        self.piece_starts = list(accumulate((len(p) + 1 for p in batch[:-1]), initial=0))
         self.firsts = [bisect_left(self.starts, s) for s in self.piece_starts] + [len(self.starts)]
-
-    def window(self, w0: int, w1: int) -> Any:
-        """Tokens ``w0`` to ``w1`` as a spaCy ``Doc`` of their own, made as
-        the ``SpanRuler`` had its ``Doc`` made: from their words, a space after
-        each (no token keeps what a tokenizer special case set on it)."""
-        from spacy.tokens import Doc
-
-        words = [self.joined[s:s + n] for s, n in zip(self.starts[w0:w1], self.sizes[w0:w1])]
-        return Doc(self.vocab, words=words, spaces=[True] * len(words))
 
     def piece_of(self, i: int) -> int:
         """The piece that holds token ``i``."""
@@ -117,26 +100,26 @@ def batch_to_spans(matcher: ThemeMatcher, batch: list[str]) -> list[list[Span]]:
     found: set[tuple[int, int, str, str]] = set()  # token from, token to, label, rule
     lengths, seconds, phrases, lower = matcher.lengths, matcher.seconds, matcher.phrases, tokens.lower
     last = len(lower) - 1
-    for i in [i for i, w in enumerate(lower) if w in lengths]:
+    for i in compress(count(), map(lengths.__contains__, lower)):
         w = lower[i]
         longer = i < last and lower[i + 1] in seconds[w]
         for n in lengths[w]:
             if n == 1 or longer:
                 for label, rule in phrases.get((w,) if n == 1 else tuple(lower[i:i + n]), ()):
                     found.add((i, i + n, label, rule))
+    checks = checks_of(matcher)
     for pattern, windows in patterns_to_windows(matcher, tokens):
         for w0, w1 in windows:
-            for _, s, e in pattern.matcher(tokens.window(w0, w1)):
-                if e > s:
-                    found.add((w0 + s, w0 + e, pattern.label, pattern.rule))
+            for s, e in words_to_matches(pattern.steps, checks[id(pattern)], tokens.words[w0:w1], lower[w0:w1]):
+                found.add((w0 + s, w0 + e, pattern.label, pattern.rule))
     out: list[list[Span]] = [[] for _ in batch]
-    firsts, starts, sizes, k = tokens.firsts, tokens.starts, tokens.sizes, 0
+    firsts, starts, words, k = tokens.firsts, tokens.starts, tokens.words, 0
     for i, j, label, rule in sorted(found):
         while firsts[k + 1] <= i:
             k += 1
         if j <= firsts[k + 1]:  # a phrase may run on into the next piece
             base = tokens.piece_starts[k]
-            out[k].append((label, rule, starts[i] - base, starts[j - 1] + sizes[j - 1] - base))
+            out[k].append((label, rule, starts[i] - base, starts[j - 1] + len(words[j - 1]) - base))
     return out
 
 
@@ -174,7 +157,7 @@ def patterns_to_windows(matcher: ThemeMatcher, tokens: Tokens) -> list[tuple[Tok
                            [ws for ws in present if ws is not rarest]))
     wanted = set().union(*(ws for _, ws, _ in chosen if ws))
     at: dict[str, list[int]] = {}
-    for i in [i for i, w in enumerate(tokens.lower) if w in wanted]:
+    for i in compress(count(), map(wanted.__contains__, tokens.lower)):
         at.setdefault(tokens.lower[i], []).append(i)
     out = []
     for pattern, rarest, others in chosen:

@@ -3,9 +3,14 @@ sections they are looked for in, and the phrases and spaCy token patterns
 (each with an id) that tag a passage with one; exclusions for phrases that
 only look like a theme. Compiled once, at load, into a ``ThemeMatcher``
 (``enrich/themematch.py`` runs it): the phrases as a table of lower-case
-token sequences, each token pattern in a spaCy ``Matcher`` of its own with
-the words a match of it must hold (its anchors) and the most tokens it can
-span, so that it is only tried around one of those words."""
+token sequences, each token pattern as plain steps (``tokenpatterns.py``)
+with the words a match of it must hold (its anchors) and the most tokens it
+can span, so that it is only tried around one of those words; spaCy's
+English tokenizer and lexical data as plain data (``tokenizer.py``,
+``tokenpatterns.Lexicon``). spaCy is imported only here, to build: it
+tokenizes the phrases, validates the patterns and hands over its tokenizer's
+rules; the compiled matcher holds no spaCy object, so a run that loads it
+from the cache never imports spaCy."""
 from __future__ import annotations
 
 import re
@@ -17,6 +22,8 @@ from typing import Any
 
 from extract.errors import RuleError
 from extract.rules.base import Source, listed, need, read_rule_file
+from extract.rules.tokenizer import TokenizerRules, nlp_to_tokenizer_rules
+from extract.rules.tokenpatterns import Lexicon, Step, nlp_to_lexicon, pattern_to_steps
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "themes.yaml"
 EXCLUDED = "!"  # label prefix of an exclusion: "!quality_learning"
@@ -28,43 +35,50 @@ Hits = tuple[tuple[str, str], ...]  # (label, rule id) of a phrase
 
 @dataclass(frozen=True)
 class TokenPattern:
-    """One token pattern of a rule: ``matcher`` holds it alone; ``anchors``,
-    one per token it requires, the lower-case words that token can be (or a
-    regular expression its lower-case form matches); ``reach``, the most
-    tokens a match spans (``None``: no bound)."""
+    """One token pattern of a rule: ``steps``, the pattern compiled;
+    ``anchors``, one per token it requires, the lower-case words that token
+    can be (or a regular expression its lower-case form matches); ``reach``,
+    the most tokens a match spans (``None``: no bound)."""
 
     label: str
     rule: str
-    matcher: Any = field(compare=False, repr=False)
+    steps: tuple[Step, ...]
     anchors: tuple[Anchor, ...]
     reach: int | None
 
 
 @dataclass
 class Memo:
-    """What matching learns as it goes, kept with the compiled rules and
-    bounded: the stretches of text spaCy's tokenizer has had on its own (it
-    caches them, up to its cache size), and the words tried against the
+    """What matching builds and learns as it goes, kept with the compiled
+    rules and bounded, never pickled (a memo unpickles empty): the tokenizer
+    compiled (``enrich.tokenize.Tokenizer``, with what it has tokenized), each
+    token pattern's checks, and the words tried against the
     regular-expression anchors, with those each one matches."""
 
     most: int = 100_000
-    warmed: set[str] = field(default_factory=set)
+    tokenizer: Any = None
+    checks: dict[int, list] = field(default_factory=dict)
     tried: set[str] = field(default_factory=set)
     matching: dict[Any, set[str]] = field(default_factory=dict)
+
+    def __reduce__(self):
+        return (Memo, (self.most,))
 
 
 @dataclass(frozen=True)
 class ThemeMatcher:
-    """Every rule compiled: a blank English pipeline (its tokenizer is the
-    one spaCy's ``SpanRuler`` would use); the phrases as tuples of lower-case
-    tokens, each with its ``(label, rule)`` pairs, ``lengths``, the lengths
-    of the phrases a first token starts, and ``seconds``, the second tokens
-    of those longer than one; the token ``patterns``;
-    ``joinable``: whether texts joined by a line break tokenize as each does
-    alone (true unless a special case of the tokenizer holds white space
-    besides a single character, which could then span two texts)."""
+    """Every rule compiled: the ``tokenizer`` rules and the ``lexicon`` of a
+    blank English pipeline (what spaCy's ``SpanRuler`` would tokenize and
+    match with); the phrases as tuples of lower-case tokens, each with its
+    ``(label, rule)`` pairs, ``lengths``, the lengths of the phrases a first
+    token starts, and ``seconds``, the second tokens of those longer than
+    one; the token ``patterns``; ``joinable``: whether texts joined by a line
+    break tokenize as each does alone (true unless a special case of the
+    tokenizer holds white space besides a single character, which could then
+    span two texts)."""
 
-    nlp: Any = field(compare=False, repr=False)
+    tokenizer: TokenizerRules = field(compare=False, repr=False)
+    lexicon: Lexicon = field(compare=False, repr=False)
     phrases: Mapping[tuple[str, ...], Hits]
     lengths: Mapping[str, tuple[int, ...]]
     seconds: Mapping[str, frozenset[str]]
@@ -184,11 +198,15 @@ def pattern_to_limits(pattern: list[dict]) -> tuple[tuple[Anchor, ...], int | No
 def rules_to_matcher(file: str, labelled: list[tuple[dict, str]]) -> ThemeMatcher:
     """Every rule compiled into a ``ThemeMatcher``: phrases tokenized as
     spaCy's ``SpanRuler`` tokenizes them, token patterns validated by spaCy's
-    ``Matcher``; a rule spaCy refuses raises ``RuleError`` naming it."""
+    ``Matcher``, then compiled to steps; a rule spaCy refuses, or whose
+    pattern reads what the run-time matcher does not, raises ``RuleError``
+    naming it."""
     import spacy
     from spacy.matcher import Matcher
 
     nlp = spacy.blank("en")
+    tokenizer, lexicon = nlp_to_tokenizer_rules(nlp), nlp_to_lexicon(nlp)
+    validator = Matcher(nlp.vocab, validate=True)
     phrases: dict[tuple[str, ...], list[tuple[str, str]]] = {}
     patterns: list[TokenPattern] = []
     for rule, label in labelled:
@@ -198,19 +216,22 @@ def rules_to_matcher(file: str, labelled: list[tuple[dict, str]]) -> ThemeMatche
                 if (label, entry["id"]) not in phrases.setdefault(words, []):
                     phrases[words].append((label, entry["id"]))
                 continue
-            matcher = Matcher(nlp.vocab, validate=True)
             try:
-                matcher.add(label, [entry["pattern"]])
+                validator.add(label, [entry["pattern"]])
             except (ValueError, TypeError, KeyError) as exc:
                 raise RuleError(file, rule["id"], f"bad pattern: {str(exc).strip().splitlines()[-1]}") from None
-            patterns.append(TokenPattern(label, entry["id"], matcher, *pattern_to_limits(entry["pattern"])))
+            try:
+                steps = pattern_to_steps(entry["pattern"])
+            except ValueError as exc:
+                raise RuleError(file, rule["id"], f"bad pattern: the token matcher does not read {exc}") from None
+            patterns.append(TokenPattern(label, entry["id"], steps, *pattern_to_limits(entry["pattern"])))
     lengths: dict[str, set[int]] = {}
     seconds: dict[str, set[str]] = {}
     for words in phrases:
         lengths.setdefault(words[0], set()).add(len(words))
         seconds.setdefault(words[0], set()).update(words[1:2])
-    joinable = all(len(s) == 1 or not any(c.isspace() for c in s) for s in nlp.tokenizer.rules)
-    return ThemeMatcher(nlp, {k: tuple(v) for k, v in phrases.items()},
+    joinable = all(len(s) == 1 or not any(c.isspace() for c in s) for s in tokenizer.specials)
+    return ThemeMatcher(tokenizer, lexicon, {k: tuple(v) for k, v in phrases.items()},
                         {k: tuple(sorted(v)) for k, v in lengths.items()},
                         {k: frozenset(v) for k, v in seconds.items()}, tuple(patterns), joinable)
 
