@@ -62,10 +62,25 @@ def shared_of(a: dict[str, float], b: dict[str, float]) -> str:
     return ";".join(sorted(a.keys() & b.keys(), key=lambda t: (-a[t] * b[t], t)))
 
 
+def merge_counts(total: dict[str, dict[str, int]], more: dict[str, dict[str, int]]) -> None:
+    """Add the counts of more documents (``themes_to_counts`` of their rows) to
+    ``total``: per city and theme, the largest count."""
+    for city, vector in more.items():
+        mine = total.setdefault(city, {})
+        for theme, n in vector.items():
+            mine[theme] = max(mine.get(theme, 0), n)
+
+
 def themes_to_partners(themes: list[dict], k: int = 5) -> list[dict]:
     """Rows of the ``partners`` table (see the module docstring), ordered by
     city and rank."""
-    vectors = counts_to_vectors(counts := themes_to_counts(themes), counts_to_weights(counts))
+    return counts_to_partners(themes_to_counts(themes), k)
+
+
+def counts_to_partners(counts: dict[str, dict[str, int]], k: int = 5) -> list[dict]:
+    """``themes_to_partners`` from the counts (``themes_to_counts``, documents
+    added up by ``merge_counts``)."""
+    vectors = counts_to_vectors(counts, counts_to_weights(counts))
     rows = []
     for city in sorted(vectors):
         scored = [(vectors_to_score(vectors[city], vectors[other]), other) for other in vectors if other != city]

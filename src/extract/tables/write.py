@@ -1,13 +1,16 @@
 """Write the output tables.
 
-Input: typed frames from ``schemas.to_frame``, keyed by table name.
-Output: ``<table>.csv`` and ``<table>.parquet`` per table and ``datapackage.json``
-in ``out_dir``, byte-identical when re-run on the same frames. The new folder is
-built next to ``out_dir`` and swapped in at once, so a run killed at any moment
-leaves either the whole previous output or the whole new one.
+Input: per table name, its rows in key order: an Arrow table (``arrow.rows_to_table``)
+or a callable that yields them as Arrow tables a chunk at a time
+(``spill.TableSpill.chunks``). Output: ``<table>.csv`` and ``<table>.parquet``
+per table and ``datapackage.json`` in ``out_dir``, byte-identical when re-run
+on the same rows (a chunk is a Parquet row group). The new folder is built next
+to ``out_dir`` and swapped in at once, so a run killed at any moment leaves
+either the whole previous output or the whole new one.
 """
 from __future__ import annotations
 
+import csv
 import ctypes
 import errno
 import fcntl
@@ -18,66 +21,71 @@ import os
 import secrets
 import shutil
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from types import MappingProxyType
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from extract.errors import NotAnOutputFolder
+from extract.tables.arrow import arrow_schema
 from extract.tables.dictionary import datapackage
 from extract.tables.schemas import TABLES, TableSpec
 
-ARROW_TYPES: Mapping[str, pa.DataType] = MappingProxyType({"string": pa.string(), "float": pa.float64(), "Int": pa.int64()})
 SUFFIXES = (".csv", ".parquet")
 OURS = frozenset({"datapackage.json", "run.json"} | {f"{t}{s}" for t in TABLES for s in SUFFIXES})
 AT_FDCWD, RENAME_EXCHANGE = -100, 2
 UNSUPPORTED = frozenset({errno.EINVAL, errno.ENOSYS, errno.EPERM, errno.EOPNOTSUPP})
+CSV_ROWS = 2048  # rows turned into Python values at a time for the CSV
+Rows = pa.Table | Callable[[], Iterable[pa.Table]]
 
 
-def _format_float(x: float) -> str:
+def _format_float(x: float | None) -> str:
     """15 significant digits: ``80006``, ``268.05``, ``21705000``, no float noise."""
-    if pd.isna(x):
+    if x is None or math.isnan(x):
         return ""
     if math.isinf(x):
         return "INF" if x > 0 else "-INF"
     return "0" if x == 0 else format(x, ".15g")
 
 
-def _checked(spec: TableSpec, frame: pd.DataFrame) -> pd.DataFrame:
-    if tuple(frame.columns) != spec.names:
-        raise ValueError(f"{spec.name}: columns {list(frame.columns)} are not the spec's {list(spec.names)};"
-                         " build the frame with schemas.to_frame")
-    return frame.reset_index(drop=True)
+def _checked(spec: TableSpec, table: pa.Table) -> pa.Table:
+    if tuple(table.schema.names) != spec.names:
+        raise ValueError(f"{spec.name}: columns {table.schema.names} are not the spec's {list(spec.names)};"
+                         " build the table with arrow.rows_to_table")
+    return table
 
 
-def _frame_to_csv(spec: TableSpec, frame: pd.DataFrame, path: Path) -> None:
-    text = frame.copy()
-    for c in spec.columns:
-        if c.type == "float":
-            text[c.name] = [_format_float(x) for x in frame[c.name].to_numpy(dtype="float64", na_value=math.nan)]
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        text.to_csv(fh, index=False, na_rep="", lineterminator="\n")
+def _chunk_to_csv(spec: TableSpec, table: pa.Table, writer) -> None:
+    """Rows as CSV lines (as pandas wrote them: a null is an empty cell, a
+    float is ``_format_float``), ``CSV_ROWS`` at a time."""
+    floats = [c.type == "float" for c in spec.columns]
+    for batch in table.to_batches(max_chunksize=CSV_ROWS):
+        columns = [[_format_float(x) for x in column.to_pylist()] if is_float else column.to_pylist()
+                   for column, is_float in zip(batch.columns, floats)]
+        writer.writerows(zip(*columns))
 
 
-def _frame_to_parquet(spec: TableSpec, frame: pd.DataFrame, path: Path) -> None:
-    schema = pa.schema([pa.field(c.name, ARROW_TYPES[c.type], nullable=True,
-                                 metadata={"description": c.description}) for c in spec.columns])
-    table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
-    pq.write_table(table, path, compression="zstd")
+def _table_to_files(spec: TableSpec, rows: Rows, folder: Path) -> None:
+    """One table as CSV and Parquet (a row group per chunk)."""
+    schema = arrow_schema(spec.name)
+    chunks = [rows] if isinstance(rows, pa.Table) else rows()
+    with open(folder / f"{spec.name}.csv", "w", encoding="utf-8", newline="") as fh, \
+            pq.ParquetWriter(folder / f"{spec.name}.parquet", schema, compression="zstd") as parquet:
+        writer = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(spec.names)
+        for chunk in chunks:
+            chunk = _checked(spec, chunk)
+            _chunk_to_csv(spec, chunk, writer)
+            parquet.write_table(pa.Table.from_batches(chunk.to_batches(), schema=schema))
 
 
-def _frames_to_folder(frames: Mapping[str, pd.DataFrame], folder: Path) -> None:
-    """Every frame as CSV and Parquet, then ``datapackage.json``, into ``folder``."""
-    names = [t for t in TABLES if t in frames]
+def _tables_to_folder(tables: Mapping[str, Rows], folder: Path) -> None:
+    """Every table as CSV and Parquet, then ``datapackage.json``, into ``folder``."""
+    names = [t for t in TABLES if t in tables]
     for name in names:
-        spec = TABLES[name]
-        frame = _checked(spec, frames[name])
-        _frame_to_csv(spec, frame, folder / f"{name}.csv")
-        _frame_to_parquet(spec, frame, folder / f"{name}.parquet")
+        _table_to_files(TABLES[name], tables[name], folder)
     package = json.dumps(datapackage(names), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
     (folder / "datapackage.json").write_text(package, encoding="utf-8", newline="")
 
@@ -154,8 +162,12 @@ def _swap_in(tmp: Path, out: Path) -> None:
 
 def _recover(out: Path) -> None:
     """Undo what a killed run left next to ``out``: an old folder moved aside is put
-    back when ``out`` is missing, and temporary folders are removed."""
-    stale, aside = f".{out.name}.tmp-", f".{out.name}.old-"
+    back when ``out`` is missing, and temporary folders are removed (a spill
+    folder only once no run holds it)."""
+    stale, aside, spilled = f".{out.name}.tmp-", f".{out.name}.old-", f".{out.name}.spill-"
+    for path in sorted(out.parent.iterdir()):
+        if path.name.startswith(spilled) and path.is_dir() and not path.is_symlink() and not _held(path):
+            shutil.rmtree(path, ignore_errors=True)
     left = sorted(p for p in out.parent.iterdir()
                   if p.name.startswith((stale, aside)) and p.is_dir() and not p.is_symlink())
     olds = [p for p in left if p.name.startswith(aside)]
@@ -164,6 +176,39 @@ def _recover(out: Path) -> None:
     for path in left:
         if path.name.startswith(stale) or path in olds:
             shutil.rmtree(path, ignore_errors=True)
+
+
+def _held(folder: Path) -> bool:
+    """Whether a live run holds the lock of ``folder`` (``spill_folder``)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    except OSError:  # a filesystem without locks: leave it be
+        return True
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def spill_folder(out_dir: str | os.PathLike[str]) -> Iterator[Path]:
+    """A fresh folder ``.<name>.spill-*`` next to ``out_dir`` for the tables of
+    a run while it runs, locked (so that another run's ``_recover`` leaves it
+    alone) and removed afterwards; one left by a killed run is removed by the
+    next run's ``_recover``."""
+    out = Path(os.path.abspath(out_dir))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    folder = _new_folder(out.parent, f".{out.name}.spill-")
+    try:
+        with _locked(folder):
+            yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextmanager
@@ -179,18 +224,18 @@ def _locked(folder: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def write_tables(frames: dict[str, pd.DataFrame], out_dir: str | os.PathLike[str],
+def write_tables(tables: Mapping[str, Rows], out_dir: str | os.PathLike[str],
                  extra: Callable[[float], Mapping[str, str]] | None = None) -> None:
-    """Write every frame as CSV and Parquet plus ``datapackage.json`` into ``out_dir``,
+    """Write every table as CSV and Parquet plus ``datapackage.json`` into ``out_dir``,
     and the files ``extra(seconds the tables took to write)`` names (``run.json``),
     all swapped in together.
 
     The new folder is built as ``.<name>.tmp-*`` next to ``out_dir``, with copies of
     the files in ``out_dir`` that are not ours, then swapped with ``out_dir`` in one
     step; table files of tables not produced this time are thus gone. Raises
-    ``KeyError`` for an unknown table, ``ValueError`` for a frame not built from its
+    ``KeyError`` for an unknown table, ``ValueError`` for a table not built from its
     spec or an ``out_dir`` that is not an output folder (``NotAnOutputFolder``)."""
-    unknown = sorted(set(frames) - set(TABLES))
+    unknown = sorted(set(tables) - set(TABLES))
     if unknown:
         raise KeyError(f"not a table: {', '.join(unknown)}")
     out = Path(os.path.abspath(out_dir))
@@ -201,7 +246,7 @@ def write_tables(frames: dict[str, pd.DataFrame], out_dir: str | os.PathLike[str
         tmp = _new_folder(out.parent, f".{out.name}.tmp-")
         try:
             start = time.perf_counter()
-            _frames_to_folder(frames, tmp)
+            _tables_to_folder(tables, tmp)
             for name, text in (extra(time.perf_counter() - start) if extra else {}).items():
                 if name not in OURS or name.endswith(SUFFIXES) or name == "datapackage.json":
                     raise ValueError(f"{name}: not a name for an extra output file")

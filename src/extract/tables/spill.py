@@ -1,0 +1,139 @@
+"""One table's rows as they come → the same rows in key order, a chunk at a
+time, without ever holding the whole table.
+
+``TableSpill`` appends each document's record batch to an Arrow IPC stream
+file of its own (``<folder>/<table>.arrows``) and checks its rows
+(``checks.row_failures``) on the way. ``sort`` then reads back only the key
+columns, sorts them (stable: rows with the same key keep the order they came
+in, nulls first, text by code point) and finds duplicate keys; ``chunks``
+yields the rows in that order, at most ``chunk_bytes`` of them at a time: a
+table bigger than that is first dealt out into one file per range of output
+positions, each then read and put in order by itself. The memory a table
+takes at the end is thus its key columns and a chunk, whatever its size."""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from extract.tables.arrow import plain_schema, sort_keys
+from extract.tables.checks import Failure, duplicate_failures, row_failures
+from extract.tables.schemas import TABLES
+
+CHUNK_BYTES = 16 << 20
+_RANK = "__rank"
+
+
+def _read(path: Path) -> Iterator[pa.RecordBatch]:
+    """The batches of an IPC stream file, each read into memory as it comes
+    (not memory-mapped: a mapped file would count whole against the process)."""
+    with pa.OSFile(str(path), "rb") as source, pa.ipc.open_stream(source) as reader:
+        yield from reader
+
+
+class TableSpill:
+    """The rows of one table, appended a batch at a time, read back in key order."""
+
+    def __init__(self, table: str, folder: Path, chunk_bytes: int = CHUNK_BYTES):
+        self.table, self.folder, self.chunk_bytes = table, Path(folder), chunk_bytes
+        self.path = self.folder / f"{table}.arrows"
+        self.rows = 0
+        self.nbytes = 0
+        self.failures: list[Failure] = []   # rows numbered as they came in, until ``sort``
+        self._writer: pa.ipc.RecordBatchStreamWriter | None = None
+        self._rank: np.ndarray | None = None
+
+    def append(self, batch: pa.RecordBatch) -> None:
+        """Add rows (a batch with the table's columns) after those added before."""
+        if not batch.num_rows:
+            return
+        self.failures += [replace(f, row=f.row + self.rows) for f in row_failures(self.table, batch)]
+        if self._writer is None:
+            self._writer = pa.ipc.new_stream(str(self.path), plain_schema(self.table))
+        self._writer.write_batch(batch)
+        self.rows += batch.num_rows
+        self.nbytes += batch.nbytes
+
+    def _close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    def _batches(self) -> Iterator[pa.RecordBatch]:
+        self._close()
+        if self.rows:
+            yield from _read(self.path)
+
+    def whole(self) -> pa.Table:
+        """Every row, in the order they came (for a table small enough to hold)."""
+        return pa.Table.from_batches(list(self._batches()), schema=plain_schema(self.table))
+
+    def sort(self) -> list[Failure]:
+        """Put the rows in key order (nothing is read but the key columns) →
+        the schema failures, rows numbered by their position in that order."""
+        spec = TABLES[self.table]
+        wanted = list(dict.fromkeys([*spec.key, *(c for c in ("document_id", "city_id") if c in spec.names)]))
+        keys = pa.Table.from_batches([b.select(wanted) for b in self._batches()],
+                                     schema=pa.schema([plain_schema(self.table).field(c) for c in wanted]))
+        order = pc.sort_indices(keys, sort_keys(self.table)).cast(pa.int64())
+        self._rank = pc.inverse_permutation(order).to_numpy()
+        found = duplicate_failures(self.table, keys.take(order))
+        found += [replace(f, row=int(self._rank[f.row])) for f in self.failures]
+        return found
+
+    def chunks(self) -> Iterator[pa.Table]:
+        """The rows in key order (``sort`` first), in chunks of at most about
+        ``chunk_bytes``; the spill files are removed as they are read."""
+        if self._rank is None:
+            raise RuntimeError(f"{self.table}: sort() before chunks()")
+        schema = plain_schema(self.table)
+        if not self.rows:
+            yield schema.empty_table()
+            return
+        parts = max(1, math.ceil(self.nbytes / self.chunk_bytes))
+        if parts == 1:
+            whole = pa.Table.from_batches(list(self._batches()), schema=schema)
+            yield whole.take(pc.inverse_permutation(pa.array(self._rank)))
+        else:
+            yield from self._dealt(parts, schema)
+        self.path.unlink(missing_ok=True)
+
+    def _dealt(self, parts: int, schema: pa.Schema) -> Iterator[pa.Table]:
+        """The rows dealt out into ``parts`` files by their output position,
+        then each file in order."""
+        size = math.ceil(self.rows / parts)
+        ranked = schema.append(pa.field(_RANK, pa.int64()))
+        paths = [self.folder / f"{self.table}.{k}.arrows" for k in range(parts)]
+        writers: dict[int, pa.ipc.RecordBatchStreamWriter] = {}
+        start = 0
+        try:
+            for batch in self._batches():
+                rank = self._rank[start:start + batch.num_rows]
+                start += batch.num_rows
+                part = rank // size
+                for k in np.unique(part):
+                    rows = np.flatnonzero(part == k)
+                    piece = batch.take(pa.array(rows)).append_column(_RANK, pa.array(rank[rows]))
+                    if k not in writers:
+                        writers[k] = pa.ipc.new_stream(str(paths[k]), ranked)
+                    writers[k].write_batch(piece)
+        finally:
+            for w in writers.values():
+                w.close()
+        self.path.unlink(missing_ok=True)
+        for k, path in enumerate(paths):
+            if k not in writers:
+                continue
+            part = pa.Table.from_batches(list(_read(path)), schema=ranked)
+            path.unlink()
+            order = pc.sort_indices(part.column(_RANK)).cast(pa.int64())
+            yield part.take(order).drop_columns([_RANK])
+
+    def discard(self) -> None:
+        self._close()
+        self.path.unlink(missing_ok=True)
