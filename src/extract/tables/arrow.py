@@ -7,7 +7,8 @@ columns and types (a missing key or an empty string is a null, a NaN float
 too); ``arrow_schema``, the schema the Parquet files are written with (each
 column's description as field metadata, and the ``pandas`` metadata that
 ``pandas.read_parquet`` reads its dtypes from: ``Int64`` and ``string``);
-``sort_keys``, the sort order of the output (by key, nulls first).
+``sort_keys``, the sort order of the output (by key, nulls first);
+``rows_to_table``, a few rows as a table in that order.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from types import MappingProxyType
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from extract.tables.schemas import TABLES, ColumnSpec
 
@@ -89,3 +91,10 @@ def rows_to_batch(table: str, rows: list[dict[str, Any]]) -> pa.RecordBatch:
 def empty_batch(table: str) -> pa.RecordBatch:
     """A batch of no rows with the table's columns."""
     return pa.RecordBatch.from_pylist([], schema=plain_schema(table))
+
+
+def rows_to_table(table: str, rows: list[dict[str, Any]]) -> pa.Table:
+    """Rows → a table in output order (``sort_keys``), for a few rows held in
+    memory (a run sorts its tables with ``spill.TableSpill``)."""
+    data = pa.Table.from_batches([rows_to_batch(table, rows)])
+    return data.take(pc.sort_indices(data, sort_keys(table)))
