@@ -1,4 +1,8 @@
 """The output tables: stage results → rows (``records``), checks across
-records (``validate``), table specs (``schemas``), typed frames (``frames``),
-the data dictionary (``dictionary``), the run record (``runinfo``) and the
-atomic write (``write``)."""
+records (``validate``), table specs (``schemas``), rows → Arrow record
+batches (``arrow``), a run's tables spilled as documents finish and read back
+in key order (``stream``, ``spill``), their schema checked on Arrow
+(``checks``), the data dictionary (``dictionary``), the run record
+(``runinfo``) and the atomic write (``write``). ``frames`` builds the same
+tables as pandas frames checked by pandera: the reference the tests hold the
+Arrow tables to."""

@@ -1,4 +1,6 @@
-"""Rows of a table → a typed frame, and a frame → its schema failures.
+"""Rows of a table → a typed pandas frame, and a frame → its schema failures
+(pandera): the reference the run's Arrow tables (``arrow``, ``checks``,
+``spill``) are held to in the tests; a run imports neither pandas nor pandera.
 
 Input: records as plain dicts (one per row) from the extractors and
 ``validate``, and the table specs of ``schemas``. Output: typed, key-sorted
