@@ -202,3 +202,15 @@ def test_partners_from_counts_kept_a_document_at_a_time_are_the_partners_of_all_
     for doc in "xyz":
         merge_counts(total, themes_to_counts([t for t in themes if t["document_id"] == doc]))
     assert counts_to_partners(total) == themes_to_partners(themes)
+
+
+def test_collect_holds_the_tables_run_writes(tmp_path: Path) -> None:
+    from conftest import BROCHURE
+    from extract.pipeline import collect, run
+    rules = load_rules()
+    tables, summary = collect([BROCHURE], rules, say=lambda line: None)
+    ran = run([BROCHURE], tmp_path / "out", rules, say=lambda line: None)
+    assert summary.rows == ran.rows == {t: tables[t].num_rows for t in summary.rows}
+    for name, table in tables.items():
+        assert pq.read_table(tmp_path / "out" / f"{name}.parquet").equals(table.cast(arrow_schema(name)))
+    assert not [p.name for p in tmp_path.iterdir() if p.name != "out"]  # the spill folder is gone
