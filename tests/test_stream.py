@@ -214,3 +214,29 @@ def test_collect_holds_the_tables_run_writes(tmp_path: Path) -> None:
     for name, table in tables.items():
         assert pq.read_table(tmp_path / "out" / f"{name}.parquet").equals(table.cast(arrow_schema(name)))
     assert not [p.name for p in tmp_path.iterdir() if p.name != "out"]  # the spill folder is gone
+
+
+def test_a_run_imports_neither_pandas_nor_pandera(tmp_path: Path) -> None:
+    """pyarrow imports pandas when it converts Python values (``tables.arrays`` builds from buffers)."""
+    import subprocess
+    import sys
+
+    from conftest import BROCHURE
+    code = ("import sys; from extract.pipeline import run; from extract.rules import load_rules; "
+            f"run([{str(BROCHURE.parent)!r}], {str(tmp_path / 'out')!r}, load_rules(), say=lambda line: None); "
+            "print(sorted(m for m in ('pandas', 'pandera') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_arrays_are_built_without_pandas() -> None:
+    import numpy as np
+
+    from extract.tables.arrays import floats, from_numpy, ints, scalar, strings, to_numpy
+    assert strings(["a", None, 5]).to_pylist() == ["a", None, "5"]
+    assert floats([1.5, None, float("nan"), 2]).to_pylist() == [1.5, None, None, 2.0]
+    assert ints([2015.0, None, True]).to_pylist() == [2015, None, 1]
+    assert to_numpy(from_numpy(np.array([3, 1]))).tolist() == [3, 1]
+    mask = pa.compute.equal(ints([1, None, 2]), scalar(1))
+    assert to_numpy(mask).tolist() == [True, False, False]
+    assert to_numpy(mask.slice(1)).tolist() == [False, False]

@@ -4,7 +4,8 @@ Input: records as plain dicts (one per row, keys = the columns of
 ``schemas``) from the extractors and ``validate``, and the table specs.
 Output: ``rows_to_batch``, one ``pa.RecordBatch`` with exactly the spec's
 columns and types (a missing key or an empty string is a null, a NaN float
-too); ``arrow_schema``, the schema the Parquet files are written with (each
+too, a number in a text column its ``str``, as pandas read them; built by
+``arrays``, without pandas); ``arrow_schema``, the schema the Parquet files are written with (each
 column's description as field metadata, and the ``pandas`` metadata that
 ``pandas.read_parquet`` reads its dtypes from: ``Int64`` and ``string``);
 ``sort_keys``, the sort order of the output (by key, nulls first);
@@ -22,6 +23,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from extract.tables.arrays import floats, ints, strings
 from extract.tables.schemas import TABLES, ColumnSpec
 
 ARROW_TYPES: Mapping[str, pa.DataType] = MappingProxyType({"string": pa.string(), "float": pa.float64(),
@@ -29,7 +31,7 @@ ARROW_TYPES: Mapping[str, pa.DataType] = MappingProxyType({"string": pa.string()
 # How pandas names each type in the ``pandas`` metadata of a Parquet file: (pandas_type, numpy_type).
 _PANDAS_TYPES = MappingProxyType({"string": ("unicode", "string"), "float": ("float64", "float64"),
                                   "Int": ("int64", "Int64")})
-_COERCE = MappingProxyType({"string": str, "float": float, "Int": int})
+_BUILD = MappingProxyType({"string": strings, "float": floats, "Int": ints})
 
 
 def _pandas_metadata(columns: tuple[ColumnSpec, ...]) -> bytes:
@@ -69,12 +71,7 @@ def sort_keys(table: str) -> list[tuple[str, str, str]]:
 
 
 def _column(c: ColumnSpec, rows: list[dict[str, Any]]) -> pa.Array:
-    values = [None if (v := row.get(c.name)) == "" else v for row in rows]
-    try:
-        return pa.array(values, type=ARROW_TYPES[c.type], from_pandas=True)
-    except (pa.ArrowTypeError, pa.ArrowInvalid):  # a number in a text column, a bool in an Int column: as pandas did
-        coerce = _COERCE[c.type]
-        return pa.array([None if v is None else coerce(v) for v in values], type=ARROW_TYPES[c.type], from_pandas=True)
+    return _BUILD[c.type]([None if (v := row.get(c.name)) == "" else v for row in rows])
 
 
 def rows_to_batch(table: str, rows: list[dict[str, Any]]) -> pa.RecordBatch:
@@ -90,7 +87,7 @@ def rows_to_batch(table: str, rows: list[dict[str, Any]]) -> pa.RecordBatch:
 
 def empty_batch(table: str) -> pa.RecordBatch:
     """A batch of no rows with the table's columns."""
-    return pa.RecordBatch.from_pylist([], schema=plain_schema(table))
+    return rows_to_batch(table, [])
 
 
 def rows_to_table(table: str, rows: list[dict[str, Any]]) -> pa.Table:

@@ -25,6 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from extract.tables.arrays import from_numpy, scalar, strings, to_numpy
 from extract.tables.schemas import TABLES, ColumnSpec
 
 UNIQUE = "multiple_fields_uniqueness"
@@ -48,12 +49,12 @@ def _value_checks(c: ColumnSpec, column: pa.Array) -> list[tuple[str, pa.Array]]
     """(check name, mask of the rows failing it) of one column's value checks."""
     out = []
     if c.allowed:
-        out.append((f"isin({list(c.allowed)!r})", pc.invert(pc.is_in(column, pa.array(c.allowed)))))
+        out.append((f"isin({list(c.allowed)!r})", pc.invert(pc.is_in(column, strings(c.allowed)))))
     if c.minimum is not None and c.maximum is not None:
         out.append((f"in_range({c.minimum}, {c.maximum})",
-                    pc.or_(pc.less(column, c.minimum), pc.greater(column, c.maximum))))
+                    pc.or_(pc.less(column, scalar(c.minimum)), pc.greater(column, scalar(c.maximum)))))
     elif c.minimum is not None:
-        out.append((f"greater_than_or_equal_to({c.minimum})", pc.less(column, c.minimum)))
+        out.append((f"greater_than_or_equal_to({c.minimum})", pc.less(column, scalar(c.minimum))))
     if c.pattern:
         pattern = f"^(?:{c.pattern})$"
         out.append((f"str_matches('{pattern}')", pc.invert(pc.match_substring_regex(column, pattern))))
@@ -63,14 +64,14 @@ def _value_checks(c: ColumnSpec, column: pa.Array) -> list[tuple[str, pa.Array]]
 def _where(data: pa.RecordBatch | pa.Table, name: str, rows: np.ndarray) -> list:
     if name not in data.schema.names:
         return [None] * len(rows)
-    return data.column(name).take(pa.array(rows, type=pa.int64())).to_pylist()
+    return data.column(name).take(from_numpy(rows)).to_pylist()
 
 
 def _failures(table: str, data: pa.RecordBatch | pa.Table, column: str, check: str, mask: pa.Array,
               rows_of: np.ndarray | None = None) -> list[Failure]:
     """A failure for each row set in ``mask`` (a null in it passes); ``rows_of``
     maps a position in ``data`` to the row reported."""
-    hits = pc.indices_nonzero(pc.fill_null(mask, False)).to_numpy()
+    hits = np.flatnonzero(to_numpy(mask))
     if not len(hits):
         return []
     values = _where(data, column, hits)
@@ -101,7 +102,7 @@ def _same_as_previous(column: pa.Array) -> np.ndarray:
     """Row i holds the value of row i - 1 (two nulls are the same); row 0 is not."""
     a, b = column.slice(1), column.slice(0, len(column) - 1)
     same = pc.or_kleene(pc.equal(a, b), pc.and_(a.is_null(), b.is_null()))
-    return np.concatenate([[False], pc.fill_null(same, False).to_numpy(zero_copy_only=False)])
+    return np.concatenate([[False], to_numpy(same)])
 
 
 def duplicate_failures(table: str, keys: pa.Table) -> list[Failure]:
@@ -115,7 +116,7 @@ def duplicate_failures(table: str, keys: pa.Table) -> list[Failure]:
     duplicated = same | np.concatenate([same[1:], [False]])
     if not duplicated.any():
         return []
-    mask = pa.array(duplicated)
+    mask = from_numpy(duplicated)
     out = []
     for k in key:
         column = keys.column(k).combine_chunks()

@@ -21,6 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from extract.tables.arrays import from_numpy, to_numpy
 from extract.tables.arrow import plain_schema, sort_keys
 from extract.tables.checks import Failure, duplicate_failures, row_failures
 from extract.tables.schemas import TABLES
@@ -81,7 +82,7 @@ class TableSpill:
         keys = pa.Table.from_batches([b.select(wanted) for b in self._batches()],
                                      schema=pa.schema([plain_schema(self.table).field(c) for c in wanted]))
         order = pc.sort_indices(keys, sort_keys(self.table)).cast(pa.int64())
-        self._rank = pc.inverse_permutation(order).to_numpy()
+        self._rank = to_numpy(pc.inverse_permutation(order))
         found = duplicate_failures(self.table, keys.take(order))
         found += [replace(f, row=int(self._rank[f.row])) for f in self.failures]
         return found
@@ -93,12 +94,12 @@ class TableSpill:
             raise RuntimeError(f"{self.table}: sort() before chunks()")
         schema = plain_schema(self.table)
         if not self.rows:
-            yield schema.empty_table()
+            yield pa.Table.from_batches([], schema=schema)
             return
         parts = max(1, math.ceil(self.nbytes / self.chunk_bytes))
         if parts == 1:
             whole = pa.Table.from_batches(list(self._batches()), schema=schema)
-            yield whole.take(pc.inverse_permutation(pa.array(self._rank)))
+            yield whole.take(pc.inverse_permutation(from_numpy(self._rank)))
         else:
             yield from self._dealt(parts, schema)
         self.path.unlink(missing_ok=True)
@@ -118,7 +119,7 @@ class TableSpill:
                 part = rank // size
                 for k in np.unique(part):
                     rows = np.flatnonzero(part == k)
-                    piece = batch.take(pa.array(rows)).append_column(_RANK, pa.array(rank[rows]))
+                    piece = batch.take(from_numpy(rows)).append_column(_RANK, from_numpy(rank[rows]))
                     if k not in writers:
                         writers[k] = pa.ipc.new_stream(str(paths[k]), ranked)
                     writers[k].write_batch(piece)

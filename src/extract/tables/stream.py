@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 
 from extract.findings import make_finding
 from extract.rules import Severity
+from extract.tables.arrays import from_numpy, scalar, to_numpy
 from extract.tables.arrow import plain_schema, rows_to_batch, sort_keys
 from extract.tables.checks import Failure, sort_failures
 from extract.tables.records import finding_to_row
@@ -46,8 +47,7 @@ def _runs(table: pa.Table, columns: tuple[str, ...]) -> np.ndarray:
     for c in columns:
         column = table.column(c).combine_chunks()
         a, b = column.slice(1), column.slice(0, n - 1)
-        same = pc.fill_null(pc.or_kleene(pc.equal(a, b), pc.and_(a.is_null(), b.is_null())), False)
-        new[1:] |= ~same.to_numpy(zero_copy_only=False)
+        new[1:] |= ~to_numpy(pc.or_kleene(pc.equal(a, b), pc.and_(a.is_null(), b.is_null())))
     starts = np.where(new, np.arange(n), 0)
     return np.arange(n) - np.maximum.accumulate(starts)
 
@@ -56,15 +56,15 @@ def unique_findings(findings: pa.Table) -> pa.Table:
     """Findings (in the order they came) with one row per key: the n-th row
     of a key gets ``#n`` on its field (n > 1); sorted by key."""
     if findings.num_rows:
-        seq = pa.array(np.arange(findings.num_rows))
+        seq = from_numpy(np.arange(findings.num_rows))
         ordered = findings.append_column("__seq", seq)
         order = pc.sort_indices(ordered, [(k, "ascending", "at_start") for k in (*FINDING_KEY, "__seq")])
         before = np.empty(findings.num_rows, dtype=np.int64)
-        before[order.to_numpy()] = _runs(ordered.take(order), FINDING_KEY)
+        before[to_numpy(order)] = _runs(ordered.take(order), FINDING_KEY)
         field = findings.column("field").combine_chunks()
-        suffixed = pc.binary_join_element_wise(pc.fill_null(field, ""), pc.cast(pa.array(before + 1), pa.string()),
-                                               "#")
-        field = pc.if_else(pa.array(before > 0), suffixed, field)
+        suffixed = pc.binary_join_element_wise(pc.fill_null(field, scalar("")),
+                                               pc.cast(from_numpy(before + 1), pa.string()), scalar("#"))
+        field = pc.if_else(from_numpy(before > 0), suffixed, field)
         findings = findings.set_column(findings.schema.get_field_index("field"), "field", field)
     return findings.take(pc.sort_indices(findings, sort_keys("findings")))
 
