@@ -2,9 +2,9 @@
 time, without ever holding the whole table.
 
 ``TableSpill`` appends each document's record batch to an Arrow IPC stream
-file of its own (``<folder>/<table>.arrows``) and checks its rows
-(``checks.row_failures``) on the way. ``sort`` then reads back only the key
-columns, sorts them (stable: rows with the same key keep the order they came
+file of its own (``<folder>/<table>.arrows``). ``sort`` then reads the file
+back, checks its rows (``checks.row_failures``, a chunk of batches at a time),
+keeps only the key columns, sorts them (stable: rows with the same key keep the order they came
 in, nulls first, text by code point) and finds duplicate keys; ``chunks``
 yields the rows in that order, at most ``chunk_bytes`` of them at a time: a
 table bigger than that is first dealt out into one file per range of output
@@ -45,7 +45,7 @@ class TableSpill:
         self.path = self.folder / f"{table}.arrows"
         self.rows = 0
         self.nbytes = 0
-        self.failures: list[Failure] = []   # rows numbered as they came in, until ``sort``
+        self.failures: list[Failure] = []   # of ``row_failures``, rows numbered as they came in
         self._writer: pa.ipc.RecordBatchStreamWriter | None = None
         self._rank: np.ndarray | None = None
 
@@ -53,7 +53,6 @@ class TableSpill:
         """Add rows (a batch with the table's columns) after those added before."""
         if not batch.num_rows:
             return
-        self.failures += [replace(f, row=f.row + self.rows) for f in row_failures(self.table, batch)]
         if self._writer is None:
             self._writer = pa.ipc.new_stream(str(self.path), plain_schema(self.table))
         self._writer.write_batch(batch)
@@ -74,12 +73,37 @@ class TableSpill:
         """Every row, in the order they came (for a table small enough to hold)."""
         return pa.Table.from_batches(list(self._batches()), schema=plain_schema(self.table))
 
+    def _checked(self) -> Iterator[pa.RecordBatch]:
+        """The batches as they are read, their rows checked (``checks.row_failures``)
+        a chunk of batches at a time, the failures' rows numbered from the first row."""
+        held: list[pa.RecordBatch] = []
+        start = size = 0
+
+        def check() -> None:
+            nonlocal start
+            rows = pa.Table.from_batches(held, schema=plain_schema(self.table)).combine_chunks().to_batches()
+            for part in rows:
+                self.failures += [replace(f, row=f.row + start) for f in row_failures(self.table, part)]
+                start += part.num_rows
+            held.clear()
+
+        for batch in self._batches():
+            held.append(batch)
+            size += batch.nbytes
+            if size >= self.chunk_bytes:
+                check()
+                size = 0
+            yield batch
+        if held:
+            check()
+
     def sort(self) -> list[Failure]:
-        """Put the rows in key order (nothing is read but the key columns) →
-        the schema failures, rows numbered by their position in that order."""
+        """Check the rows and put them in key order (only the key columns are
+        kept) → the schema failures, rows numbered by their position in that order."""
         spec = TABLES[self.table]
         wanted = list(dict.fromkeys([*spec.key, *(c for c in ("document_id", "city_id") if c in spec.names)]))
-        keys = pa.Table.from_batches([b.select(wanted) for b in self._batches()],
+        self.failures = []
+        keys = pa.Table.from_batches([b.select(wanted) for b in self._checked()],
                                      schema=pa.schema([plain_schema(self.table).field(c) for c in wanted]))
         order = pc.sort_indices(keys, sort_keys(self.table)).cast(pa.int64())
         self._rank = to_numpy(pc.inverse_permutation(order))
