@@ -7,7 +7,8 @@ function): it looks for pandas objects first. A run needs none of that, so
 the tables stage builds its arrays here, from buffers: ``strings``,
 ``floats`` and ``ints`` (Python values, ``None`` a null), ``from_numpy``
 (an int64, float64 or bool array without nulls), ``to_numpy`` (back, a null
-boolean as False) and ``scalar`` (a value to compare with)."""
+boolean as False), ``filled`` (whole numbers, a null as a given number) and
+``scalar`` (a value to compare with, of the type of the array compared)."""
 from __future__ import annotations
 
 import functools
@@ -78,9 +79,21 @@ def to_numpy(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
         bits = np.unpackbits(np.frombuffer(array.buffers()[1], dtype=np.uint8), bitorder="little")
         return bits[offset:offset + n].astype(bool)
     if array.null_count:
-        raise ValueError("to_numpy: the array holds nulls")
+        raise ValueError("to_numpy: the array holds nulls (filled: ``filled``)")
     dtype = _NUMPY[array.type]
     return np.frombuffer(array.buffers()[1], dtype=dtype, count=n, offset=offset * np.dtype(dtype).itemsize)
+
+
+def filled(array: pa.Array | pa.ChunkedArray, fill: int) -> np.ndarray:
+    """A whole-number array as a new numpy array, each null as ``fill``."""
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    dtype = _NUMPY[array.type]
+    values = np.frombuffer(array.buffers()[1], dtype=dtype, count=len(array),
+                           offset=array.offset * np.dtype(dtype).itemsize).astype(np.int64)
+    if array.null_count:
+        values[~to_numpy(array.is_valid())] = fill
+    return values
 
 
 @functools.cache

@@ -12,9 +12,9 @@ as pandera named them when the tables were pandas frames checked against
   (``greater_than_or_equal_to(n)``, ``in_range(a, b)``), a text not matching
   ``pattern`` in full (``str_matches('^(?:…)$')``) and a pair out of order
   (``low <= high``, reported for both columns);
-- ``duplicate_failures``: rows whose key another row has too
-  (``multiple_fields_uniqueness``, every such row, each key column that is
-  set).
+- (``keys.KeyColumns.duplicate_failures``: rows whose key another row has
+  too, ``multiple_fields_uniqueness``, every such row, each key column that
+  is set).
 Nulls pass every check but ``not_nullable``."""
 from __future__ import annotations
 
@@ -81,47 +81,45 @@ def _failures(table: str, data: pa.RecordBatch | pa.Table, column: str, check: s
             for v, r, d, c in zip(values, rows, docs, cities)]
 
 
-def row_failures(table: str, batch: pa.RecordBatch) -> list[Failure]:
-    """The failures of the checks that read one row at a time."""
+def value_columns(table: str) -> list[str]:
+    """The columns a value check reads (``value_failures``), with
+    ``document_id`` and ``city_id`` where the table has them."""
     spec = TABLES[table]
+    read = {c.name for c in spec.columns if c.allowed or c.minimum is not None or c.pattern}
+    read |= {n for pair in spec.ordered_pairs for n in pair}
+    read |= {"document_id", "city_id"} & set(spec.names)
+    return [n for n in spec.names if n in read]
+
+
+def null_failures(table: str, batch: pa.RecordBatch | pa.Table) -> list[Failure]:
+    """Nulls where a column is required (the arrays' null counts are read, not their values)."""
     out = []
-    for c in spec.columns:
+    for c in TABLES[table].columns:
         column = batch.column(c.name)
         if not c.nullable and column.null_count:
             out += _failures(table, batch, c.name, "not_nullable", column.is_null())
-        for check, mask in _value_checks(c, column):
-            out += _failures(table, batch, c.name, check, mask)
-    for low, high in spec.ordered_pairs:
-        mask = pc.greater(batch.column(low), batch.column(high))
-        out += _failures(table, batch, low, f"{low} <= {high}", mask)
-        out += _failures(table, batch, high, f"{low} <= {high}", mask)
     return out
 
 
-def _same_as_previous(column: pa.Array) -> np.ndarray:
-    """Row i holds the value of row i - 1 (two nulls are the same); row 0 is not."""
-    a, b = column.slice(1), column.slice(0, len(column) - 1)
-    same = pc.or_kleene(pc.equal(a, b), pc.and_(a.is_null(), b.is_null()))
-    return np.concatenate([[False], to_numpy(same)])
-
-
-def duplicate_failures(table: str, keys: pa.Table) -> list[Failure]:
-    """Failures of the key's uniqueness: ``keys`` holds the key columns (and
-    ``document_id`` and ``city_id`` where the table has them) sorted by key; a
-    failure's row is its position there."""
-    if keys.num_rows < 2:
-        return []
-    key = TABLES[table].key
-    same = np.logical_and.reduce([_same_as_previous(keys.column(k).combine_chunks()) for k in key])
-    duplicated = same | np.concatenate([same[1:], [False]])
-    if not duplicated.any():
-        return []
-    mask = from_numpy(duplicated)
+def value_failures(table: str, data: pa.RecordBatch | pa.Table) -> list[Failure]:
+    """The failures of the value checks (allowed values, ranges, patterns,
+    ordered pairs); ``data`` holds at least the ``value_columns``."""
+    spec = TABLES[table]
     out = []
-    for k in key:
-        column = keys.column(k).combine_chunks()
-        out += _failures(table, keys, k, UNIQUE, pc.and_(mask, column.is_valid()))
+    for c in spec.columns:
+        if c.name in data.schema.names:
+            for check, mask in _value_checks(c, data.column(c.name)):
+                out += _failures(table, data, c.name, check, mask)
+    for low, high in spec.ordered_pairs:
+        mask = pc.greater(data.column(low), data.column(high))
+        out += _failures(table, data, low, f"{low} <= {high}", mask)
+        out += _failures(table, data, high, f"{low} <= {high}", mask)
     return out
+
+
+def row_failures(table: str, batch: pa.RecordBatch | pa.Table) -> list[Failure]:
+    """The failures of the checks that read one row at a time."""
+    return sorted(null_failures(table, batch) + value_failures(table, batch), key=lambda f: f.row)
 
 
 def sort_failures(found: list[Failure]) -> list[Failure]:

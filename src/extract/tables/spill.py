@@ -3,9 +3,10 @@ time, without ever holding the whole table.
 
 ``TableSpill`` appends each document's record batch to an Arrow IPC stream
 file of its own (``<folder>/<table>.arrows``). ``sort`` then reads the file
-back, checks its rows (``checks.row_failures``, a chunk of batches at a time),
-keeps only the key columns, sorts them (stable: rows with the same key keep the order they came
-in, nulls first, text by code point) and finds duplicate keys; ``chunks``
+back, checks its rows (``checks``, a chunk of batches at a time), keeps only
+their key columns, as numbers (``keys.KeyColumns``), sorts them (stable: rows
+with the same key keep the order they came in, nulls first, text by code
+point) and finds duplicate keys; ``chunks``
 yields the rows in that order, at most ``chunk_bytes`` of them at a time: a
 table bigger than that is first dealt out into one file per range of output
 positions, each then read and put in order by itself. The memory a table
@@ -21,13 +22,21 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from extract.tables.arrays import from_numpy, to_numpy
-from extract.tables.arrow import plain_schema, sort_keys
-from extract.tables.checks import Failure, duplicate_failures, row_failures
-from extract.tables.schemas import TABLES
+from extract.tables.arrays import from_numpy
+from extract.tables.arrow import plain_schema
+from extract.tables.checks import Failure, null_failures, value_columns, value_failures
+from extract.tables.keys import KeyColumns
 
-CHUNK_BYTES = 16 << 20
+CHUNK_BYTES = 4 << 20   # rows read back and written at a time (a Parquet row group)
+SPILL_BYTES = 1 << 20   # rows written to the spill at a time
 _RANK = "__rank"
+
+
+def _copied(batch: pa.RecordBatch, columns: list[str]) -> pa.RecordBatch:
+    """Some columns of a batch read from a file, in buffers of their own (a
+    column of a batch so read is a slice of the batch's whole body, which
+    it would keep in memory)."""
+    return pa.RecordBatch.from_arrays([pa.concat_arrays([batch.column(c)]) for c in columns], names=columns)
 
 
 def _read(path: Path) -> Iterator[pa.RecordBatch]:
@@ -47,19 +56,34 @@ class TableSpill:
         self.nbytes = 0
         self.failures: list[Failure] = []   # of ``row_failures``, rows numbered as they came in
         self._writer: pa.ipc.RecordBatchStreamWriter | None = None
+        self._pending: list[pa.RecordBatch] = []
+        self._pending_bytes = 0
         self._rank: np.ndarray | None = None
 
     def append(self, batch: pa.RecordBatch) -> None:
-        """Add rows (a batch with the table's columns) after those added before."""
+        """Add rows (a batch with the table's columns) after those added before
+        (held until they make ``SPILL_BYTES``, then written as one batch)."""
         if not batch.num_rows:
+            return
+        self._pending.append(batch)
+        self._pending_bytes += batch.nbytes
+        self.rows += batch.num_rows
+        self.nbytes += batch.nbytes
+        if self._pending_bytes >= SPILL_BYTES:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._pending:
             return
         if self._writer is None:
             self._writer = pa.ipc.new_stream(str(self.path), plain_schema(self.table))
-        self._writer.write_batch(batch)
-        self.rows += batch.num_rows
-        self.nbytes += batch.nbytes
+        for batch in pa.Table.from_batches(self._pending).combine_chunks().to_batches():
+            self._writer.write_batch(batch)
+        self._pending.clear()
+        self._pending_bytes = 0
 
     def _close(self) -> None:
+        self._flush()
         if self._writer is not None:
             self._writer.close()
             self._writer = None
@@ -74,22 +98,26 @@ class TableSpill:
         return pa.Table.from_batches(list(self._batches()), schema=plain_schema(self.table))
 
     def _checked(self) -> Iterator[pa.RecordBatch]:
-        """The batches as they are read, their rows checked (``checks.row_failures``)
-        a chunk of batches at a time, the failures' rows numbered from the first row."""
+        """The batches as they are read, their rows checked, the failures'
+        rows numbered from the first row: nulls a batch at a time (from its
+        null counts), values a chunk of batches at a time (only the columns
+        a value check reads are held)."""
+        columns = value_columns(self.table)
         held: list[pa.RecordBatch] = []
-        start = size = 0
+        start = checked = size = 0
 
         def check() -> None:
-            nonlocal start
-            rows = pa.Table.from_batches(held, schema=plain_schema(self.table)).combine_chunks().to_batches()
-            for part in rows:
-                self.failures += [replace(f, row=f.row + start) for f in row_failures(self.table, part)]
-                start += part.num_rows
+            nonlocal checked
+            found = value_failures(self.table, pa.Table.from_batches(held))
+            self.failures += [replace(f, row=f.row + checked) for f in found]
+            checked += sum(b.num_rows for b in held)
             held.clear()
 
         for batch in self._batches():
-            held.append(batch)
-            size += batch.nbytes
+            self.failures += [replace(f, row=f.row + start) for f in null_failures(self.table, batch)]
+            start += batch.num_rows
+            held.append(_copied(batch, columns))
+            size += held[-1].nbytes
             if size >= self.chunk_bytes:
                 check()
                 size = 0
@@ -98,17 +126,18 @@ class TableSpill:
             check()
 
     def sort(self) -> list[Failure]:
-        """Check the rows and put them in key order (only the key columns are
-        kept) → the schema failures, rows numbered by their position in that order."""
-        spec = TABLES[self.table]
-        wanted = list(dict.fromkeys([*spec.key, *(c for c in ("document_id", "city_id") if c in spec.names)]))
+        """Check the rows and put them in key order (only their key columns
+        are kept, as numbers: ``keys.KeyColumns``) → the schema failures, rows
+        numbered by their position in that order."""
         self.failures = []
-        keys = pa.Table.from_batches([b.select(wanted) for b in self._checked()],
-                                     schema=pa.schema([plain_schema(self.table).field(c) for c in wanted]))
-        order = pc.sort_indices(keys, sort_keys(self.table)).cast(pa.int64())
-        self._rank = to_numpy(pc.inverse_permutation(order))
-        found = duplicate_failures(self.table, keys.take(order))
-        found += [replace(f, row=int(self._rank[f.row])) for f in self.failures]
+        keys = KeyColumns(self.table)
+        for batch in self._checked():
+            keys.add(batch)
+        order = keys.order()
+        self._rank = np.empty(len(order), dtype=np.int64)
+        self._rank[order] = np.arange(len(order))
+        found = keys.duplicate_failures(order)
+        found += [replace(f, row=int(self._rank[f.row])) for f in sorted(self.failures, key=lambda f: f.row)]
         return found
 
     def chunks(self) -> Iterator[pa.Table]:
@@ -160,5 +189,6 @@ class TableSpill:
             yield part.take(order).drop_columns([_RANK])
 
     def discard(self) -> None:
+        self._pending.clear()
         self._close()
         self.path.unlink(missing_ok=True)
