@@ -4,7 +4,6 @@ held to what the pandas frames and pandera checks made of the same rows
 from __future__ import annotations
 
 import random
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -45,8 +44,8 @@ def pandera_cases(table: str, rows: list[dict]) -> list[tuple]:
     return out
 
 
-def arrow_cases(table: str, rows: list[dict], chunk_bytes: int = 1 << 20) -> list[tuple]:
-    spill = TableSpill(table, _folder(), chunk_bytes)
+def arrow_cases(table: str, rows: list[dict], folder: Path, chunk_bytes: int = 1 << 20) -> list[tuple]:
+    spill = TableSpill(table, folder, chunk_bytes)
     for part in (rows[:1], rows[1:]):
         spill.append(rows_to_batch(table, part))
     found = [(f.column, f.check, str(f.value), f.row, f.document_id) for f in sort_failures(spill.sort())]
@@ -54,24 +53,20 @@ def arrow_cases(table: str, rows: list[dict], chunk_bytes: int = 1 << 20) -> lis
     return found
 
 
-def _folder() -> Path:
-    return Path(tempfile.mkdtemp(prefix="test-spill-"))
-
-
 @pytest.mark.parametrize(("table", "values"), BAD, ids=[f"{t}-{'-'.join(v)}" for t, v in BAD])
-def test_arrow_checks_find_what_pandera_found(table: str, values: dict) -> None:
+def test_arrow_checks_find_what_pandera_found(table: str, values: dict, tmp_path: Path) -> None:
     rows = [good_row(table, document_id="b.txt"), good_row(table, **values), good_row(table, document_id="a.txt")]
     rows = [{k: v for k, v in r.items() if k in TABLES[table].names} for r in rows]
-    assert arrow_cases(table, rows) == pandera_cases(table, rows)
+    assert arrow_cases(table, rows, tmp_path) == pandera_cases(table, rows)
     assert pandera_cases(table, rows)  # each case breaks something
 
 
 @pytest.mark.parametrize("table", [t for t in TABLES if t != "findings"])
-def test_arrow_checks_find_the_duplicate_keys_pandera_found(table: str) -> None:
+def test_arrow_checks_find_the_duplicate_keys_pandera_found(table: str, tmp_path: Path) -> None:
     rows = [good_row(table), good_row(table, city_id="b-arg"), good_row(table), good_row(table, city_id=None),
             good_row(table, city_id=None), good_row(table, position=None), good_row(table, position=None)]
     rows = [{k: v for k, v in r.items() if k in TABLES[table].names} for r in rows]
-    assert arrow_cases(table, rows) == pandera_cases(table, rows)
+    assert arrow_cases(table, rows, tmp_path) == pandera_cases(table, rows)
 
 
 @pytest.mark.parametrize("table", list(TABLES))
@@ -95,11 +90,11 @@ def test_a_number_in_a_text_column_and_a_nan_are_read_as_pandas_read_them() -> N
 
 
 @pytest.mark.parametrize("chunk_bytes", [1, 300, 1 << 20])
-def test_a_spilled_table_comes_back_in_key_order_in_chunks(chunk_bytes: int) -> None:
+def test_a_spilled_table_comes_back_in_key_order_in_chunks(chunk_bytes: int, tmp_path: Path) -> None:
     rng = random.Random(chunk_bytes)
     rows = [good_row("items", city_id=rng.choice(["a-arg", "b-arg", "c-arg"]), section=rng.choice(["plan", "vision"]),
                      position=rng.randint(1, 5), text=f"entry {i}") for i in range(200)]
-    spill = TableSpill("items", _folder(), chunk_bytes)
+    spill = TableSpill("items", tmp_path, chunk_bytes)
     for start in range(0, len(rows), 17):
         spill.append(rows_to_batch("items", rows[start:start + 17]))
     spill.sort()
@@ -153,7 +148,7 @@ def test_csv_is_written_as_pandas_wrote_it(tmp_path: Path) -> None:
 
 def test_a_big_table_is_written_a_row_group_per_chunk(tmp_path: Path) -> None:
     rows = [good_row("sections", city_id=f"c{i % 7}-arg", section=f"s{i}", text="x" * 50) for i in range(300)]
-    stream = TableStream(_folder(), chunk_bytes=4000)
+    stream = TableStream(tmp_path, chunk_bytes=4000)
     stream.add({"sections": rows_to_batch("sections", rows)})
     stream.finish(load_rules().findings)
     write_tables(stream.tables(), tmp_path / "out")
