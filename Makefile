@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 >/dev/null 2>&1 && echo python3.11 || ec
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: extract test test-fast renderings clean diff review review-screenshot eval bench
+.PHONY: extract test test-fast renderings clean diff review review-screenshot eval bench serve serve-screenshot
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,23 @@ CITY ?= marcovia-hnd
 review-screenshot: $(STAMP)
 	command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium fonts-dejavu-core)
 	$(VENV)/bin/extract review --out output --dest reports/review --screenshot reports/review-city.png --city $(CITY)
+
+# Datasette on a freshly extracted output/extract.db, on this machine only (http://127.0.0.1:8001/).
+# Installs the `serve` extra (Datasette) into the venv first.
+SERVE_STAMP := $(VENV)/.installed-serve
+PORT ?= 8001
+$(SERVE_STAMP): $(STAMP)
+	$(VENV)/bin/python -m pip install --quiet -e '.[serve]' -c constraints.txt
+	touch $@
+
+serve: $(SERVE_STAMP) extract
+	$(VENV)/bin/extract serve --out output --host 127.0.0.1 --port $(PORT)
+
+# One page of it drawn by headless Chromium (Debian's package, installed if missing) for the README.
+PAGE ?= extract/closest_partners?city_id=kaunas-ltu
+serve-screenshot: $(SERVE_STAMP) extract
+	command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium fonts-dejavu-core)
+	$(VENV)/bin/extract serve --out output --screenshot docs/serve-closest-partners.png --page '$(PAGE)'
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .hypothesis .ruff_cache .cache .output.tmp-* reports/review

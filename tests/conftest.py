@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,9 @@ from extract.read.ingest import fold
 from extract.read.textutil import lines_of
 from extract.rules import load_rules
 from extract.types import Document, Portrait, Span
+
+# No rules cache on disk (extract.rules.cache) unless a test asks for one in a folder of its own.
+os.environ.setdefault("EXTRACT_RULES_CACHE", "0")
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "cases"
@@ -57,6 +61,14 @@ def brochure_out(tmp_path_factory, rules):
     """The brochure extracted once into a temporary folder."""
     out = tmp_path_factory.mktemp("out")
     run([BROCHURE], out, rules, say=lambda line: None)
+    return out
+
+
+@pytest.fixture(scope="session")
+def raw_out(tmp_path_factory, rules):
+    """Every document of raw/ (brochure, web profile, challenge page) extracted once."""
+    out = tmp_path_factory.mktemp("raw-out")
+    run([ROOT / "raw"], out, rules, say=lambda line: None)
     return out
 
 

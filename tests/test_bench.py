@@ -1,7 +1,9 @@
 """The benchmark's corpus and figures: the corpus is deterministic, has the
 portraits asked for, and every document of it reads as a brochure; a tiny
-benchmark gives sane figures; the printout names every target. Timings are
-measured by ``extract bench``, never asserted here."""
+benchmark in a fresh process gives sane figures (CPU, memory, the floor); a
+command is timed in a process of its own; the printout names every target
+with met or not met. Timings are measured by ``extract bench``, never
+asserted here."""
 from __future__ import annotations
 
 import importlib.util
@@ -14,10 +16,11 @@ import pandas as pd
 import pytest
 
 from conftest import BROCHURE
-from extract.bench.bench import bench
+from extract.bench.bench import bench, command_time
 from extract.bench.bench_render import Figure, figure_verdict, render_bench, report_to_figures
+from extract.bench.floor import measure_floor, theme_phrases, vocabulary_re
 from extract.bench.memory import child_peaks
-from extract.bench.results import BenchReport, BenchResult, PdfResult
+from extract.bench.results import BenchReport, BenchResult, CommandTime, Floor, PdfResult
 from extract.bench.synthetic import (
     WRAP_WIDTHS,
     Variation,
@@ -125,18 +128,48 @@ def _sane(result: BenchResult, n: int, workers: int) -> None:
     assert (result.n, result.portraits, result.workers, result.errors) == (n, n, workers, 0)
     assert result.documents >= 1 and result.corpus_chars > 0
     assert result.wall_seconds > 0 and result.cpu_seconds > 0 and result.portraits_per_second > 0
-    assert result.peak_rss_mb > 0
+    assert result.portraits_per_cpu_second > 0
+    assert result.peak_rss_mb > 50  # the fresh process's own peak: Python, the rules and the run
+    assert all(x >= 0 for x in result.load)
     assert {"ingest", "segment", "portraits", "tables", "write"} <= set(result.stage_seconds) <= set(STAGES)
 
 
-def test_bench_on_a_tiny_corpus_gives_sane_figures(parts):
+def test_bench_in_a_fresh_process_gives_cpu_memory_and_the_floor(parts):
     result = bench(40, seed=1, brochure=parts)
     _sane(result, 40, 1)
     assert result.child_peaks_mb == ()
+    floor = result.floor
+    assert floor.chars == result.corpus_chars and floor.phrases > 400 and floor.rows > 40
+    assert floor.matches > 40 * 5 and floor.phrase_hits > 0  # a portrait prints its labels and headings
+    assert 0 < floor.seconds < result.cpu_seconds
+    assert result.floor_ratio > 1 and result.floor_per_second > result.portraits_per_cpu_second
     if HAS_SPACY:
         assert result.tokenizer_seconds > 0 and result.tokenizer_ratio > 0
     else:
         assert result.tokenizer_seconds is None and result.tokenizer_ratio is None
+
+
+def test_the_floor_on_a_tiny_corpus(parts, rules, tmp_path):
+    """The floor of one brochure: every part timed, its labels, headings and
+    theme phrases found, the tables written again row for row."""
+    paths = build_corpus(37, tmp_path / "corpus", seed=0, brochure=parts)
+    run([tmp_path / "corpus"], tmp_path / "out", rules, say=lambda line: None)
+    floor = measure_floor(paths, rules, tmp_path / "out")
+    assert all(x >= 0 for x in (floor.decode_seconds, floor.match_seconds, floor.phrase_seconds, floor.write_seconds))
+    assert floor.seconds > 0 and floor.chars == sum(len(p.read_text(encoding="utf-8")) for p in paths)
+    written = sum(len(pd.read_parquet(p)) for p in (tmp_path / "out").glob("*.parquet"))
+    assert floor.rows == written > 0
+    assert floor.phrases == len(theme_phrases()) > 400 and floor.phrase_hits > 0
+    found = {m.group().casefold() for m in vocabulary_re(rules).finditer(paths[0].read_text(encoding="utf-8"))}
+    assert {"population", "vision and motivation", "contact details"} <= found
+
+
+def test_command_time_measures_a_process_of_its_own():
+    timed = command_time(["--version"], repeats=1, warm_up=0)
+    assert timed.command == "extract --version"
+    assert timed.wall_seconds > 0 and timed.cpu_seconds > 0
+    with pytest.raises(RuntimeError, match="exited 2"):
+        command_time(["no-such-command"], repeats=1, warm_up=0)
 
 
 def test_child_peaks_sees_a_child_process_and_its_memory():
@@ -149,43 +182,53 @@ def test_child_peaks_sees_a_child_process_and_its_memory():
 
 def _result(n: int, workers: int, wall: float, peak: float) -> BenchResult:
     return BenchResult(n, workers, n // 35, n, 0, n * 2_300, wall, wall * 0.9, peak, (90.0, 80.0) if workers > 1 else (),
-                       {s: wall / 10 for s in STAGES}, 6.0 if workers == 1 else None)
+                       {s: wall / 10 for s in STAGES}, 6.0 if workers == 1 else None,
+                       Floor(0.1, 1.0, 0.3, 0.2) if workers == 1 else None, (1.0, 1.5))
 
 
 REPORT = BenchReport(runs=(_result(10_000, 1, 12.0, 300.0), _result(10_000, 2, 7.5, 310.0),
                            _result(20_000, 1, 26.0, 420.0)),
-                     pdf=PdfResult(28, 2.4, 2.9), startup_seconds=1.4, seed=0)
-TARGETS = ["portraits/s, 1 worker, N=10,000", "portraits/s, 1 worker, N=20,000", "aim",
-           "pipeline / spaCy tokenizer, N=10,000", "peak memory, N=10,000", "peak memory, N=20,000 / N=10,000",
-           "time(N=20,000) / time(N=10,000)", "speed-up, 2 workers vs 1, N=10,000",
-           "extract run raw, wall incl. start-up", "PDF: pipeline's own share of pdfplumber's time"]
+                     pdf=PdfResult(28, 2.4, 2.9), startup=CommandTime("extract run raw", 1.6, 1.4),
+                     version=CommandTime("extract --version", 0.12, 0.1), seed=0,
+                     load=(1.2, 1.1, 1.0), load_start=(0.9, 1.0, 1.0))
+TARGETS = ["portraits per CPU-second, 1 worker, N=10,000", "portraits per CPU-second, 1 worker, N=20,000", "aim",
+           "pipeline / floor (CPU), N=10,000", "pipeline / floor (CPU), N=20,000",
+           "pipeline / spaCy tokenizer (CPU), N=10,000", "peak memory, N=10,000", "peak memory, N=20,000 / N=10,000",
+           "CPU time(N=20,000) / time(N=10,000)", "wall speed-up, 2 workers vs 1, N=10,000",
+           "extract run raw, CPU incl. start-up", "extract --version, wall",
+           "PDF: pipeline's own share over pdfplumber's words"]
 
 
-def test_render_bench_lists_every_target_with_its_verdict():
+def test_render_bench_lists_every_target_with_met_or_not_met():
     text = render_bench(REPORT)
     for target in TARGETS:
         assert target in text
     lines = {f.label: figure_verdict(f) for f in report_to_figures(REPORT) if not f.label.startswith(" ")}
-    assert lines["portraits/s, 1 worker, N=10,000"] == "MISSED by 1.20×"   # 833/s against 1,000
-    assert lines["peak memory, N=10,000"] == "met (1.33× to spare)"       # 300 MB against 400
-    assert lines["time(N=20,000) / time(N=10,000)"] == "MISSED by 1.03×"   # 2.17 against 2.1
-    assert lines["speed-up, 2 workers vs 1, N=10,000"] == "MISSED by 1.06×"  # 1.6 against 1.7
-    assert lines["PDF: pipeline's own share of pdfplumber's time"] == "MISSED by 2.08×"  # 21% against 10%
-    for section in ("Runs", "Seconds per stage", "PDF", "Targets"):
+    assert lines["portraits per CPU-second, 1 worker, N=10,000"] == "NOT MET (1.08× off)"  # 926/s against 1,000
+    assert lines["pipeline / floor (CPU), N=10,000"] == "NOT MET (1.69× off)"       # 10.8 s / 1.6 s against 4
+    assert lines["peak memory, N=10,000"] == "met (1.33× to spare)"                 # 300 MB against 400
+    assert lines["CPU time(N=20,000) / time(N=10,000)"] == "NOT MET (1.03× off)"     # 2.17 against 2.1
+    assert lines["wall speed-up, 2 workers vs 1, N=10,000"] == "NOT MET (1.12× off)"  # 1.6 against 1.8
+    assert lines["extract run raw, CPU incl. start-up"] == "NOT MET (1.40× off)"    # 1.4 s against 1.0
+    assert lines["extract --version, wall"] == "met (2.50× to spare)"               # 0.12 s against 0.3
+    assert lines["PDF: pipeline's own share over pdfplumber's words"] == "NOT MET (1.39× off)"  # 21% against 15%
+    for section in ("Runs", "Floor", "Seconds per stage", "PDF", "Commands", "Targets"):
         assert any(line.startswith(section) for line in text.splitlines())
+    assert "0.90 1.00 1.00 at the start, 1.20 1.10 1.00 at the end" in text
+    assert "1.00→1.50" in text  # each run's load before and after
 
 
 def test_render_bench_says_what_was_not_measured():
-    text = render_bench(BenchReport(runs=(replace(_result(1_000, 1, 1.0, 200.0), tokenizer_seconds=None),),
+    text = render_bench(BenchReport(runs=(replace(_result(1_000, 1, 1.0, 200.0), tokenizer_seconds=None, floor=None),),
                                     notes=("spaCy is not installed",)))
     figs = {f.label: figure_verdict(f) for f in report_to_figures(BenchReport(runs=()))}
     assert set(figs.values()) == {"not measured"}
-    assert "speed-up, 2 workers vs 1" in text and "not measured" in text and "- spaCy is not installed" in text
+    assert "wall speed-up, 2 workers vs 1" in text and "not measured" in text and "- spaCy is not installed" in text
 
 
 @pytest.mark.parametrize("fig,verdict", [
     (Figure("x", 2_500, 2_000, True), "met (1.25× to spare)"),
-    (Figure("x", 500, 1_000, True), "MISSED by 2.00×"),
+    (Figure("x", 500, 1_000, True), "NOT MET (2.00× off)"),
     (Figure("x", 0.2, 0.25, False), "met (1.25× to spare)"),
     (Figure("x", 0.0, 0.25, False), "met"),
     (Figure("x", None, 1, True), "not measured"),

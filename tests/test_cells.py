@@ -4,17 +4,14 @@ must read as the same records as the table itself (``portrait/cells.py``)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
-import regex
 
+from conftest import BROCHURE as SOURCE
 from conftest import context
 from extract.portrait.indicators import extract_indicators
 
-SOURCE = Path(__file__).resolve().parents[2] / "shared" / "sources" / "gnlc-portraits-2016.txt"
 PROSE = "The city has a long tradition of learning.\n"
-_YEAR = regex.compile(r"\(\d{4}\)")
 
 
 def _tables() -> list[list[list[str]]]:

@@ -154,10 +154,12 @@ def test_render_text(small_diff):
     text = render(small_diff, "text")
     assert text.splitlines()[:2] == ["cities: 1 row added, 1 row removed, 2 cells changed",
                                      "total: 1 row added, 1 row removed, 2 cells changed; in 1 table"]
+    values = ("    city=A City · country=Korea · country_code=KOR · source_format=brochure · portrait_index=1 · "
+              "char_start=0 · char_end=10 · page=1 · city_evidence=e · format_evidence=f")
     assert text.splitlines()[3:] == [
         "cities",
-        "+ city_id=c-city-kor, document_id=doc.txt",
-        "- city_id=b-city-kor, document_id=doc.txt",
+        "+ city_id=c-city-kor, document_id=doc.txt", values,
+        "- city_id=b-city-kor, document_id=doc.txt", values,
         "city_id=a-city-kor, document_id=doc.txt tagline: Safe <b> → <script>alert(1)</script>",
         "city_id=a-city-kor, document_id=doc.txt population: 1000 → 1234.5"]
     assert render(small_diff) == text
@@ -258,3 +260,48 @@ def test_the_diff_command_shows_the_changed_cells_and_fails_on_change(brochure_o
     assert main(["diff", str(BROCHURE), "--baseline", str(brochure_out), "--rules", str(rules_dir),
                  "--format", "html", "--report", str(report)]) == 0
     assert "10.9</del> → <ins>∅</ins>" in report.read_text(encoding="utf-8")
+
+
+# Issue 15: each defect of the diff, with the test that failed before its fix.
+
+def test_added_and_removed_rows_are_shown_with_their_values(tmp_path):
+    a = write_cities(tmp_path / "a", {"city_id": "b-city-kor", "tagline": "Old town", "population": 12.0})
+    b = write_cities(tmp_path / "b", {"city_id": "c-city-kor", "tagline": "New town", "population_year": 2015})
+    diffs = diff_tables(a, b)
+    table = diffs.tables[0]
+    assert dict(table.removed_values[0])["tagline"] == "Old town" and dict(table.added_values[0])["population_year"] == 2015
+    text = render(diffs, "text").splitlines()
+    assert text[text.index("+ city_id=c-city-kor, document_id=doc.txt") + 1].startswith("    city=A City · ")
+    assert "tagline=New town" in text[text.index("+ city_id=c-city-kor, document_id=doc.txt") + 1]
+    assert "population=12 " in text[text.index("- city_id=b-city-kor, document_id=doc.txt") + 1] + " "
+    assert "tagline=New town" in render(diffs, "markdown")
+    plain = re.sub(r"<[^>]+>", "", render(diffs, "html"))
+    assert "tagline=Old town" in plain and "population_year=2015" in plain
+
+
+def test_a_baseline_of_csvs_only_is_read_with_the_dictionarys_types(brochure_out, tmp_path):
+    baseline = tmp_path / "csv-only"
+    baseline.mkdir()
+    for path in brochure_out.glob("*.csv"):
+        shutil.copy(path, baseline)
+    diffs = diff_tables(baseline, brochure_out)
+    assert [t.table for t in diffs.tables if t.reported] == []
+    text = baseline / "indicators.csv"
+    text.write_text(text.read_text(encoding="utf-8").replace(",n/a,", ",n.a.,", 1), encoding="utf-8")
+    changed = diff_tables(baseline, brochure_out).flatten()
+    assert [(t, column, old, new) for t, _, column, old, new in changed] == [("indicators", "year_raw", "n.a.", "n/a")]
+
+
+def test_a_set_in_another_order_is_no_change(brochure_out, tmp_path):
+    for side in ("a", "b"):
+        shutil.copytree(brochure_out, tmp_path / side)
+    partners = pd.read_parquet(tmp_path / "b" / "partners.parquet")
+    several = partners["shared_themes"].str.contains(";", na=False)
+    assert several.any()
+    partners.loc[several, "shared_themes"] = [";".join(reversed(v.split(";"))) for v in partners.loc[several, "shared_themes"]]
+    partners.to_parquet(tmp_path / "b" / "partners.parquet")
+    assert diff_tables(tmp_path / "a", tmp_path / "b").flatten() == []
+    partners.loc[several.idxmax(), "shared_themes"] = "culture_of_learning"  # a different set is still a change
+    partners.to_parquet(tmp_path / "b" / "partners.parquet")
+    assert [(t, column) for t, _, column, _, _ in diff_tables(tmp_path / "a", tmp_path / "b").flatten()] == [
+        ("partners", "shared_themes")]

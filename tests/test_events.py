@@ -14,6 +14,7 @@ and its last year; "15 years ago" in the 2016 brochure is 2001."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -124,6 +125,49 @@ def test_same_rows_whatever_the_input_order(committed_rows, raw_text, event_rule
     assert sections_to_events(sections, raw_text, event_rules, years) == brochure_events
 
 
+# --- the gate: sections and sentences without a year or "ago" are not read -------------
+
+def test_the_gate_changes_nothing_on_the_brochure(committed_rows, raw_text, event_rules, brochure_events):
+    assert event_rules.gate is not None
+    years = published_years({s["document_id"] for s in committed_rows["sections"]}, raw_text)
+    ungated = replace(event_rules, gate=None)
+    assert sections_to_events(committed_rows["sections"], raw_text, ungated, years) == brochure_events
+
+
+def generated_sections(n: int = 300, seed: int = 11) -> list[str]:
+    """Sections made of dated phrases, things that only look dated, and filler:
+    sentences, list entries, wrapped lines."""
+    rng = random.Random(seed)
+    dated = ["in 1999", "since 2012", "by the end of 2020", "from 2010 to 2015", "2013 – 2018", "between 2001 and 2004",
+             "in August 2016", "on 15 November 2016", "ten years ago", "15 years ago", "twenty-five years ago",
+             "TEN YEARS AGO", "as of 2019", "until the year 2026", "during 1998"]
+    undated = ["the 1970s", "Agenda 2030", "reported in 2010", "by 2000 participants", "a rate of 94.5%", "Chicago",
+               "agora", "years", "ago", "in the year", "Plan for Education 2020", "2,015 people", "1,999"]
+    filler = ["the city", "launched its plan", "learning", "for all", "citizens", "and", "a festival", "was held"]
+    out = []
+    for _ in range(n):
+        parts = []
+        for _ in range(rng.randint(1, 6)):
+            words = [rng.choice(dated) if rng.random() < 0.25 else rng.choice(undated) if rng.random() < 0.3
+                     else rng.choice(filler) for _ in range(rng.randint(1, 8))]
+            lead = rng.choice(["", "", "- ", "• ", "2. ", "\n- "])
+            parts.append(lead + rng.choice(["", "In ", "The "]) + " ".join(words) + rng.choice([".", ";", "", ":"]))
+        out.append(rng.choice([" ", "\n", "\n\n"]).join(parts))
+    return out
+
+
+def test_the_gate_changes_nothing_on_the_cases_and_on_generated_text(event_rules):
+    ungated = replace(event_rules, gate=None)
+    texts = [c["text"] for c in CASES] + generated_sections()
+    found = 0
+    for text in texts:
+        for published in (2016, None):
+            rows = events_of(text, event_rules, published)
+            assert rows == events_of(text, ungated, published), text
+            found += len(rows)
+    assert found > 300
+
+
 # --- the rule file --------------------------------------------------------------
 
 def test_rules_loaded_equal_rules_on_disk(event_rules):
@@ -145,6 +189,7 @@ BROKEN = [
     (_edit("exclusions", "not.quantity", lambda r: r.pop("pattern")), "not.quantity", "missing key 'pattern'"),
     (_edit("months", "events.months", lambda r: r["names"].pop()), "events.months", "twelve months"),
     (_edit("number_words", "events.number-words", lambda r: r["words"].update(ten="10")), "events.number-words", "whole number"),
+    (_edit("gate", "events.gate", lambda r: r.update(pattern="({year}")), "events.gate", "bad pattern"),
 ]
 
 

@@ -68,3 +68,23 @@ def test_good_text_is_not_repaired(tmp_path):
     path.write_text(good, encoding="utf-8")
     doc = ingest(path)
     assert doc.text == good and doc.repaired == ""
+
+
+def test_fold_returns_folded_text_as_it_is_and_folds_the_rest():
+    """``fold`` skips the translation where nothing is to fold: the same
+    result as translating, on text with and without each foldable character."""
+    import random
+
+    from extract.read.textutil import _FOLD, fold
+
+    def translated(text: str) -> str:
+        return text.replace("\r\n", " \n").replace("\r", "\n").translate(_FOLD)
+
+    rng = random.Random(4)
+    alphabet = ["a", "é", " ", "\n", "\t", "'", '"', "\r", "\r\n", "中", "\x1c"] + [chr(c) for c in _FOLD]
+    for _ in range(2_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert fold(text) == translated(text), repr(text)
+        assert fold(fold(text)) == fold(text)
+    plain = "Head of it 'Learning' – é"
+    assert fold(plain) is plain

@@ -15,6 +15,8 @@ Hypothesis runs derandomized (a fixed seed), so a run is repeatable; a
 failure prints the smallest damage that shows it."""
 from __future__ import annotations
 
+import os
+
 import hypothesis.strategies as st
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -30,6 +32,8 @@ pytestmark = pytest.mark.slow
 
 PROFILE = BROCHURE.parent / "web-profile-kaunas.txt"
 LIMITS = Limits(document_seconds=1.0)
+# make test runs each property with SCALE 1; EXTRACT_PROPERTY_SCALE=10 looks ten times as far.
+SCALE = float(os.environ.get("EXTRACT_PROPERTY_SCALE", "1"))
 SETTINGS = dict(derandomize=True, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 # Pieces that mean something to some stage: junk made of them reaches deep.
@@ -119,7 +123,7 @@ def _check(world: World, front: str, body: str) -> None:
     assert unaccounted_lines(text, rows, rules, len(front)) == [], body
 
 
-@settings(max_examples=2000, **SETTINGS)
+@settings(max_examples=int(1000 * SCALE), **SETTINGS)
 @given(data=st.data())
 def test_damaged_portraits(data, world):
     front, body = world.bases[data.draw(st.integers(0, len(world.bases) - 1), label="portrait")]
@@ -129,7 +133,7 @@ def test_damaged_portraits(data, world):
     _check(world, front, "\n".join(lines))
 
 
-@settings(max_examples=600, **SETTINGS)
+@settings(max_examples=int(300 * SCALE), **SETTINGS)
 @given(body=st.lists(st.lists(st.sampled_from(TOKENS) | st.text(max_size=4), max_size=20).map("".join),
                      max_size=30).map("\n".join))
 def test_junk_after_a_member_list(body, world):

@@ -273,12 +273,13 @@ def test_the_review_command_writes_the_index_and_a_page_per_city(tmp_path, capsy
     assert main(["run", str(raw), "--out", str(out), "--quiet"]) == 0
     raw.rename(tmp_path / "moved")  # run.json names where the documents were; --raw says where they are now
     assert main(["review", "--out", str(out), "--dest", str(dest), "--raw", str(tmp_path / "moved")]) == 0
-    assert "review pages" in capsys.readouterr().err
+    assert "pages and the index → " in capsys.readouterr().err
     cities = pd.read_parquet(out / "cities.parquet")
     pages = {p.stem for p in dest.rglob("*.html")}
     assert set(cities["city_id"]) <= pages and "index.html" in {p.name for p in dest.iterdir()}
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed "
                                                                 "(make review-screenshot installs it)")
 def test_headless_chromium_draws_a_city_page(tmp_path):

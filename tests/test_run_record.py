@@ -47,7 +47,7 @@ def test_quiet_says_only_problems_and_verbose_says_more(tmp_path, capsys):
     assert main(["run", str(BROCHURE), "--out", str(out), "--verbose"]) == 0
     err = capsys.readouterr().err.splitlines()
     assert err[0] == f"extract: {BROCHURE.name}: 37 portraits"
-    assert err[1].startswith("extract: 1 documents, 37 portraits")
+    assert err[1].startswith("extract: 1 document, 37 portraits")
     assert err[2].startswith("extract: seconds per stage: ingest ")
 
 

@@ -51,7 +51,8 @@ CONTRACT: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "challenges": (("document_id",), {
         "document_id": "string", "city_id": "string", "city": "string", "country": "string",
         "country_code": "string", "title": "string", "description": "string", "challenge": "string",
-        "expected_impact": "string", "sdgs": "string", "target_groups": "string", "deadline": "string",
+        # deadline: a date since issue 15 (in Parquet and the data package; the same ISO text in the CSV).
+        "expected_impact": "string", "sdgs": "string", "target_groups": "string", "deadline": "date",
         "deadline_raw": "string", "char_start": "Int", "char_end": "Int"}),
     "challenge_sdgs": (("document_id", "sdg"), {
         "document_id": "string", "city_id": "string", "sdg": "Int", "name": "string", "raw": "string",
@@ -67,18 +68,19 @@ CONTRACT: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
 }
 CONTRACT_COLUMNS = [(t, c, ty) for t, (_, cols) in CONTRACT.items() for c, ty in cols.items()]
 ALL_COLUMNS = [(t, c) for t, spec in TABLES.items() for c in spec.columns]
-PANDAS_DTYPES = {"string": "string", "float": "float64", "Int": "Int64"}
-FRICTIONLESS_TYPES = {"string": "string", "float": "number", "Int": "integer"}
+PANDAS_DTYPES = {"string": "string", "float": "float64", "Int": "Int64", "date": "string"}  # a date's ISO text in frames
+FRICTIONLESS_TYPES = {"string": "string", "float": "number", "Int": "integer", "date": "date"}
 
 
 def good_row(table: str, **values: object) -> dict[str, object]:
     """A row that passes the table's schema: every required column set."""
-    fill = {"string": "x", "float": 1.0, "Int": 2000}
+    fill = {"string": "x", "float": 1.0, "Int": 2000, "date": "2020-01-01"}
     spec = TABLES[table]
     row: dict[str, object] = {c.name: fill[c.type] for c in spec.columns if not c.nullable or c.name in spec.key}
     row.update({"city_id": "villa-maria-arg", "country_code": "ARG", "scope": "city", "group": "all",
                 "severity": "info", "email_status": "valid", "position": 1, "level": 1, "portrait_index": 1,
-                "char_start": 3, "char_end": 9, "spans": "3:5;7:9", "sdg": 4})
+                "char_start": 3, "char_end": 9, "spans": "3:5;7:9", "sdg": 4,
+                "basis": "challenges+plan"})
     row = {k: v for k, v in row.items() if k in spec.names}
     row.update(values)
     return row
@@ -243,7 +245,8 @@ def test_write_tables_is_byte_identical_and_formats_numbers(tmp_path: Path) -> N
     first = _digests(out)
     write_tables(frames, out)
     assert _digests(out) == first
-    assert sorted(first) == ["cities.csv", "cities.parquet", "datapackage.json", "findings.csv", "findings.parquet"]
+    assert sorted(first) == ["cities.csv", "cities.parquet", "datapackage.json", "extract.db", "findings.csv",
+                             "findings.parquet"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]  # no temporary directory left
     raw = (out / "cities.csv").read_bytes()
     assert b"\r" not in raw and raw.endswith(b"\n")
@@ -269,7 +272,8 @@ def test_write_tables_removes_only_our_stale_files(tmp_path: Path) -> None:
     (out / "quotes.csv").write_text("stale\n")
     (out / "notes.txt").write_text("keep\n")
     write_tables({"findings": rows_to_table("findings", [])}, out)
-    assert sorted(p.name for p in out.iterdir()) == ["datapackage.json", "findings.csv", "findings.parquet", "notes.txt"]
+    assert sorted(p.name for p in out.iterdir()) == ["datapackage.json", "extract.db", "findings.csv", "findings.parquet",
+                                                      "notes.txt"]
     assert (out / "findings.csv").read_text("utf-8") == ",".join(TABLES["findings"].names) + "\n"
 
 

@@ -11,9 +11,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from extract.enrich.partners import counts_to_partners, merge_counts, themes_to_counts, themes_to_partners
+from extract.enrich.partners import (
+    Evidence,
+    evidence_to_partners,
+    partners_to_findings,
+    profiles_to_findings,
+    rows_to_evidence,
+    themes_to_partners,
+)
 from extract.rules import load_rules
-from extract.tables.arrow import arrow_schema, rows_to_batch, rows_to_table
+from extract.tables.arrays import iso_date
+from extract.tables.arrow import arrow_schema, rows_to_batch, rows_to_table, to_output
 from extract.tables.checks import sort_failures
 from extract.tables.frames import to_frame, validate_frame
 from extract.tables.schemas import TABLES
@@ -31,6 +39,8 @@ BAD = [  # table, values of one row (besides a good row's) that break its schema
     ("cities", {"city_id": None, "joined_gnlc": "2015-13", "population_year": 2101}),
     ("challenge_sdgs", {"sdg": 18}), ("partners", {"score": 2.0}), ("themes", {"position": 0}),
     ("findings", {"city_id": "Not A Slug"}), ("quotes", {"spans": "3:5;"}), ("events", {"month": 13}),
+    ("challenges", {"deadline": "2021-02-30"}), ("challenges", {"deadline": "30 June 2021"}),
+    ("cities", {"joined_year": 1850, "joined_month": 0}),
 ]
 
 
@@ -76,10 +86,18 @@ def test_rows_to_table_is_the_frame_pandas_made(table: str) -> None:
                      document_id=rng.choice(["a.txt", "b.txt"]), char_start=rng.choice([1, 2, None]))
             for _ in range(40)]
     rows = [{k: v for k, v in r.items() if k in TABLES[table].names} for r in rows]
+    if "deadline" in TABLES[table].names:
+        for r in rows:
+            r["deadline"] = rng.choice(["2021-06-30", "2021-02-30", "30 June 2021", None])
     frame = to_frame(table, rows)
-    expected = pa.Table.from_pandas(frame, schema=arrow_schema(table), preserve_index=False)
     got = rows_to_table(table, rows)
-    assert got.equals(expected.cast(got.schema))
+    carried = pa.Table.from_pandas(frame, preserve_index=False)
+    assert got.to_pylist() == carried.to_pylist()  # a date as its text, as the CSV has it
+    # and as the Parquet file had it: the date column's text a date (None where it names none)
+    dates = {c.name: pd.Series([iso_date(v) for v in frame[c.name]], index=frame.index, dtype=object)
+             for c in TABLES[table].columns if c.type == "date"}
+    expected = pa.Table.from_pandas(frame.assign(**dates), schema=arrow_schema(table), preserve_index=False)
+    assert to_output(table, got).equals(expected)
     assert arrow_schema(table).equals(expected.schema, check_metadata=True)
 
 
@@ -188,15 +206,31 @@ def test_country_figures_name_each_clashing_figure_once() -> None:
     assert max(map(len, found.values())) < 400
 
 
-def test_partners_from_counts_kept_a_document_at_a_time_are_the_partners_of_all_rows() -> None:
+def test_partners_from_evidence_kept_a_document_at_a_time_are_the_partners_of_all_rows() -> None:
+    """Every tier (challenges and plan, all sections, profile) and ``partners_few``
+    from per-city summaries added up a document at a time, in any order."""
     rng = random.Random(1)
-    themes = [{"city_id": rng.choice(["a-arg", "b-arg", "c-arg", "d-arg"]), "document_id": rng.choice("xyz"),
-               "theme": rng.choice(["t1", "t2", "t3"]), "section": rng.choice(["plan", "challenges", "vision"]),
-               "position": rng.choice([None, 1, 2, 3])} for _ in range(200)]
-    total: dict = {}
-    for doc in "xyz":
-        merge_counts(total, themes_to_counts([t for t in themes if t["document_id"] == doc]))
-    assert counts_to_partners(total) == themes_to_partners(themes)
+    cities = ["a-arg", "b-arg", "c-arg", "d-arg", "e-arg", "f-arg", "g-arg"]
+    themes = [{"city_id": rng.choice(cities[:4]), "document_id": rng.choice("xyz"),
+               "theme": rng.choice(["t1", "t2", "t3", "t4"]), "section": rng.choice(["plan", "challenges", "vision"]),
+               "position": rng.choice([None, 1, 2, 3])} for _ in range(60)]
+    themes += [{"city_id": "e-arg", "document_id": d, "theme": t, "section": "vision", "position": None}
+               for d, t in (("y", "t1"), ("z", "t2"), ("z", "t1"))]  # filled from all sections
+    rows = [{"city_id": c, "document_id": d, "population": rng.choice([None, 0, -5, 1e4, 2e5, 3e6]),
+             "gdp_per_capita_city_usd": rng.choice([None, 900.0, 25000.0, float("inf")]),
+             "gdp_per_capita_country_usd": rng.choice([None, 1200.0, 40000.0])}
+            for c in cities for d in rng.sample("xyz", rng.randint(1, 3))]
+    catalogue = load_rules().findings
+    partners = themes_to_partners(themes, cities=rows)
+    assert {r["basis"] for r in partners} == {"challenges+plan", "all sections", "profile"}
+    for order in ("xyz", "zyx", "yxz"):
+        total = Evidence()
+        for doc in order:
+            total.add(rows_to_evidence([t for t in themes if t["document_id"] == doc],
+                                       [r for r in rows if r["document_id"] == doc]))
+        assert evidence_to_partners(total) == partners
+        assert profiles_to_findings(partners[:4], total.cities, catalogue) == partners_to_findings(
+            partners[:4], rows, catalogue)
 
 
 def test_collect_holds_the_tables_run_writes(tmp_path: Path) -> None:

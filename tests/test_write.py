@@ -43,7 +43,9 @@ def frames(rows: dict[str, list[dict]]) -> dict[str, pa.Table]:
 
 
 def files(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    """The files of ``folder`` and their bytes, but the mark of a folder this
+    program made (left in ``out`` by a run killed right after its swap)."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.name != write.MARKER}
 
 
 def previous_output(out: Path) -> dict[str, bytes]:
@@ -83,7 +85,7 @@ def test_second_write_leaves_exactly_the_second_tables(tmp_path, monkeypatch, se
         monkeypatch.setattr(write, "_renameat2", renameat2_failing_with(errno.EINVAL))
     out = tmp_path / "work" / "out"
     before = previous_output(out)
-    assert sorted(before) == ["cities.csv", "cities.parquet", "datapackage.json", "findings.csv",
+    assert sorted(before) == ["cities.csv", "cities.parquet", "datapackage.json", "extract.db", "findings.csv",
                               "findings.parquet", "notes.md", "quotes.csv", "quotes.parquet"]
     os.utime(out / "notes.md", (1_000_000_000, 1_000_000_000))
     out.chmod(0o750)
@@ -102,26 +104,34 @@ def test_an_exchange_error_other_than_unsupported_is_raised(tmp_path, monkeypatc
     assert_only(out, before)
 
 
+def killed_between_renames(out: Path) -> Path:
+    """``out`` moved aside as a run killed between its two renames leaves it:
+    ``.out.old-<token>`` beside the marked ``.out.tmp-<token>`` holding half the tables."""
+    tmp = write._new_folder(out.parent, ".out.tmp-")
+    (tmp / "cities.csv").write_text("half\n")
+    return out.rename(tmp.with_name(tmp.name.replace(".tmp-", ".old-")))
+
+
 def test_recovery_puts_back_the_folder_moved_aside_and_removes_temporary_ones(tmp_path, second) -> None:
     out = tmp_path / "work" / "out"
     before = previous_output(out)
-    out.rename(out.with_name(".out.old-x"))
-    (out.parent / ".out.tmp-1").mkdir()
-    (out.parent / ".out.tmp-1" / "cities.csv").write_text("half\n")
-    (out.parent / ".out.tmp-2").mkdir()
+    killed_between_renames(out)
+    write._new_folder(out.parent, ".out.tmp-")
     with pytest.raises(ValueError, match="sections"):  # the recovery happens before the frames are checked
         write_tables({"sections": pa.table({"city_id": ["a-arg"]})}, out)
     assert_only(out, before)
-    out.rename(out.with_name(".out.old-y"))
+    killed_between_renames(out)
     write_tables(frames(SECOND), out)
     assert_only(out, second)
 
 
 def test_recovery_removes_a_folder_moved_aside_when_the_new_one_is_in_place(tmp_path, second) -> None:
+    """Killed after the second rename: the new folder, still marked, names the old one."""
     out = tmp_path / "work" / "out"
     previous_output(out)
-    (out.parent / ".out.old-x").mkdir()
-    (out.parent / ".out.old-x" / "cities.csv").write_text("old\n")
+    old = killed_between_renames(out)
+    old.with_name(old.name.replace(".old-", ".tmp-")).rename(out)
+    (out / "notes.md").write_bytes(NOTES["notes.md"])  # the new folder holds copies of the files not ours
     for name in ("keep", ".outer.tmp-1", ".other.old-1"):
         (out.parent / name).mkdir()
     write_tables(frames(SECOND), out)
@@ -134,15 +144,31 @@ def test_a_spill_folder_is_removed_after_the_run_and_when_left_by_a_killed_one(t
     previous_output(out)
     with spill_folder(out) as folder:
         assert folder.parent == out.parent and folder.name.startswith(".out.spill-")
+        assert (folder / write.MARKER).read_text() == folder.name.removeprefix(".out.spill-") + "\n"
         (folder / "cities.arrows").write_bytes(b"rows")
         write_tables(frames(SECOND), out)  # a run's own spill folder is held: left alone
         assert folder.is_dir()
     assert not folder.exists()
-    left = out.parent / ".out.spill-dead"  # one a killed run left: nobody holds it
-    left.mkdir()
+    left = write._new_folder(out.parent, ".out.spill-")  # one a killed run left: marked, nobody holds it
     (left / "cities.arrows").write_bytes(b"rows")
+    theirs = out.parent / ".out.spill-notes"  # named like one, not marked: someone else's
+    theirs.mkdir()
+    (theirs / "notes.txt").write_text("keep\n")
     write_tables(frames(SECOND), out)
-    assert_only(out, second)
+    assert files(out) == second
+    assert sorted(os.listdir(out.parent)) == [".out.spill-notes", "out"]
+    assert (theirs / "notes.txt").read_text() == "keep\n"
+
+
+def test_recovery_removes_a_folder_killed_while_it_was_being_marked(tmp_path, second) -> None:
+    out = tmp_path / "work" / "out"
+    before = previous_output(out)
+    (out.parent / ".out.tmp-0123456789abcdef").mkdir()  # killed before its mark
+    (out.parent / ".out.tmp-00112233445566ff").mkdir()  # killed while writing its mark
+    (out.parent / ".out.tmp-00112233445566ff" / write.MARKER).write_text("")
+    with pytest.raises(ValueError, match="sections"):
+        write_tables({"sections": pa.table({"city_id": ["a-arg"]})}, out)
+    assert_only(out, before)
 
 
 def test_refuses_what_is_not_an_output_folder(tmp_path, monkeypatch) -> None:
@@ -245,7 +271,8 @@ def assert_one_whole_output(out: Path, before: dict[str, bytes]) -> None:
         return
     resources = json.loads(now["datapackage.json"])["resources"]
     assert [r["name"] for r in resources] == list(TABLES)
-    assert set(now) == {"datapackage.json", "run.json", *NOTES} | {f"{t}{s}" for t in TABLES for s in (".csv", ".parquet")}
+    assert set(now) == {"datapackage.json", "run.json", "extract.db", *NOTES} | {
+        f"{t}{s}" for t in TABLES for s in (".csv", ".parquet")}
     assert now["notes.md"] == before["notes.md"]
     assert not [name for name in before if name != "notes.md" and now[name] == before[name]]
     for r in resources:

@@ -17,7 +17,8 @@ segment    ``portrait.segment``,              ``Document``, ``SegmentRules``    
            ``portrait.profile``                                                   (header, table, body, contact),
                                                                                   member list, text outside
 identify   ``portrait.identify``              ``Segmentation``, people and place  one ``CityMatch`` per portrait
-                                              rules, mention index                (or None), with its evidence
+           (damaged names:                    rules, mention index                (or None), with its evidence
+           ``portrait.lossy``)
 extract    ``portrait.extract`` (table:       ``Context`` (document,              ``PortraitResult``: indicators,
            ``indicators``, ``rows``;          ``PortraitRules``, portrait, city)  sections, items, quotes,
            ``quotes``, ``sections``,                                              contacts, findings
@@ -30,20 +31,45 @@ enrich     ``enrich.themes``,                 sections and items rows, theme and
 tables     ``tables.records``,                results and findings                rows → Arrow record batches,
            ``tables.validate``,                                                   spilled as documents finish →
            ``tables.schemas``,                                                    sorted and checked tables →
-           ``tables.arrow``,                                                      CSV, Parquet, data package,
-           ``tables.stream``,                                                     ``run.json`` (one atomic swap)
+           ``tables.arrow``,                                                      CSV, Parquet, SQLite
+           ``tables.stream``,                                                     (``extract.db``), data package,
+           ``tables.database``,                                                   ``run.json`` (one atomic swap)
            ``tables.write``
 =========  =================================  ==================================  ===============================
 
 ``pipeline`` runs them over a batch (``pipeline.run``); ``qa`` (diff,
 review, eval, docs) and ``bench`` (benchmark, synthetic corpus, test
 renderings) are tools around the pipeline, not stages. ``cli`` is the
-command."""
+command.
+
+For analysts: ``extract.load(output_dir)`` returns the typed tables of an
+output folder (pandas frames, or pyarrow Tables with ``arrow=True``)."""
 from __future__ import annotations
 
-from importlib import metadata
+from collections.abc import Iterable
+from typing import Any
 
-try:
-    __version__ = metadata.version("extract")
-except metadata.PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> str:
+    """``__version__``, read from the installed package's metadata when first
+    asked for (``importlib.metadata`` costs a tenth of a second to import:
+    ``extract --help`` does without it)."""
+    if name != "__version__":
+        raise AttributeError(f"module 'extract' has no attribute {name!r}")
+    from importlib import metadata
+    try:
+        version = metadata.version("extract")
+    except metadata.PackageNotFoundError:  # running from a source tree that was never installed
+        version = "0+unknown"
+    globals()["__version__"] = version
+    return version
+
+
+def load(output_dir: str = "output", tables: Iterable[str] | None = None, *, arrow: bool = False) -> dict[str, Any]:
+    """The tables of ``output_dir``, typed as the data dictionary says: table name →
+    pandas frame (``string``, ``Int64``, ``float64``, dates as ``date32[pyarrow]``)
+    or, with ``arrow``, pyarrow Table. Read from Parquet, or from the CSV with the
+    dictionary's types where a folder has only CSVs. Imports pandas and pyarrow
+    only when called."""
+    from extract.tables.load import load_tables
+    return load_tables(output_dir, tables, arrow=arrow)

@@ -37,3 +37,16 @@ class UsageError(ExtractError):
 class NotAnOutputFolder(UsageError, ValueError):
     """The output folder named is something a run must not replace (a file,
     a symbolic link, the current folder, a folder with sub-folders)."""
+
+
+class OutputError(UsageError, OSError):
+    """The output could not be written (a full or read-only file system, no
+    permission, a folder that does not exist); the previous output is left as
+    it was. An ``OSError`` too, with the ``errno`` of the failure."""
+
+    def __init__(self, message: str, code: int | None = None):
+        OSError.__init__(self, code, message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message

@@ -15,16 +15,17 @@ CODES = frozenset({
     # errors
     "document_unreadable", "no_portraits", "extractor_failed", "schema_violation", "format_unknown",
     "city_unidentified", "time_budget_exceeded", "line_too_long", "portrait_duplicated", "indicator_conflicting",
-    "portrait_truncated", "challenge_city_unidentified",
+    "portrait_truncated", "challenge_city_unidentified", "worker_died",
     # warnings and infos
-    "encoding_guessed", "page_furniture_removed",
+    "encoding_guessed", "page_furniture_removed", "input_duplicated", "bytes_replaced",
     "encoding_repaired", "challenge_country_unidentified", "challenge_part_missing", "city_evidence_weak",
     "contact_unparsed", "country_figure_inconsistent",
-    "density_band_contradicted", "country_unknown", "deadline_unparsed", "decimal_comma",
+    "density_band_contradicted", "country_unknown", "deadline_unparsed", "decimal_comma", "digits_converted",
     "email_invalid", "email_missing", "email_repaired", "foreign_city_text", "implausible_value",
     "indicator_duplicated", "indicator_empty", "indicator_table_missing", "item_empty", "item_rejoined",
     "label_repaired", "cell_reordered", "markdown_read", "columns_read", "member_entry_unparsed", "name_rejoined",
-    "paragraph_rejoined", "quote_rejoined", "role_duplicate_removed",
+    "name_repaired", "name_unrepaired",
+    "paragraph_rejoined", "partners_few", "quote_rejoined", "role_duplicate_removed",
     "sdg_unknown", "section_empty", "section_missing", "stray_character_removed", "table_row_unparsed",
     "text_outside_portraits", "unclaimed_text", "boilerplate_removed",
 })

@@ -80,6 +80,8 @@ class Document:
     # Regions of two columns side by side read column by column (see
     # ``read.columns``): ``text`` holds them in that reading order.
     columns: tuple[ColumnRegion, ...] = ()
+    # Bytes not valid in the encoding read, each replaced by U+FFFD in ``text``.
+    replaced: int = 0
 
 
 @dataclass(frozen=True)
@@ -97,8 +99,29 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class NameRepair:
+    """A city name printed with characters a lossy conversion lost (``?``,
+    U+FFFD) and what it fits: ``repaired`` is the name used instead, empty
+    when no single name fits; ``candidates`` the names that fit (several: none
+    is used); ``source`` where they come from (``member list``,
+    ``gazetteer``, or empty for none); ``country`` the ISO alpha-3 code of
+    the country they were looked for in (empty: any); ``span`` where the name
+    is printed."""
+
+    printed: str
+    repaired: str
+    candidates: tuple[str, ...]
+    source: str
+    country: str
+    span: Span
+
+
+@dataclass(frozen=True)
 class Member:
-    """An entry of the brochure's list of participating cities."""
+    """An entry of the brochure's list of participating cities (or the city a
+    portrait's text or a profile's title names). ``repair`` is set when the
+    name was printed damaged (``city`` is then the repaired name, where one
+    fits); it is provenance, not identity, and takes no part in comparisons."""
 
     city: str
     country: str
@@ -106,6 +129,13 @@ class Member:
     award_year: int | None
     span: Span
     rule: str
+    repair: NameRepair | None = field(default=None, compare=False)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The name as used and, where it was repaired, as printed: the text prints the latter."""
+        printed = self.repair.printed if self.repair and self.repair.repaired else ""
+        return (self.city, printed) if printed else (self.city,)
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,16 @@
 
 - ``bench(n)``: the whole pipeline (``pipeline.run``, Parquet and CSV
   written) over a synthetic corpus of ``n`` portraits (``synthetic.py``), in
-  a fresh process of its own → a ``BenchResult``: wall seconds, portraits per
-  second, peak resident memory, seconds per stage, and, for scale, a bare
-  spaCy tokenizer over the same text in that process.
+  a fresh process of its own → a ``BenchResult``: wall and CPU seconds,
+  portraits per CPU-second, peak resident memory, seconds per stage, and,
+  for scale, a bare spaCy tokenizer and the floor (``floor.measure_floor``:
+  decoding, one regex pass of labels and headings, one automaton of the
+  theme phrases, the Parquet write) over the same text in that process; the
+  load average before and after.
 - ``pdf_bench()``: pdfplumber's word extraction alone against the whole
-  pipeline on the brochure set as a PDF → a ``PdfResult``.
-- ``startup_seconds()``: ``extract run raw`` as a command, Python start-up included.
+  pipeline on the brochure set as a PDF, in CPU seconds → a ``PdfResult``.
+- ``command_time(args)``: ``extract ARGS`` as a command in a process of its
+  own, Python start-up included, wall and CPU → a ``CommandTime``.
 - ``bench_suite()`` runs them all → a ``BenchReport``.
 
 The results are defined in ``results``; ``bench_render.render_bench`` turns a
@@ -29,10 +33,11 @@ import sys
 import tempfile
 import time
 from contextlib import nullcontext
+from dataclasses import replace
 from pathlib import Path
 
 from extract.bench.memory import child_peaks
-from extract.bench.results import BenchReport, BenchResult, PdfResult
+from extract.bench.results import BenchReport, BenchResult, CommandTime, PdfResult
 from extract.bench.synthetic import BROCHURE, Brochure, brochure_parts, build_corpus
 
 RAW = BROCHURE.parent
@@ -45,23 +50,25 @@ def workers_supported() -> bool:
 
 
 def tokenizer_seconds(texts: list[str]) -> float | None:
-    """Seconds a bare ``spacy.blank("en")`` tokenizer (no pipeline
+    """CPU seconds a bare ``spacy.blank("en")`` tokenizer (no pipeline
     components) takes over ``texts``; None without spaCy."""
     try:
         import spacy
     except ImportError:
         return None
     nlp = spacy.blank("en")
-    start = time.perf_counter()
+    start = time.process_time()
     for text in texts:
         nlp.tokenizer(text)
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
-def measure_folder(corpus: str, out: str, n: int, workers: int, tokenizer: bool) -> BenchResult:
+def measure_folder(corpus: str, out: str, n: int, workers: int, tokenizer: bool, floor: bool = True,
+                   ) -> BenchResult:
     """The pipeline over the folder ``corpus`` into ``out``, then the tokenizer
-    over the same texts → a ``BenchResult``. Meant to run first thing in a
-    fresh process, so that the peak memory is this run's."""
+    and the floor over the same texts → a ``BenchResult``. Meant to run first
+    thing in a fresh process, so that the peak memory is this run's."""
+    from extract.bench.floor import measure_floor
     from extract.pipeline import run
     from extract.rules import load_rules
     if workers > 1 and not workers_supported():
@@ -72,10 +79,12 @@ def measure_folder(corpus: str, out: str, n: int, workers: int, tokenizer: bool)
         summary = run([corpus], out, rules, say=lambda line: None, **options)
         wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux counts kB
-    texts = [p.read_bytes().decode("utf-8") for p in sorted(Path(corpus).iterdir()) if p.is_file()]
+    files = [p for p in sorted(Path(corpus).iterdir()) if p.is_file()]
+    texts = [p.read_bytes().decode("utf-8") for p in files]
     return BenchResult(n, workers, summary.documents, summary.portraits, summary.errors, sum(map(len, texts)),
                        wall, cpu, peak, tuple(sorted((p for p in children.values() if p), reverse=True)),
-                       dict(summary.seconds), tokenizer_seconds(texts) if tokenizer else None)
+                       dict(summary.seconds), tokenizer_seconds(texts) if tokenizer else None,
+                       measure_floor(files, rules, out) if floor else None)
 
 
 def _measure_into(conn, *args) -> None:
@@ -88,14 +97,17 @@ def _measure_into(conn, *args) -> None:
         conn.close()
 
 
-def measure_in_fresh_process(corpus: Path, n: int, workers: int = 1, tokenizer: bool = True) -> BenchResult:
+def measure_in_fresh_process(corpus: Path, n: int, workers: int = 1, tokenizer: bool = True,
+                             floor: bool = True) -> BenchResult:
     """``measure_folder`` in a new (spawned) Python process, so that runs
-    share no memory; the tables go to a temporary folder."""
+    share no memory; the tables go to a temporary folder. The 1-minute load
+    average is taken before and after."""
     ctx = multiprocessing.get_context("spawn")
+    before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="extract-bench-out-") as tmp:
         parent, child = ctx.Pipe(duplex=False)
         proc = ctx.Process(target=_measure_into, args=(child, str(corpus), str(Path(tmp) / "out"), n, workers,
-                                                       tokenizer))
+                                                       tokenizer, floor))
         proc.start()
         child.close()
         try:
@@ -105,7 +117,7 @@ def measure_in_fresh_process(corpus: Path, n: int, workers: int = 1, tokenizer: 
         proc.join()
     if status != "ok":
         raise RuntimeError(f"benchmark of {n:,} portraits with {workers} worker(s) failed: {value}")
-    return value
+    return replace(value, load=(before, os.getloadavg()[0]))
 
 
 def bench(n: int, workers: int = 1, seed: int = 0, tokenizer: bool = True,
@@ -118,12 +130,12 @@ def bench(n: int, workers: int = 1, seed: int = 0, tokenizer: bool = True,
 
 
 def _seconds(work, repeats: int) -> list[float]:
-    """The wall seconds of ``repeats`` calls of ``work()``."""
+    """The CPU seconds (this process's) of ``repeats`` calls of ``work()``."""
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = time.process_time()
         work()
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     return times
 
 
@@ -138,8 +150,8 @@ def pdfplumber_words(path: Path) -> int:
 
 def pdf_bench(brochure: Path = BROCHURE, repeats: int = 3) -> PdfResult:
     """The brochure set as a PDF (``textpdf.text_to_pdf``; needs fpdf2), read
-    by pdfplumber alone and by the whole pipeline (tables written), best of
-    ``repeats`` each → a ``PdfResult``."""
+    by pdfplumber alone and by the whole pipeline (tables written), the
+    least CPU seconds of ``repeats`` each → a ``PdfResult``."""
     from extract.bench.textpdf import text_to_pdf
     from extract.pipeline import run
     from extract.rules import load_rules
@@ -152,26 +164,47 @@ def pdf_bench(brochure: Path = BROCHURE, repeats: int = 3) -> PdfResult:
     return PdfResult(pages, plumber, whole)
 
 
-def startup_seconds(raw: Path = RAW, repeats: int = 3) -> float:
-    """Wall seconds of ``python -m extract.cli run RAW --out TMP`` (what ``make
-    extract`` runs), Python start-up included: the median of ``repeats``.
-    ``RuntimeError`` if the command fails."""
-    def command() -> None:
-        done = subprocess.run([sys.executable, "-m", "extract.cli", "run", str(raw), "--out", str(Path(tmp) / "out")],
-                              capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError(f"extract run {raw} exited {done.returncode}: {done.stderr.strip()[-500:]}")
+def command_time(args: list[str], repeats: int = 3, warm_up: int = 1) -> CommandTime:
+    """``python -m extract ARGS`` in a process of its own, ``repeats`` times
+    after ``warm_up`` unmeasured runs (which fill the rules cache as any
+    earlier run would): the median wall and CPU (user + system, from
+    ``wait4``) seconds → a ``CommandTime``. (Not its peak memory: Linux
+    counts in it this process's, which the child shares until it starts
+    Python.) ``RuntimeError`` if the command fails."""
+    walls, cpus = [], []
+    for i in range(warm_up + repeats):
+        with tempfile.TemporaryFile() as err:
+            start = time.perf_counter()
+            proc = subprocess.Popen([sys.executable, "-m", "extract", *args], stdout=subprocess.DEVNULL, stderr=err)
+            _, status, usage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - start
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            if proc.returncode != 0:
+                err.seek(0)
+                raise RuntimeError(f"extract {' '.join(args)} exited {proc.returncode}: "
+                                   f"{err.read().decode(errors='replace').strip()[-500:]}")
+        if i >= warm_up:
+            walls.append(wall)
+            cpus.append(usage.ru_utime + usage.ru_stime)
+    return CommandTime(" ".join(["extract", *args]), statistics.median(walls), statistics.median(cpus))
+
+
+def startup_time(raw: Path = RAW, repeats: int = 3) -> CommandTime:
+    """``extract run RAW --out TMP`` (what ``make extract`` runs), as a command."""
     with tempfile.TemporaryDirectory(prefix="extract-bench-cli-") as tmp:
-        return statistics.median(_seconds(command, repeats))
+        timed = command_time(["run", str(raw), "--out", str(Path(tmp) / "out"), "--quiet"], repeats)
+    return replace(timed, command=f"extract run {Path(raw).name}")
 
 
 def bench_suite(sizes: tuple[int, ...] = (10_000, 20_000), workers: int = 2, seed: int = 0,
                 pdf: bool = True, startup: bool = True, say=None) -> BenchReport:
     """Every figure of the printout → a ``BenchReport``: each size with one
-    worker and the tokenizer; the first size again with ``workers`` processes
-    when ``pipeline.run`` can; the PDF figure; the command's wall time.
-    ``say`` gets a line as each measurement starts."""
+    worker, the tokenizer and the floor; the first size again with
+    ``workers`` processes when ``pipeline.run`` can; the PDF figure; the
+    commands ``extract run raw`` and ``extract --version``. ``say`` gets a
+    line as each measurement starts."""
     say = say or (lambda line: None)
+    load_start = os.getloadavg()
     notes, runs, brochure = [], [], brochure_parts()
     for i, n in enumerate(sizes):
         with tempfile.TemporaryDirectory(prefix="extract-bench-") as tmp:
@@ -180,7 +213,7 @@ def bench_suite(sizes: tuple[int, ...] = (10_000, 20_000), workers: int = 2, see
             runs.append(measure_in_fresh_process(Path(tmp) / "corpus", n, 1))
             if i == 0 and workers > 1 and workers_supported():
                 say(f"{n:,} portraits, {workers} workers")
-                runs.append(measure_in_fresh_process(Path(tmp) / "corpus", n, workers, tokenizer=False))
+                runs.append(measure_in_fresh_process(Path(tmp) / "corpus", n, workers, tokenizer=False, floor=False))
     if workers > 1 and not workers_supported():
         notes.append("pipeline.run takes no `workers`: the parallel speed-up was not measured")
     if runs and runs[0].tokenizer_seconds is None:
@@ -191,7 +224,11 @@ def bench_suite(sizes: tuple[int, ...] = (10_000, 20_000), workers: int = 2, see
     elif pdf:
         say("the brochure as a PDF")
         pdf_result = pdf_bench()
+    started = version = None
     if startup:
-        say("extract run raw, as a command")
-    started = startup_seconds() if startup else None
-    return BenchReport(tuple(runs), pdf_result, started, seed, tuple(notes), os.getloadavg())
+        say("extract run raw and extract --version, as commands")
+        started, version = startup_time(), command_time(["--version"])
+        if sys.flags.dont_write_bytecode or os.environ.get("PYTHONDONTWRITEBYTECODE"):
+            notes.append("PYTHONDONTWRITEBYTECODE is set: each command compiled the modules it imports "
+                         "(no .pyc files), which a normal install does not")
+    return BenchReport(tuple(runs), pdf_result, started, version, seed, tuple(notes), os.getloadavg(), load_start)

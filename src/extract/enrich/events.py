@@ -15,7 +15,9 @@ Decisions (see ``rules/events.yaml``): a range gives one row for its first
 and one for its last year; "N years ago" is resolved against the publication
 year (no row when the document states none); quotes inside a section are not
 read; decades, years inside names and reference years of statistics are not
-events. The indicator table is never read: it is not a section.
+events. The indicator table is never read: it is not a section. A section,
+then a sentence, in which the rules' gate (a year, ``ago``) finds nothing
+holds no date and is not read further.
 """
 from __future__ import annotations
 
@@ -64,6 +66,8 @@ def sentence_to_events(text: str, start: int, end: int, published: int | None,
                        rules: EventRules) -> list[tuple[int, int | None, str]]:
     """``(year, month, rule)`` of the dates stated in ``text[start:end]``."""
     sentence = fold(text[start:end])
+    if rules.gate is not None and not rules.gate.search(sentence):
+        return []
     taken = [m.span() for _, pattern in rules.exclusions for m in pattern.finditer(sentence)]
     found = []
     for rid, pattern in rules.patterns:
@@ -95,9 +99,11 @@ def sections_to_events(sections: list[dict], text_of: Callable[[str], str], even
         if document_id not in texts:
             texts[document_id] = text_of(document_id)
         text = texts[document_id]
+        s0, s1 = int(section["char_start"]), int(section["char_end"])
+        if event_rules.gate is not None and not event_rules.gate.search(fold(text[s0:s1])):
+            continue  # no sentence of it holds a date
         published = published_of(published_year, document_id)
-        for start, _, piece in text_to_ranges(text, int(section["char_start"]), int(section["char_end"]),
-                                              section["text"]):
+        for start, _, piece in text_to_ranges(text, s0, s1, section["text"]):
             for s, e in piece_to_sentences(piece, start, event_rules):
                 for year, month, rule in sentence_to_events(text, s, e, published, event_rules):
                     key = (section["city_id"], document_id, year, month, s)

@@ -14,19 +14,21 @@ char_end] == matched``).
 Matching runs on the document text itself, slice by slice, so offsets need no
 mapping back: a section's slice less its list entries (tagged on their own,
 with their position) and less what its re-joined ``text`` left out (a quote
-inside the section). The words are matched by a spaCy ``SpanRuler`` on a
-blank English pipeline: phrases case-insensitively, token patterns as written.
+inside the section). The words are matched by ``themematch.pieces_to_spans``,
+every piece of every section and entry in one call: what a spaCy ``SpanRuler``
+on a blank English pipeline finds, phrases case-insensitively, token patterns
+as written.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from difflib import SequenceMatcher
-from typing import Any
 
 import regex
 
+from extract.enrich.themematch import pieces_to_spans
 from extract.read.textutil import fold
-from extract.rules.themes import EXCLUDED, SPANS_KEY, ThemeRules
+from extract.rules.themes import EXCLUDED, ThemeRules
 
 _WORD = regex.compile(r"\S+")
 _HAS_WORD = regex.compile(r"[\p{L}\p{N}]")
@@ -41,28 +43,60 @@ def text_to_ranges(doc_text: str, start: int, end: int, text: str) -> list[tuple
     left out of a section) and are blanked when they are bare marks (a list
     marker where a broken entry goes on)."""
     piece = fold(doc_text[start:end])
-    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(piece)]
-    kept = _WORD.findall(fold(text))
-    if [w for _, _, w in words] == kept:  # the usual case: nothing of the slice left out
-        return [(start + words[0][0], start + words[-1][1], piece[words[0][0]:words[-1][1]])] if words else []
-    status = ["kept"] * len(words)
-    ops = SequenceMatcher(None, [w for _, _, w in words], kept, autojunk=False).get_opcodes()
-    for tag, i1, i2, _, _ in ops:
-        if tag == "delete":
-            cut = any(_HAS_WORD.search(w) for _, _, w in words[i1:i2])
-            status[i1:i2] = ["cut" if cut else "blank"] * (i2 - i1)
-    chars, ranges, run = list(piece), [], None
-    for (s, e, _), state in zip(words, status):
+    found, kept = words_of(piece), words_of(fold(text))
+    if not found:
+        return []
+    deleted = [] if found == kept else deleted_words(found, kept)
+    # Only the words up to the last deleted one need their offsets: the rest
+    # is kept, one stretch from the next word to the last. A word is found
+    # from the end of the one before it (only white space lies between), the
+    # last one from the end (only white space follows it).
+    upto = max((i2 for _, i2 in deleted), default=0)
+    words, at = [], 0
+    for word in found[:upto + 1]:
+        at = piece.find(word, at)
+        words.append((at, at + len(word)))
+        at += len(word)
+    status = ["kept"] * upto
+    for i1, i2 in deleted:
+        cut = any(_HAS_WORD.search(w) for w in found[i1:i2])
+        status[i1:i2] = ["cut" if cut else "blank"] * (i2 - i1)
+    if upto < len(found):
+        words[upto] = (words[upto][0], piece.rfind(found[-1]) + len(found[-1]))
+        status.append("kept")
+    parts, at, ranges, run = [], 0, [], None
+    for (s, e), state in zip(words, status):
         if state == "cut":
             ranges += [run] if run else []
             run = None
             continue
         if state == "blank":
-            chars[s:e] = " " * (e - s)
+            parts += [piece[at:s], " " * (e - s)]
+            at = e
         run = (run[0] if run else s, e)
     ranges += [run] if run else []
-    blanked = "".join(chars)
+    blanked = "".join(parts) + piece[at:] if parts else piece
     return [(start + s, start + e, blanked[s:e]) for s, e in ranges]
+
+
+def words_of(text: str) -> list[str]:
+    """``_WORD.findall(text)``, by ``str.split`` where that gives the same
+    (``regex``'s ``\\s`` leaves out the information separators U+001C–U+001F)."""
+    if "\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text:
+        return _WORD.findall(text)
+    return text.split()
+
+
+def deleted_words(found: list[str], kept: list[str]) -> list[tuple[int, int]]:
+    """The runs ``(i1, i2)`` of ``found`` that ``kept`` leaves out: difflib's
+    ``delete`` opcodes, given at once in the usual case of a list entry, whose
+    slice starts with a marker (words before ``kept`` that ``kept`` does not
+    hold: difflib can only match ``kept`` after them)."""
+    lead = len(found) - len(kept)
+    if lead > 0 and found[lead:] == kept and set(found[:lead]).isdisjoint(kept):
+        return [(0, lead)]
+    ops = SequenceMatcher(None, found, kept, autojunk=False).get_opcodes()
+    return [(i1, i2) for tag, i1, i2, _, _ in ops if tag == "delete"]
 
 
 def cut_ranges(ranges: list[tuple[int, int, str]], holes: Iterable[tuple[int, int]]) -> list[tuple[int, int, str]]:
@@ -83,23 +117,6 @@ def cut_ranges(ranges: list[tuple[int, int, str]], holes: Iterable[tuple[int, in
 
 # --- matching ------------------------------------------------------------------
 
-def piece_to_spans(nlp: Any, piece: str, offset: int) -> list[tuple[str, str, int, int]]:
-    """``(label, rule, start, end)`` of every rule match in ``piece`` (document
-    offsets: ``offset`` is where the piece starts). White space, line breaks
-    included, is not a token, so a phrase matches across a wrapped line."""
-    from spacy.tokens import Doc
-
-    tokens = [t for t in nlp.tokenizer(piece) if not t.is_space]
-    if not tokens:
-        return []
-    doc = Doc(nlp.vocab, words=[t.text for t in tokens], spaces=[True] * len(tokens))
-    for _, component in nlp.pipeline:
-        doc = component(doc)
-    return [(span.label_, span.id_, offset + tokens[span.start].idx,
-             offset + tokens[span.end - 1].idx + len(tokens[span.end - 1].text))
-            for span in doc.spans[SPANS_KEY]]
-
-
 def spans_to_tags(spans: list[tuple[str, str, int, int]]) -> list[tuple[str, str, int, int]]:
     """Theme matches less those an exclusion of their theme overlaps; of
     overlapping matches of one theme the longest (then first) is kept."""
@@ -113,17 +130,19 @@ def spans_to_tags(spans: list[tuple[str, str, int, int]]) -> list[tuple[str, str
     return sorted(kept, key=lambda t: (t[2], t[0]))
 
 
-def unit_to_rows(unit: dict, position: int | None, ranges, doc_text: str | None, nlp) -> list[dict]:
-    """Theme rows of one section's prose or one list entry."""
+def unit_to_rows(unit: dict, position: int | None, pieces: list[tuple[int, list]], source: str,
+                 located: bool) -> list[dict]:
+    """Theme rows of one section's prose or one list entry, from the rule
+    matches of each of its pieces (``(offset, spans)``, offsets of the spans
+    in the piece); ``located``: offsets are the document's."""
     rows = []
-    for start, _, piece in ranges:
-        for theme, rule, s, e in spans_to_tags(piece_to_spans(nlp, piece, start)):
-            source = doc_text if doc_text is not None else unit["text"]
+    for offset, spans in pieces:
+        for theme, rule, s, e in spans_to_tags([(label, rid, offset + s, offset + e) for label, rid, s, e in spans]):
             rows.append({"city_id": unit["city_id"], "document_id": unit["document_id"],
                          "section": unit["section"], "position": position, "theme": theme, "rule": rule,
                          "matched": source[s:e],
-                         "char_start": s if doc_text is not None else None,
-                         "char_end": e if doc_text is not None else None})
+                         "char_start": s if located else None,
+                         "char_end": e if located else None})
     return rows
 
 
@@ -149,7 +168,6 @@ def rows_to_themes(sections: list[dict], items: list[dict], text_of: Callable[[s
     document, city, section, offset and theme. With ``text_of`` ``None`` each row's own text
     is matched and ``char_start``/``char_end`` are ``None``."""
     scope = set(theme_rules.sections)
-    nlp = theme_rules.nlp
     texts: dict[str, str | None] = {}
 
     def doc_text(document_id: str) -> str | None:
@@ -161,17 +179,21 @@ def rows_to_themes(sections: list[dict], items: list[dict], text_of: Callable[[s
     for item in items:
         if item["section"] in scope:
             entries.setdefault((item["city_id"], item["document_id"], item["section"]), []).append(item)
-    rows = []
+    units = []  # (unit, position, ranges, document text)
     for section in sections:
         if section["section"] not in scope or not section.get("text"):
             continue
         key = (section["city_id"], section["document_id"], section["section"])
         text = doc_text(section["document_id"])
         own = sorted(entries.get(key, []), key=lambda i: int(i["position"]))
-        rows += unit_to_rows(section, None, row_to_ranges(section, text, own), text, nlp)
-        for item in own:
-            rows += unit_to_rows({**item, "section": section["section"]}, int(item["position"]),
-                                 row_to_ranges(item, text), text, nlp)
+        units.append((section, None, row_to_ranges(section, text, own), text))
+        units += [({**item, "section": section["section"]}, int(item["position"]), row_to_ranges(item, text), text)
+                  for item in own]
+    spans = iter(pieces_to_spans(theme_rules.matcher, [p for _, _, ranges, _ in units for _, _, p in ranges]))
+    rows = []
+    for unit, position, ranges, text in units:
+        pieces = [(start, next(spans)) for start, _, _ in ranges]
+        rows += unit_to_rows(unit, position, pieces, text if text is not None else unit["text"], text is not None)
     return sorted(rows, key=lambda r: (r["document_id"], r["city_id"], r["section"],
                                        r["char_start"] if r["char_start"] is not None else -1,
                                        r["position"] or 0, r["theme"]))

@@ -6,11 +6,15 @@ records) → enrich (themes, events). A challenge page waits in the batch
 until every other document has named its cities (``challenge_page``)."""
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
+
+import regex
 
 from extract.challenge.page import ChallengePageRules, extract_challenge
 from extract.enrich.events import sections_to_events
 from extract.enrich.themes import rows_to_themes
+from extract.errors import InputError
 from extract.findings import make_finding
 from extract.pipeline.batch import Batch, failure, guarded
 from extract.pipeline.inputs import Input
@@ -22,15 +26,15 @@ from extract.portrait.profile import segment_profile
 from extract.portrait.segment import SegmentRules, segment
 from extract.read.detect import Detection, detect_format
 from extract.read.furniture import drop_furniture
-from extract.read.ingest import GUESSED_ENCODINGS, ingest
+from extract.read.ingest import ENCODING_NAMES, GUESSED_ENCODINGS, ingest
 from extract.read.layout import continued_breaks, hard_before, soft_breaks
 from extract.read.limits import Limits
 from extract.read.markdown import read_markdown
-from extract.read.textutil import blank
+from extract.read.textutil import OTHER_DIGIT, blank
 from extract.rules import Rules
 from extract.rules.formats import format_rules
 from extract.tables.records import challenge_to_rows, finding_to_row, result_to_rows, with_page
-from extract.types import CityMatch, Document, Finding, Portrait
+from extract.types import CityMatch, Document, Finding, NameRepair, Portrait
 
 
 def one_document(item: Input, rules: Rules, limits: Limits) -> tuple[Batch, int]:
@@ -45,6 +49,8 @@ def document(item: Input, rules: Rules, batch: Batch, limits: Limits) -> int:
     """Ingest, detect and extract one document into ``batch``; the number of
     portraits found."""
     clock = batch.clock
+    if item.problem:
+        raise InputError(str(item.path), item.problem)
     with clock.stage("ingest"):
         doc, markdown = read_markdown(replace(ingest(item.path, limits, rules.text.columns),
                                                   document_id=item.document_id))
@@ -129,6 +135,21 @@ def ingest_findings(doc: Document, rules: Rules, limits: Limits) -> list[Finding
         found.append(make_finding(rules.findings, doc.document_id, "", "encoding_guessed", "documents", "encoding",
                                   f"not UTF-8 and no byte order mark: read as {GUESSED_ENCODINGS[doc.encoding]}",
                                   doc.encoding))
+    if doc.replaced:
+        at = [m.start() for m in regex.finditer("\ufffd", doc.text)][:20] or [None]
+        where = f", the first at character {at[0]:,}" if at[0] is not None else ""
+        found.append(make_finding(
+            rules.findings, doc.document_id, "", "bytes_replaced", "documents", "encoding",
+            f"{doc.replaced:,} byte(s) not valid {ENCODING_NAMES.get(doc.encoding, doc.encoding)} replaced by U+FFFD"
+            f"{where}; the rest was read", ", ".join(map(str, at)) if at[0] is not None else "",
+            at[0], at[0] + 1 if at[0] is not None else None))
+    other = [] if doc.text.isascii() else [m.start() for m in OTHER_DIGIT.finditer(doc.text)]
+    if other:
+        scripts = sorted({unicodedata.name(doc.text[i], "DIGIT").split(" DIGIT")[0].title() for i in other})
+        found.append(make_finding(
+            rules.findings, doc.document_id, "", "digits_converted", "documents", "digits",
+            f"{len(other):,} digit(s) of another script ({', '.join(scripts)}) read as ASCII digits, the first at "
+            f"character {other[0]:,}", ", ".join(map(str, other[:20])), other[0], other[0] + 1))
     if doc.repaired:
         found.append(make_finding(rules.findings, doc.document_id, "", "encoding_repaired", "documents", "encoding",
                                   f"the text was damaged by a wrong decoding: {doc.repaired}", doc.repaired[:200]))
@@ -178,6 +199,8 @@ def portrait_to_batch(doc: Document, portrait: Portrait, match: CityMatch, detec
         found.append(ctx.finding("city_evidence_weak", "cities", "city",
                                  f"Only weak evidence in its text ties the portrait to {match.member.city}.",
                                  match.evidence, portrait.span.start, portrait.span.end))
+    if match.member.repair is not None:
+        found.append(repair_finding(ctx, match.member.repair))
     if not match.member.country_code:
         found.append(ctx.finding("country_unknown", "cities", "country",
                                  f"The country {match.member.country!r} is not a known country name."
@@ -193,6 +216,24 @@ def portrait_to_batch(doc: Document, portrait: Portrait, match: CityMatch, detec
     for table, new in result_to_rows(result, doc, detection.evidence).items():
         batch.rows[table] += new
     return found + list(result.findings)
+
+
+def repair_finding(ctx: Context, fix: NameRepair) -> Finding:
+    """The finding of a city name printed with characters a conversion lost:
+    ``name_repaired`` naming the printed and the repaired form, or
+    ``name_unrepaired`` naming the names it fits (several, or none)."""
+    where = f"at {fix.span.start}–{fix.span.end}"
+    scope = f"in {fix.country}" if fix.country else "in any country"
+    if fix.repaired:
+        return ctx.finding("name_repaired", "cities", "city",
+                           f"The city's name is printed {fix.printed!r} ({where}), with characters a conversion "
+                           f"lost; {fix.repaired!r} is the one name of the {fix.source} {scope} it fits, and is "
+                           f"used for city and city_id.", f"{fix.printed} → {fix.repaired}", fix.span.start, fix.span.end)
+    fits = (f"it fits several names of the {fix.source} {scope}: {', '.join(map(repr, fix.candidates))}"
+            if fix.candidates else f"no name of the member list or of the gazetteer {scope} fits it")
+    return ctx.finding("name_unrepaired", "cities", "city",
+                       f"The city's name is printed {fix.printed!r} ({where}), with characters a conversion lost; "
+                       f"{fits}: it is used as printed.", fix.printed, fix.span.start, fix.span.end)
 
 
 def challenge_page(doc: Document, detection: Detection, rules: Rules, batch: Batch, known: tuple) -> int:

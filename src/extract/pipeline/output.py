@@ -5,9 +5,9 @@ several), as the document finishes: its portraits' own checks
 (``validate.portrait_findings``) are added to its findings, its rows become
 one Arrow record batch per table, and of its portrait results only the small
 summaries the checks and tables across documents need are kept: the
-country figure each portrait prints (``validate.Figure``), the theme counts
-per city (``partners.themes_to_counts``) and the member cities a challenge
-page may be tied to. The rows, the results and the text are dropped."""
+country figure each portrait prints (``validate.Figure``), what the partner
+tiers need per city (``partners.Evidence``: theme counts, the city's figures)
+and the member cities a challenge page may be tied to. The rows, the results and the text are dropped."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from extract.enrich.partners import themes_to_counts
+from extract.enrich.partners import Evidence, rows_to_evidence
 from extract.pipeline.batch import Batch
 from extract.read.detect import Detection
 from extract.rules import Rules
@@ -33,7 +33,7 @@ class DocumentOutput:
     portraits: int
     batches: Mapping[str, pa.RecordBatch]          # table → its rows (tables with rows only)
     figures: tuple[Figure, ...] = ()
-    theme_counts: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    partner_evidence: Evidence = field(default_factory=Evidence)
     members: frozenset[tuple[str, str, str]] = frozenset()  # (city, country, country code) of its member list
     challenge_pages: tuple[tuple[Document, Detection], ...] = ()
     source_format: str | None = None
@@ -58,7 +58,7 @@ def batch_to_output(document_id: str, batch: Batch, portraits: int, rules: Rules
     with batch.clock.stage("tables"):
         batches = {t: rows_to_batch(t, rows) for t, rows in batch.rows.items() if rows}
     return DocumentOutput(
-        document_id, portraits, batches, figures, themes_to_counts(batch.rows["themes"]),
+        document_id, portraits, batches, figures, rows_to_evidence(batch.rows["themes"], batch.rows["cities"]),
         frozenset((m.city, m.country, m.country_code) for members, _ in batch.members.values() for m in members),
         tuple(batch.challenge_pages), batch.formats.get(document_id), batch.files.get(document_id),
         dict(batch.clock.seconds))

@@ -44,7 +44,7 @@ class Reporter:
     def advance(self, document_id: str, portraits: int) -> None:
         self.portraits += portraits
         if self.verbose:
-            self.say(f"extract: {document_id}: {portraits} portraits")
+            self.say(f"extract: {document_id}: {portraits} portrait{'' if portraits == 1 else 's'}")
         if self._bar is not None and self._task is not None:
             self._bar.update(self._task, advance=1, portraits=self.portraits)
             if not self._shown and time.monotonic() - self._started > DELAY:

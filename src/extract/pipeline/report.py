@@ -2,13 +2,15 @@
 code, control characters escaped."""
 from __future__ import annotations
 
+from extract.read.textutil import shown_name
 from extract.rules import Severity
 
 
 def one_line(text: str) -> str:
     """``text`` on one line: line ends and other control characters shown as
-    escapes, so a file name or a message can never break a line of stderr."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    escapes (bytes of a file name that are not UTF-8 as ``\\xNN``), so a file
+    name or a message can never break a line of stderr."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in shown_name(text))
 
 
 def findings_to_lines(rows: list[dict], paths: dict[str, str], catalogue: dict[str, Severity]) -> list[str]:

@@ -5,7 +5,8 @@ without the checks across documents: ``document_rows``.
 Each document's rows go to the tables (``tables.stream``, spilled to a
 folder next to the output) as the document finishes; what the checks and
 tables across documents need is kept as small summaries (the country figure
-of each portrait, theme counts per city, the member cities). At the end the
+of each portrait, theme counts and figures per city for the partners, the
+member cities). At the end the
 tables are sorted by key, checked and written a chunk at a time.
 
 ``run`` never stops on one bad document or portrait: a file that cannot be
@@ -23,10 +24,11 @@ from typing import Protocol
 
 import pyarrow as pa
 
-from extract.enrich.partners import counts_to_partners, merge_counts
+from extract.enrich.partners import Evidence, evidence_to_partners, profiles_to_findings
+from extract.findings import make_finding
 from extract.pipeline.batch import Batch, guarded
 from extract.pipeline.document import challenge_page, one_document
-from extract.pipeline.inputs import Input, input_files
+from extract.pipeline.inputs import Input, duplicate_inputs, input_files
 from extract.pipeline.output import batch_to_output
 from extract.pipeline.report import findings_to_lines
 from extract.pipeline.workers import documents
@@ -77,22 +79,32 @@ def extract_into(stream: TableStream, paths: list[str | Path], rules: Rules, lim
             say(line)
 
     items = input_files(paths, skip)
+    repeats = duplicate_inputs(items, limits.max_file_bytes)
+    for item in (i for i in items if i.document_id in repeats):  # read once, as the first
+        paths_of[item.document_id] = str(item.path)
+        same = [finding_to_row(make_finding(
+            rules.findings, item.document_id, "", "input_duplicated", "", "",
+            f"is byte for byte the same as {repeats[item.document_id].document_id} (SHA-256); read once, as that file",
+            repeats[item.document_id].document_id))]
+        stream.add_rows("findings", same)
+        report(same)
+    read = [i for i in items if i.document_id not in repeats]
     if progress:
-        progress.start(len(items))
-    portraits_of: dict[str, int] = {}
+        progress.start(len(read))
+    portraits_of: dict[str, int] = dict.fromkeys(repeats, 0)
     formats: dict[str, str] = {}
     files: dict[str, tuple[int, str | None]] = {}
     figures: list[Figure] = []
-    counts: dict[str, dict[str, int]] = {}
+    evidence = Evidence()
     known: set[tuple[str, str, str]] = set()
     pages = []
-    for item, done in zip(items, documents(items, rules, limits, workers)):
+    for item, done in zip(read, documents(read, rules, limits, workers)):
         summary.documents += 1
         paths_of[item.document_id] = str(item.path)
         stream.add(done.batches)
         _add_seconds(clock, done.seconds)
         figures += done.figures
-        merge_counts(counts, done.theme_counts)
+        evidence.add(done.partner_evidence)
         known |= done.members
         pages += done.challenge_pages
         if done.source_format is not None:
@@ -113,13 +125,18 @@ def extract_into(stream: TableStream, paths: list[str | Path], rules: Rules, lim
             formats[doc.document_id] = batch.formats[doc.document_id]
         done = batch_to_output(doc.document_id, batch, 0, rules)
         stream.add(done.batches)
+        evidence.add(done.partner_evidence)
         _add_seconds(clock, done.seconds)
         report(done.findings())
     with clock.stage("validate"):
         found = [finding_to_row(f) for f in figures_to_findings(figures, rules.validation, rules.findings)]
         stream.add_rows("findings", found)
     with clock.stage("themes"):
-        stream.add_rows("partners", counts_to_partners(counts))
+        partners = evidence_to_partners(evidence)
+        stream.add_rows("partners", partners)
+        few = [finding_to_row(f) for f in profiles_to_findings(partners, evidence.cities, rules.findings)]
+        stream.add_rows("findings", few)
+        found += few
     with clock.stage("tables"):
         found += [finding_to_row(f) for f in stream.finish(rules.findings)]
     report(found)

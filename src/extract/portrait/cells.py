@@ -78,29 +78,33 @@ def read_table(text: str, lines: tuple[Line, ...], rules: IndicatorRules) -> Tab
     out: list[tuple[Row, Span]] = []
     loose: list[Loose] = []
     end, k = 0, 0
+    ahead: tuple[int, tuple[Row, Span, int] | None] | None = None  # the row read ahead, at its position
     while k < len(idx):
-        got = read_row(text, lines, idx, k, rules)
+        got = ahead[1] if ahead and ahead[0] == k else read_row(text, lines, idx, k, rules)
         if got is None:
             cell = _loose(text, lines[idx[k]], rules, len(out))
-            if cell is None or not (any(not r.value_raw or not r.year_raw for r, _ in out)
-                                    or (k + 1 < len(idx) and read_row(text, lines, idx, k + 1, rules))):
+            if cell is None:
                 break
+            if all(r.value_raw and r.year_raw for r, _ in out):  # no row lacks it: goes on only before a row
+                ahead = (k + 1, read_row(text, lines, idx, k + 1, rules) if k + 1 < len(idx) else None)
+                if ahead[1] is None:
+                    break
             loose.append(cell)
             k += 1
         else:
             row, span, k = got
             out.append((row, span))
         end = idx[k - 1] + 1
-    out, loose = _detach_first(text, out, loose, "value", rules)
-    out, loose = _detach_first(text, out, loose, "year", rules)
+    out, loose = _detach_first(text, lines, out, loose, "value", rules)
+    out, loose = _detach_first(text, lines, out, loose, "year", rules)
     placed = place_rows([r for r, _ in out])
     out, loose = _place_values(text, out, placed, loose)
     out, loose = _place_years(text, out, loose, rules)
     return Table(out, placed, end, loose)
 
 
-def _detach_first(text: str, rows: list[tuple[Row, Span]], loose: list[Loose], kind: str,
-                  rules: IndicatorRules) -> tuple[list[tuple[Row, Span]], list[Loose]]:
+def _detach_first(text: str, lines: tuple[Line, ...], rows: list[tuple[Row, Span]], loose: list[Loose],
+                  kind: str, rules: IndicatorRules) -> tuple[list[tuple[Row, Span]], list[Loose]]:
     """A column of values (or years) printed after the rows: the row just
     before it read the column's first cell, on the line after its own, as
     its own. When rows above it lack that cell, the cell is the column's
@@ -118,16 +122,14 @@ def _detach_first(text: str, rows: list[tuple[Row, Span]], loose: list[Loose], k
     head_end = text.find("\n", span.start)
     if head_end < 0 or at <= head_end:
         return rows, loose  # printed on the row's own line
-    line_start = text.rfind("\n", 0, at) + 1
-    line_end = text.find("\n", at)
-    line_end = len(text) if line_end < 0 else line_end
-    cell = _loose(text, Line(line_start, line_end, text[line_start:line_end]), rules, k if kind == "value" else k + 1)
+    j = next(i for i, ln in enumerate(lines) if ln.start <= at <= ln.end)  # the cell's line
+    cell = _loose(text, lines[j], rules, k if kind == "value" else k + 1)
     if cell is None or (kind == "year" and cell.value is not None):
         return rows, loose
     cut = {"year_raw": "", "year_start": 0, "year_end": 0} if cell.year else {}
     if kind == "value":
         cut.update(value_raw="", value_start=0, value_end=0)
-    kept = Span(span.start, len(text[:line_start].rstrip()))
+    kept = Span(span.start, trimmed(next(ln for ln in reversed(lines[:j]) if not ln.blank)).end)
     return rows[:k] + [(replace(row, **cut), kept)] + rows[k + 1:], [cell, *loose]
 
 

@@ -15,6 +15,8 @@ from extract.portrait.names import parse_person
 from extract.read.textutil import lines_of, squash
 from extract.types import Contact, Extracted, Span
 
+_BLANKS = regex.compile(r"[ \t]+")
+
 
 def _flatten(ctx: Context, start: int, end: int) -> str:
     parts = []
@@ -60,7 +62,7 @@ def extract_contacts(ctx: Context, start: int, end: int) -> Extracted:
                                         " ".join(filter(None, (who, raw)))[:200], start, end))
             continue
         pos += 1
-        email = regex.sub(r"[ \t]+", "_", raw)
+        email = _BLANKS.sub("_", raw)
         status = "missing" if not raw else _email_status(email)
         field = f"contact:{pos}"
         if raw and email != raw:

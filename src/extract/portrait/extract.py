@@ -81,6 +81,21 @@ def _table_findings(ctx: Context, table_end: int) -> list[Finding]:
     return []
 
 
+def _cut_in_body(ctx: Context, sections: tuple) -> list[Finding]:
+    """A portrait the document ends inside, before the last section its
+    format has (a brochure's contact block): cut off in its body."""
+    p = ctx.portrait
+    fmt = format_rules(ctx.rules.formats, ctx.doc.source_format)
+    seen = {s.section for s in sections}
+    if not fmt or not fmt.sections or fmt.sections[-1] in seen or ctx.text[p.span.end:].strip():
+        return []
+    missing = ", ".join(s for s in fmt.sections if s not in seen)
+    last = trimmed(next(ln for ln in reversed(p.lines) if not ln.blank))  # where the cut is
+    return [ctx.finding("portrait_truncated", "cities", "portrait",
+                        f"the document ends inside this portrait's body, before its {missing} (cut off?)",
+                        ctx.text[last.start:last.end][-200:], last.start, last.end)]
+
+
 def extract_portrait(ctx: Context, match: CityMatch) -> PortraitResult:
     p = ctx.portrait
     tagline, tag_span, joined, claimed = _header(ctx)
@@ -96,6 +111,7 @@ def extract_portrait(ctx: Context, match: CityMatch) -> PortraitResult:
     parts = [table, quotes, boiler, sections, items] + ([contacts] if contacts else [])
     for part in parts:
         claimed += part.claimed
+    table_findings = table_findings or _cut_in_body(ctx, sections.records)
     findings = table_findings + [f for part in parts for f in part.findings] + _unclaimed(ctx, claimed)
     return PortraitResult(
         portrait=p, match=match, tagline=tagline, tagline_span=tag_span, joined_gnlc=joined,

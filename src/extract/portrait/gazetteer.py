@@ -4,12 +4,14 @@ other names in Latin script, and ISO 3166-1 countries (pycountry) with the
 printed names of ``rules/countries.yaml``.
 
 ``city_hits(name)`` → the cities of that name (any country);
+``country_cities(code)`` → the names of a country's cities (``""``: the world's), as GeoNames prints them;
 ``countries_in(text)`` → how often a text names each country;
 ``country_name(code, text)`` → the form of a country's name a document
 prints, else its ISO name."""
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -65,6 +67,24 @@ def _city_index() -> dict[str, tuple[GazCity, ...]]:
 def city_hits(name: str) -> tuple[GazCity, ...]:
     """The cities named ``name``, most populous first (none for a name that is only a country's)."""
     return _cities().get(fold_key(name), ())
+
+
+def country_cities(code: str) -> tuple[str, ...]:
+    """The names (GeoNames', NFC, accents kept) of the cities of the country
+    ``code`` (ISO alpha-3; ``""`` for every country), sorted."""
+    with outside_budget():
+        return _names_by_country().get(code, ())
+
+
+@functools.cache
+def _names_by_country() -> dict[str, tuple[str, ...]]:
+    out: dict[str, set[str]] = {}
+    for cities in _city_index().values():
+        for c in cities:
+            name = unicodedata.normalize("NFC", c.name)
+            out.setdefault(c.country_code, set()).add(name)
+            out.setdefault("", set()).add(name)
+    return {code: tuple(sorted(names)) for code, names in out.items()}
 
 
 def _country_forms(code: str, places: PlaceRules) -> list[str]:

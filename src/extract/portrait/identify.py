@@ -20,6 +20,12 @@ if there is one, else the city as printed, its country from the gazetteer
 names. A candidate under ``WEAK`` points, or one closely followed by
 another, is a weak tie (``weak``: a warning).
 
+A name printed with letters a lossy conversion lost (``?``, U+FFFD) is
+repaired by ``lossy``: a member's when the list is read (it is then matched
+under its repaired and its printed name, since the text prints the latter), a
+text candidate's here (within the country the portrait names most, else the
+world), to the member of the list where it names that city whole.
+
 A portrait that repeats an earlier one — the same words, or a header naming
 the same city as the earlier one's header — is not a candidate for another
 city: it is matched to the earlier one's city with ``repeats`` set."""
@@ -28,7 +34,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from extract.portrait.candidates import Candidate, portrait_candidates
-from extract.portrait.gazetteer import countries_in, country_name
+from extract.portrait.gazetteer import city_hits, countries_in, country_name
+from extract.portrait.lossy import is_damaged, repair_name
 from extract.portrait.mentions import MentionIndex
 from extract.portrait.places import city_id
 from extract.read.textutil import fold_key, slug
@@ -72,7 +79,7 @@ def _member_matches(seg: Segmentation, people: PeopleRules, places: PlaceRules,
                     index: MentionIndex) -> dict[int, CityMatch]:
     """Portrait index → the member it is about, by the evidence of the member list."""
     members = seg.members
-    names = [{fold_key(m.city)} for m in members]
+    names = [{fold_key(n) for n in m.names} for m in members]
     for _, city, alias in places.city_aliases:
         for i, m in enumerate(members):
             if fold_key(m.city) == fold_key(city):
@@ -130,8 +137,8 @@ def identify(seg: Segmentation, people: PeopleRules, places: PlaceRules, index: 
 
 
 def _member_names(seg: Segmentation, places: PlaceRules) -> dict[str, Member]:
-    """Folded name or alias → member."""
-    out = {fold_key(m.city): m for m in seg.members}
+    """Folded name (as used or as printed) or alias → member."""
+    out = {fold_key(n): m for m in seg.members for n in m.names}
     for _, city, alias in places.city_aliases:
         member = out.get(fold_key(city))
         if member is not None:
@@ -149,23 +156,42 @@ def _text_match(seg: Segmentation, p: Portrait, cands: list[Candidate], members:
     evidence = f"text: {best.name} ({best.evidence}; {best.score:g})"
     member = members.get(best.key)
     if member is None:
-        text = seg.document.match_text
-        own = countries_in(text[p.span.start:p.span.end], places)
-        printed = fold_key(best.name)
-        hits = sorted(best.hits, key=lambda h: (-own.get(h.country_code, 0), fold_key(h.name) != printed,
-                                                -h.population))
-        code = hits[0].country_code if hits else (own.most_common(1)[0][0] if own else "")
-        if hits:
-            evidence += f"; gazetteer: {hits[0].name}, {code}"
-        elif code:
-            evidence += f"; country named in the text: {code}"
-        assert best.first is not None
-        member = Member(city=aliases.get(best.key, best.name), country=country_name(code, text, places) if code else "",
-                        country_code=code, award_year=None, span=best.first, rule=best.rules.most_common(1)[0][0])
+        member, more = _text_member(seg, p, best, members, aliases, places)
+        evidence += more
     else:
         evidence += f"; member list: {member.city}"
     return CityMatch(member=member, city_id=city_id(member.city, member.country_code), score=best.score,
                      evidence=evidence, weak=weak)
+
+
+def _text_member(seg: Segmentation, p: Portrait, best: Candidate, members: dict[str, Member],
+                 aliases: dict[str, str], places: PlaceRules) -> tuple[Member, str]:
+    """The member for a text candidate the member list does not name: its
+    country from the gazetteer (settled by the countries the portrait names)
+    or from those countries; a name printed with lost characters repaired
+    first (``lossy``), to the member list's member where it prints the name
+    whole. And the evidence to add."""
+    text = seg.document.match_text
+    own = countries_in(text[p.span.start:p.span.end], places)
+    name, hits, fix = aliases.get(best.key, best.name), best.hits, None
+    assert best.first is not None
+    if is_damaged(name):
+        fix = repair_name(name, own.most_common(1)[0][0] if own else "", seg.members, best.first)
+        listed = members.get(fold_key(fix.repaired)) if fix.repaired else None
+        if listed is not None:
+            return replace(listed, repair=fix), f"; repaired: member list: {listed.city}"
+        name = fix.repaired or name
+        hits = city_hits(fix.repaired) if fix.repaired else ()
+    printed = fold_key(fix.repaired if fix and fix.repaired else best.name)
+    hits = sorted(hits, key=lambda h: (-own.get(h.country_code, 0), fold_key(h.name) != printed, -h.population))
+    code = hits[0].country_code if hits else (own.most_common(1)[0][0] if own else "")
+    evidence = f"; repaired from the {fix.source}: {name}" if fix and fix.repaired else ""
+    if hits:
+        evidence += f"; gazetteer: {hits[0].name}, {code}"
+    elif code:
+        evidence += f"; country named in the text: {code}"
+    return Member(city=name, country=country_name(code, text, places) if code else "", country_code=code,
+                  award_year=None, span=best.first, rule=best.rules.most_common(1)[0][0], repair=fix), evidence
 
 
 def candidates_note(seg: Segmentation, p: Portrait, people: PeopleRules, places: PlaceRules) -> str:

@@ -20,6 +20,7 @@ from extract.types import Extracted, Indicator, wide_column
 _STRAY = regex.compile(r"^[/|\\]+[ \t]*")
 # A word split by a tab (`Coun<TAB>try`), or a stray mark standing alone (`schooling<TAB>; (City)`).
 _SPLIT = regex.compile(r"\p{L}\t+\p{L}|(?:^|\s)[;,.|\\]+(?=\s|$)")
+_YEAR = regex.compile(r"(?:19|20)[0-9]{2}")
 
 
 def _damaged(label: str) -> bool:
@@ -29,7 +30,7 @@ def _damaged(label: str) -> bool:
 
 
 def _year(raw: str) -> int | None:
-    return int(raw) if regex.fullmatch(r"(?:19|20)[0-9]{2}", raw.strip()) else None
+    return int(raw) if _YEAR.fullmatch(raw.strip()) else None
 
 
 def extract_indicators(ctx: Context) -> tuple[Extracted, int]:

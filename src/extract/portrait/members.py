@@ -19,9 +19,13 @@ any of the forms renderings give it:
 Blank lines (page furniture is blanked before) are skipped. Before the
 legend a line that is no entry is set aside as unreadable and the list goes
 on (up to ``unreadable_lines`` such lines in a row); with no legend after
-the heading, the first line that is no entry ends the list. When
+the heading, so is a line with the shape of an entry (``Argentinia<TAB>City``:
+a misspelt country costs its own entry, not the entries after it), and any
+other line that is no entry ends the list. When
 countries still wait for their cities at the legend (a reading order that
-put the legend before the last cells), the lines after it give them."""
+put the legend before the last cells), the lines after it give them. A city
+printed with letters a lossy conversion lost (``?``, U+FFFD) is repaired
+where one gazetteer name of its country fits (``lossy.repair_member``)."""
 from __future__ import annotations
 
 from collections import deque
@@ -30,11 +34,13 @@ from dataclasses import dataclass
 import pycountry
 import regex
 
+from extract.portrait.lossy import repair_member
 from extract.portrait.places import country_code
 from extract.rules import DocumentRules, PlaceRules
 from extract.types import Document, Line, Member, Span
 
 _COLUMN_GAP = regex.compile(r"\t+|\s{2,}")
+_WORDS = regex.compile(r"\p{L}[\p{L}\p{M} .,'()-]*")
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,13 @@ def _split_entry(text: str, places: PlaceRules) -> tuple[str, str] | None:
         if country_code(" ".join(words[:n]), places):
             return " ".join(words[:n]), " ".join(words[n:])
     return None
+
+
+def _entry_shaped(text: str) -> bool:
+    """Whether a line has the shape of a ``Country<TAB>City`` entry (two
+    cells, the first of words): an entry whose country is misspelt."""
+    parts = [p.strip() for p in _COLUMN_GAP.split(text.strip()) if p.strip()]
+    return len(parts) == 2 and bool(_WORDS.fullmatch(parts[0]))
 
 
 def _trimmed(line: Line) -> Span:
@@ -180,7 +193,8 @@ def read_members(doc: Document, lines: tuple[Line, ...], rules: DocumentRules, p
             skipped = []
             continue
         skipped.append(cell.span)
-        if len(skipped) > allowed:  # the list ended before
+        shaped = close is None and len(skipped) <= rules.unreadable_lines and _entry_shaped(cell.text)
+        if len(skipped) > allowed and not shaped:  # the list ended before
             close = None
             break
     if close is not None:
@@ -190,6 +204,7 @@ def read_members(doc: Document, lines: tuple[Line, ...], rules: DocumentRules, p
             if not reader.countries or not reader.read(_Cell(ln.text.strip(), _trimmed(ln)), city_only=True):
                 break
         reader.unreadable += skipped + [c.span for c in reader.countries]
-    return MemberList(tuple(reader.members), tuple(sorted({_trimmed(lines[start]), *reader.lines},
+    members = tuple(repair_member(m, text=doc.match_text) for m in reader.members)
+    return MemberList(members, tuple(sorted({_trimmed(lines[start]), *reader.lines},
                                                           key=lambda s: s.start)),
                       tuple(sorted(reader.unreadable, key=lambda s: s.start)))

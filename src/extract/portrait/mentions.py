@@ -32,7 +32,8 @@ class MentionIndex:
 def mention_index(members: tuple[Member, ...], places: PlaceRules) -> MentionIndex:
     owner: dict[str, int] = {}
     for i, m in enumerate(members):
-        owner.setdefault(_fold(m.city), i)
+        for name in m.names:  # a repaired name: the text prints it as the list did
+            owner.setdefault(_fold(name), i)
     by_city = {_fold(m.city): i for i, m in enumerate(members)}
     for _, city, alias in places.city_aliases:
         if _fold(city) in by_city:

@@ -13,6 +13,7 @@ rest of the page goes through the same extractors as a brochure portrait."""
 from __future__ import annotations
 
 from extract.portrait.cells import lines_to_rows
+from extract.portrait.lossy import repair_member
 from extract.portrait.places import city_id, country_code
 from extract.portrait.rows import line_to_row
 from extract.portrait.segment import SegmentRules
@@ -99,6 +100,7 @@ def segment_profile(doc: Document, rules: SegmentRules, fmt: Format | None = Non
                         header=header, table_start=(first - base) if first is not None else None)
     match = None
     if title:
+        title = (title[0], repair_member(title[1], text=doc.match_text))
         m = title[1]
         match = CityMatch(member=m, city_id=city_id(m.city, m.country_code), score=10.0,
                           evidence=f"web.title: {doc.match_text[m.span.start:m.span.end]!r}")

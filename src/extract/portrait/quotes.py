@@ -27,6 +27,7 @@ _GAP = regex.compile(r"[ \t]*(?:\n[ \t]*)*")
 _PARAGRAPH_BREAK = regex.compile(r"\n[ \t]*\n")
 _PARAGRAPH_WORDS = 6
 _WORD_AFTER = regex.compile(r"[ \t]+\S")
+_SPACED_DASH = regex.compile(r"\s[-\u2013]\s")  # "Name - Role"
 
 
 def _opens(t: str, i: int, opens: str, soft: Container[int]) -> int:
@@ -81,7 +82,7 @@ def _speaker_after(t: str, k: int, ctx: Context, soft: Container[int]) -> tuple[
     if not line.strip():
         return None
     honorific = ctx.rules.people.honorific_re.match(line.lstrip())
-    if not (marked or honorific or regex.search(r"\s[-\u2013]\s", line)):
+    if not (marked or honorific or _SPACED_DASH.search(line)):
         return None
     person = parse_person(line, ctx.rules.people)
     if person is None:
@@ -139,8 +140,7 @@ def _speaker_before(t: str, k: int, ctx: Context, soft: Container[int]) -> tuple
 def _orphans(t: str, taken: list[Span], ctx: Context) -> list[tuple[int, int]]:
     """Lines that close a quote never opened: the second piece of a split quote."""
     out = []
-    closes = regex.escape(ctx.rules.text.close_quotes)
-    for m in regex.finditer(r"(?m)^[ \t]*(?P<x>[^\n]{1,400}?[.!?,][" + closes + r"])[ \t]*$", t):
+    for m in ctx.rules.text.closing_line_re.finditer(t):
         x = m.group("x")
         if any(s.start <= m.start("x") < s.end for s in taken) or any(x.startswith(c) for c in ctx.rules.text.open_quotes):
             continue
@@ -153,7 +153,7 @@ def extract_quotes(ctx: Context, start: int, end: int) -> Extracted:
     t = ctx.text[start:end]
     soft = Shifted(ctx.soft, start)
     quotes, claimed, findings, unclosed = [], [], [], []
-    candidate = regex.compile("[" + regex.escape(ctx.rules.text.open_quotes) + "]")
+    candidate = ctx.rules.text.open_quote_re
     i = 0
     while i < len(t):
         m = candidate.search(t, i)

@@ -26,7 +26,7 @@ _STRAY = regex.compile(r"^[/|\\]+[ \t]*")
 GROUP = regex.compile(r"(?P<word>\p{L}+)[ \t]*:[ \t]*(?P<num>[0-9][0-9.,]*)")
 _CELL = regex.compile(r"\t+| {2,}|[ \t]*\|[ \t]*")  # a column gap, a cell rule
 _MAX_PIECES = 3  # a label, its value and its year, each on a line of its own
-_NOT_LETTER = regex.compile(r"[^\p{L}]+")
+_LABEL_CHARS = 100  # the longest a printed label runs, bullets, scope and cell gaps included
 _YEAR = regex.compile(r"\(\s*(?P<year>[^()]*?)\s*\)?\s*$")
 
 
@@ -49,7 +49,7 @@ class Row:
 
 def compact(label: str) -> str:
     """The letters of ``label``, case-folded."""
-    return _NOT_LETTER.sub("", label.casefold())
+    return "".join(filter(str.isalpha, label.casefold()))  # \p{L}, faster than a regex
 
 
 def classify(label: str, rules: IndicatorRules) -> tuple[Label | None, Label | None, int] | None:
@@ -57,31 +57,79 @@ def classify(label: str, rules: IndicatorRules) -> tuple[Label | None, Label | N
     key = compact(label)
     if not key:
         return None
-    best = None
-    for lab, sc, pattern, shortest, longest in rules.row_patterns:
-        if not shortest <= len(key) <= longest:
-            continue
-        m = pattern.fullmatch(key)
-        if m is None:
-            continue
-        errors = sum(m.fuzzy_counts)
-        length = sum(len(x.phrase) for x in (lab, sc) if x)
-        rank = (errors, -length)
-        if best is None or rank < best[0]:
-            best = (rank, lab, sc, errors)
-    return None if best is None else best[1:]
+    known = _classifier(rules.row_patterns)
+    if key not in known.seen:
+        if len(known.seen) > _SEEN_MAX:
+            known.seen.clear()
+        known.seen[key] = known.read(key)
+    return known.seen[key]
+
+
+_SEEN_MAX = 65_536
+
+
+@dataclass
+class _Classifier:
+    """The row patterns by the text lengths they can match, and the keys
+    and lines read so far (labels repeat in every table; readers ask for a
+    line more than once)."""
+    patterns: tuple
+    by_length: dict[int, tuple]
+    seen: dict[str, tuple | None]
+    lines: dict[str, Row | None]
+
+    def read(self, key: str) -> tuple[Label | None, Label | None, int] | None:
+        best = None
+        for lab, sc, pattern in self.by_length.get(len(key), ()):
+            m = pattern.fullmatch(key)
+            if m is None:
+                continue
+            errors = sum(m.fuzzy_counts)
+            length = sum(len(x.phrase) for x in (lab, sc) if x)
+            rank = (errors, -length)
+            if best is None or rank < best[0]:
+                best = (rank, lab, sc, errors)
+        return None if best is None else best[1:]
+
+
+_CLASSIFIERS: dict[int, _Classifier] = {}
+
+
+def _classifier(patterns: tuple) -> _Classifier:
+    """The classifier of one rule set's row patterns, built once (it holds
+    the patterns, so their id is not reused while it lives)."""
+    got = _CLASSIFIERS.get(id(patterns))
+    if got is None:
+        by_length: dict[int, list] = {}
+        for lab, sc, pattern, shortest, longest in patterns:
+            for n in range(shortest, longest + 1):
+                by_length.setdefault(n, []).append((lab, sc, pattern))
+        got = _CLASSIFIERS[id(patterns)] = _Classifier(patterns, {n: tuple(v) for n, v in by_length.items()}, {}, {})
+    return got
 
 
 def line_to_row(text: str, rules: IndicatorRules) -> Row | None:
-    """Read one printed line as an indicator row; None if it is not one."""
+    """Read one printed line as an indicator row; None if it is not one.
+    (Remembered: the readers ask for a line more than once.)"""
+    lines = _classifier(rules.row_patterns).lines
+    if text not in lines:
+        if len(lines) > _SEEN_MAX:
+            lines.clear()
+        lines[text] = _line_to_row(text, rules)
+    return lines[text]
+
+
+def _line_to_row(text: str, rules: IndicatorRules) -> Row | None:
     body = text.rstrip()
     if len(body) > 200:
         return None
-    start = _VALUE_START.search(body)
+    start = _VALUE_START.search(body, 0, _LABEL_CHARS + 1)
     # A label with nothing after it (`GDP per capita (in USD) City`) has no value.
     cut = len(body) if start is None else start.start()
-    got = classify(body[:cut], rules)
-    colon = body.find(":")
+    colon = body.find(":", 0, _LABEL_CHARS + 1)
+    if cut > _LABEL_CHARS and colon < 0:
+        return None  # prose: no label is that long
+    got = classify(body[:cut], rules) if cut <= _LABEL_CHARS else None
     if got is None and colon > 0:  # `• GDP – city: Between USD 10,000 and USD 15,000`
         cut = colon + 1
         got = classify(body[:colon], rules)

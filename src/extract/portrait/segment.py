@@ -120,7 +120,7 @@ def segment(doc: Document, rules: SegmentRules) -> Segmentation:
     lines = lines_of(doc.match_text)
     member_list = read_members(doc, lines, rules.document, rules.places)
     members, member_spans = member_list.members, member_list.lines
-    names = {fold_key(m.city) for m in members} | {fold_key(m.country) for m in members}
+    names = {fold_key(n) for m in members for n in m.names} | {fold_key(m.country) for m in members}
     names |= {fold_key(alias) for _, _, alias in rules.places.city_aliases}
     vision = next((h for h in rules.headings if h.section == "vision"), None)
     anchors: list[int] = []

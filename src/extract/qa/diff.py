@@ -1,13 +1,17 @@
 """Compare two output folders table by table: what a run added, removed or changed.
 
-Input: two folders of ``<table>.parquet`` files (an earlier output, say from
-git, and a new run). Output: ``TableDiffs``, one ``TableDiff`` per table of the
+Input: two output folders (an earlier output, say from git, and a new run);
+each table is read from its ``<table>.parquet``, or, in a folder with only
+CSVs, from its ``<table>.csv`` with the data dictionary's types
+(``tables.load``). Output: ``TableDiffs``, one ``TableDiff`` per table of the
 contract, in the order of ``schemas.TABLES``: rows added and removed (by the
-table's key), every changed cell as ``CellChange(table, key, column, old, new)``,
-columns on one side only, and keys that repeat within one side. Floats are
-equal within a relative and an absolute tolerance, integers exactly, text after
-white space is normalized (runs of white space are one space, ends stripped);
-null equals null, and null against a value is a change. Rendering is
+table's key, each with its values), every changed cell as
+``CellChange(table, key, column, old, new)``, columns on one side only, and
+keys that repeat within one side. Floats are equal within a relative and an
+absolute tolerance, integers exactly, text after white space is normalized
+(runs of white space are one space, ends stripped), a cell the dictionary
+calls a set (``ColumnSpec.set_separator``) as a set of items; null equals
+null, and null against a value is a change. Rendering is
 ``diff_render.render``.
 
 Written with pandas rather than a table-diff library: datacompy requires
@@ -36,9 +40,11 @@ from extract.pipeline import run
 from extract.read.limits import Limits
 from extract.rules import Rules
 from extract.tables.frames import plain_value
+from extract.tables.load import load_tables
 from extract.tables.schemas import TABLES, TableSpec
 
 Key = tuple[Any, ...]
+Values = tuple[tuple[str, Any], ...]  # (column, value) of a row's cells that are not null, key columns left out
 SUFFIXES = (".parquet", ".csv")
 RUN_RECORD = "run.json"
 
@@ -82,6 +88,8 @@ class TableDiff:
     added: tuple[Key, ...] = ()
     removed: tuple[Key, ...] = ()
     changed: tuple[CellChange, ...] = ()
+    added_values: tuple[Values, ...] = ()  # one per row of ``added``
+    removed_values: tuple[Values, ...] = ()
     columns_added: tuple[str, ...] = ()
     columns_removed: tuple[str, ...] = ()
     duplicates: tuple[DuplicateKey, ...] = ()
@@ -124,14 +132,16 @@ def key_order(key: Key) -> tuple:
 
 
 def folder_to_frame(folder: Path, table: str) -> pd.DataFrame | None:
-    """``<folder>/<table>.parquet`` as a frame, or None when the file is missing."""
-    path = folder / f"{table}.parquet"
-    if not path.is_file():
+    """``<folder>/<table>.parquet``, else ``<table>.csv`` read with the dictionary's
+    types, as a typed frame; None when the folder has neither."""
+    path = next((p for p in (folder / f"{table}.parquet", folder / f"{table}.csv") if p.is_file()), None)
+    if path is None:
         return None
     try:
-        return pd.read_parquet(path)
+        return load_tables(folder, [table])[table]
     except Exception as exc:  # a truncated or foreign file
-        raise UsageError(f"{path} is not a readable Parquet file ({type(exc).__name__}: {exc}).") from None
+        kind = "Parquet" if path.suffix == ".parquet" else "CSV"
+        raise UsageError(f"{path} is not a readable {kind} file ({type(exc).__name__}: {exc}).") from None
 
 
 def frame_to_keys(frame: pd.DataFrame, key_columns: tuple[str, ...]) -> list[Key]:
@@ -184,6 +194,13 @@ def ints_equal(old: pd.Series, new: pd.Series) -> np.ndarray:
     return same | (a.isna() & b.isna()).to_numpy(dtype=bool)
 
 
+def sets_equal(old: pd.Series, new: pd.Series, separator: str) -> np.ndarray:
+    """Where two columns of ``separator``-separated sets hold the same items, in any order."""
+    def items(v: str | None) -> frozenset[str] | None:
+        return None if v is None else frozenset(p for p in (" ".join(x.split()) for x in v.split(separator)) if p)
+    return np.array([items(x) == items(y) for x, y in zip(normalized_text(old), normalized_text(new))], dtype=bool)
+
+
 def texts_equal(old: pd.Series, new: pd.Series) -> np.ndarray:
     """Where two columns agree as text after white space is normalized."""
     return np.array([x == y for x, y in zip(normalized_text(old), normalized_text(new))], dtype=bool)
@@ -215,12 +232,21 @@ def frames_to_changes(spec: TableSpec, old: pd.DataFrame, new: pd.DataFrame, key
     a = old.iloc[[old_at[k] for k in keys]].reset_index(drop=True)
     b = new.iloc[[new_at[k] for k in keys]].reset_index(drop=True)
     columns = [c for c in shared_columns(spec, old, new) if c not in spec.key]
+    sets = {c.name: c.set_separator for c in spec.columns if c.set_separator}
     found = []
     for column in columns:
-        for i in np.flatnonzero(~columns_equal(a[column], b[column], tol)):
+        same = sets_equal(a[column], b[column], sets[column]) if column in sets else columns_equal(a[column], b[column], tol)
+        for i in np.flatnonzero(~same):
             found.append(CellChange(spec.name, keys[i], column, plain_value(a[column].iloc[i]), plain_value(b[column].iloc[i])))
     order = {c: n for n, c in enumerate(columns)}
     return sorted(found, key=lambda c: (key_order(c.key), order[c.column]))
+
+
+def row_values(spec: TableSpec, frame: pd.DataFrame, at: int) -> Values:
+    """The cells of row ``at`` that are not null, key columns left out, in column order."""
+    row = frame.iloc[at]
+    return tuple((c, v) for c in frame.columns if c not in spec.key
+                 for v in (plain_value(row[c]),) if v is not None)
 
 
 def frames_to_diff(spec: TableSpec, old: pd.DataFrame | None, new: pd.DataFrame | None,
@@ -234,11 +260,13 @@ def frames_to_diff(spec: TableSpec, old: pd.DataFrame | None, new: pd.DataFrame 
     old_keys, new_keys = frame_to_keys(old, spec.key), frame_to_keys(new, spec.key)
     old_at, new_at = first_positions(old_keys), first_positions(new_keys)
     common = sorted((k for k in new_at if k in old_at), key=key_order)
+    added = tuple(sorted((k for k in new_at if k not in old_at), key=key_order))
+    removed = tuple(sorted((k for k in old_at if k not in new_at), key=key_order))
     return TableDiff(
-        spec.name, spec.key,
-        added=tuple(sorted((k for k in new_at if k not in old_at), key=key_order)),
-        removed=tuple(sorted((k for k in old_at if k not in new_at), key=key_order)),
+        spec.name, spec.key, added=added, removed=removed,
         changed=tuple(frames_to_changes(spec, old, new, common, old_at, new_at, tol)),
+        added_values=tuple(row_values(spec, new, new_at[k]) for k in added),
+        removed_values=tuple(row_values(spec, old, old_at[k]) for k in removed),
         columns_added=() if missing_in else tuple(c for c in new.columns if c not in old.columns),
         columns_removed=() if missing_in else tuple(c for c in old.columns if c not in new.columns),
         duplicates=tuple(sorted(keys_to_duplicates(spec.name, "baseline", old_keys)
@@ -249,7 +277,7 @@ def frames_to_diff(spec: TableSpec, old: pd.DataFrame | None, new: pd.DataFrame 
 
 def diff_tables(baseline_dir: str | Path, new_dir: str | Path, tables: Mapping[str, TableSpec] = TABLES,
                 rel_tol: float = 1e-9, abs_tol: float = 1e-9) -> TableDiffs:
-    """Compare the Parquet tables of two output folders; one ``TableDiff`` per table of ``tables``."""
+    """Compare the tables of two output folders (Parquet, else CSV); one ``TableDiff`` per table of ``tables``."""
     tol = Tolerance(rel_tol, abs_tol)
     base, new = Path(baseline_dir), Path(new_dir)
     for folder in (base, new):

@@ -3,11 +3,17 @@
 Input: the comparison (``diff.diff_tables``). Output: one string, a short
 summary first (per table with a change: rows added, rows removed, cells
 changed; then a total line, or ``no change``), then per table ``+ key`` for a
-row added, ``- key`` for a row removed and ``key column: old → new`` for a
-changed cell. Values are shown as printed: floats with up to 15 significant
-digits, nulls as ``∅``, text on one line, cut to about 120 characters around
-the first character where the two sides differ. The same comparison always
-gives the same string.
+row added and ``- key`` for a row removed, each followed by an indented line
+of its values (``column=value · …``, nulls left out, each value cut to
+``VALUE_WIDTH`` characters), and ``key column: old → new`` for a changed
+cell. Values are shown as printed: floats with up to 15 significant digits,
+nulls as ``∅``, text on one line, cut to about 120 characters around the first
+character where the two sides differ. The same comparison always gives the
+same string.
+Whatever the data holds is escaped for the format:
+characters that are not printable (a terminal's escape sequences) as their
+escapes in every format, values and names in Markdown inside code spans and
+fences longer than any run of backticks they hold, in HTML as entities.
 """
 from __future__ import annotations
 
@@ -21,12 +27,14 @@ from extract.tables.write import _format_float
 
 NULL = "∅"
 WIDTH = 120
+VALUE_WIDTH = 60
 FORMATS = ("text", "markdown", "html")
 CSS = """body{font-family:system-ui,sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:right}
 th:first-child,td:first-child{text-align:left}ul{list-style:none;padding-left:0;font-family:monospace}
 li{padding:.1em 0;white-space:pre-wrap}.add{color:#1a7f37}.del{color:#b3261e}.note{color:#8a5a00}
-del{background:#ffebe9;text-decoration:none}ins{background:#dafbe1;text-decoration:none}.key{color:#555}"""
+del{background:#ffebe9;text-decoration:none}ins{background:#dafbe1;text-decoration:none}.key{color:#555}
+.values{color:#444;display:inline-block;margin-left:2em}"""
 
 
 @dataclass(frozen=True)
@@ -41,12 +49,22 @@ class SummaryRow:
 @dataclass(frozen=True)
 class Line:
     """One detail line: ``kind`` is ``add``, ``del``, ``cell`` or ``note``;
-    ``text`` is the key (and column) or the note; ``old``/``new`` only for a cell."""
+    ``text`` is the key (and column) or the note; ``old``/``new`` only for a
+    cell; ``values`` only for a row added or removed."""
 
     kind: str
     text: str
     old: str = ""
     new: str = ""
+    values: str = ""
+
+
+def printable(text: str) -> str:
+    """``text`` with every character that is not printable (line ends, the
+    escape that starts a terminal's control sequence, bidirectional
+    overrides) shown as its Python escape: it can neither break a line nor
+    drive a terminal."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def value_to_text(value: Any) -> str:
@@ -55,8 +73,7 @@ def value_to_text(value: Any) -> str:
         return NULL
     if isinstance(value, float):
         return _format_float(value)
-    text = " ".join(str(value).split())
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return printable(" ".join(str(value).split()))
 
 
 def first_difference(a: str, b: str) -> int:
@@ -83,6 +100,11 @@ def key_to_text(columns: tuple[str, ...], key: Key) -> str:
     return ", ".join(f"{c}={window(value_to_text(v), 0)}" for c, v in zip(columns, key))
 
 
+def values_to_text(values: tuple[tuple[str, Any], ...]) -> str:
+    """A row's cells as ``column=value · column=value``, each value cut to ``VALUE_WIDTH``."""
+    return " · ".join(f"{c}={window(value_to_text(v), 0, VALUE_WIDTH)}" for c, v in values)
+
+
 def count(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -105,8 +127,9 @@ def diff_to_lines(t: TableDiff) -> list[Line]:
     lines += [Line("del", f"column {c}") for c in t.columns_removed]
     lines += [Line("note", f"key {key_to_text(t.key_columns, d.key)} appears {d.count} times in {d.side}; "
                            "the first row is compared") for d in t.duplicates]
-    lines += [Line("add", key_to_text(t.key_columns, k)) for k in t.added]
-    lines += [Line("del", key_to_text(t.key_columns, k)) for k in t.removed]
+    for kind, keys, values in (("add", t.added, t.added_values), ("del", t.removed, t.removed_values)):
+        values = values or ((),) * len(keys)
+        lines += [Line(kind, key_to_text(t.key_columns, k), values=values_to_text(v)) for k, v in zip(keys, values)]
     lines += [Line("cell", f"{key_to_text(t.key_columns, c.key)} {c.column}", *pair_to_texts(c.old, c.new))
               for c in t.changed]
     return lines
@@ -126,8 +149,9 @@ def total_row(rows: list[SummaryRow]) -> SummaryRow:
 def line_to_text(line: Line) -> str:
     """A detail line as plain text: ``+ key``, ``- key``, ``key column: old → new``, ``! note``."""
     if line.kind == "cell":
-        return f"{line.text}: {line.old} → {line.new}"
-    return {"add": "+ ", "del": "- ", "note": "! "}[line.kind] + line.text
+        return printable(f"{line.text}: {line.old} → {line.new}")
+    text = printable({"add": "+ ", "del": "- ", "note": "! "}[line.kind] + line.text)
+    return f"{text}\n    {printable(line.values)}" if line.values else text
 
 
 def details(diffs: TableDiffs) -> list[tuple[str, list[Line]]]:
@@ -136,7 +160,7 @@ def details(diffs: TableDiffs) -> list[tuple[str, list[Line]]]:
 
 def to_text(diffs: TableDiffs) -> str:
     rows = [diff_to_summary(t) for t in diffs.tables if t.reported]
-    notes = [f"run: {n}" for n in diffs.notes]
+    notes = [printable(f"run: {n}") for n in diffs.notes]
     if not rows:
         return "\n".join(notes + ["no change"]) + "\n"
     out = notes + [f"{r.table}: {summary_to_text(r)}" for r in rows] + [f"total: {summary_to_text(total_row(rows))}"]
@@ -151,9 +175,20 @@ def fence(lines: list[str]) -> str:
     return "`" * max(3, longest + 1)
 
 
+def code_span(text: str) -> str:
+    """``text`` as one Markdown code span, on one line: between runs of more
+    backticks than any run inside it (a space inside them when it starts or
+    ends with a backtick or a space), so nothing in it is read as Markdown
+    or HTML."""
+    text = printable(text)
+    mark = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text[:1] in ("`", " ") or text[-1:] in ("`", " ") else ""
+    return f"{mark}{pad}{text}{pad}{mark}"
+
+
 def to_markdown(diffs: TableDiffs) -> str:
     rows = [diff_to_summary(t) for t in diffs.tables if t.reported]
-    notes = [f"- run: {n}" for n in diffs.notes] + ([""] if diffs.notes else [])
+    notes = [f"- run: {code_span(n)}" for n in diffs.notes] + ([""] if diffs.notes else [])
     if not rows:
         return "\n".join(notes + ["**no change**"]) + "\n"
     out = notes + ["| table | rows added | rows removed | cells changed | notes |", "|---|---:|---:|---:|---|"]
@@ -166,18 +201,24 @@ def to_markdown(diffs: TableDiffs) -> str:
     return "\n".join(out) + "\n"
 
 
+def escape_html(text: str) -> str:
+    """``text`` as HTML text: printable, then its markup characters as entities."""
+    return html.escape(printable(text))
+
+
 def line_to_html(line: Line) -> str:
-    e = html.escape
+    e = escape_html
     if line.kind == "cell":
         return (f'<li class="cell"><span class="key">{e(line.text)}</span>: '
                 f"<del>{e(line.old)}</del> → <ins>{e(line.new)}</ins></li>")
     sign = {"add": "+ ", "del": "- ", "note": "! "}[line.kind]
-    return f'<li class="{line.kind}">{e(sign + line.text)}</li>'
+    values = f'<br><span class="values">{e(line.values)}</span>' if line.values else ""
+    return f'<li class="{line.kind}">{e(sign + line.text)}{values}</li>'
 
 
 def to_html(diffs: TableDiffs) -> str:
     rows = [diff_to_summary(t) for t in diffs.tables if t.reported]
-    e = html.escape
+    e = escape_html
     body = ["<h1>What the run changed</h1>"]
     if diffs.notes:
         body += ["<ul class=\"run\">", *(f"<li>{e(n)}</li>" for n in diffs.notes), "</ul>"]

@@ -300,7 +300,8 @@ def index_data(tables: Mapping[str, pd.DataFrame | list[dict]]) -> list[dict]:
 
         {"document_id", "format", "counts": {severity: n},
          "pages": [{"kind", "document_id", "city_id", "title", "counts"}],
-         "findings": [finding rows of the document no portrait or challenge page shows]}
+         "findings": [finding rows of the document no portrait or challenge page shows],
+         "document_page": whether those findings have a page of their own}
 
     ``pages`` lists the portraits and the challenge page; the findings of the
     document itself are on its ``document`` page, not in ``pages``."""
@@ -315,5 +316,5 @@ def index_data(tables: Mapping[str, pd.DataFrame | list[dict]]) -> list[dict]:
         own = [page_records(tables, kind, head, heads)["findings"] for kind, head in heads if kind == "document"]
         mine = [r for r in tables.get("findings", []) if r.get("document_id") == doc]
         out.append({"document_id": doc, "format": document_format(tables, doc), "counts": severity_counts(mine),
-                    "pages": pages, "findings": own[0] if own else []})
+                    "pages": pages, "findings": own[0] if own else [], "document_page": bool(own)})
     return out

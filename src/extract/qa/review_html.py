@@ -16,17 +16,20 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import fields
 from pathlib import Path
 
 import pandas as pd
 
 from extract.errors import InputError
-from extract.qa.review import document_spans, index_data, tables_to_rows
+from extract.pipeline.report import one_line
+from extract.qa.review import document_spans, index_data, tables_to_rows, text_of
 from extract.qa.review_index import index_html
 from extract.qa.review_page import page_html
 from extract.qa.review_paths import page_path, write_page
 from extract.read.ingest import ingest
+from extract.read.limits import Limits, TimeBudgetExceeded, time_budget
 from extract.tables.schemas import TABLES
 
 
@@ -42,35 +45,68 @@ def read_tables(out_dir: str | Path) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def find_sources(out_dir: str | Path, document_ids: Iterable[str], raw_dir: str | Path = "raw") -> dict[str, str]:
-    """The decoded text of each document, which the offsets of the tables
-    index: read again from the path ``run.json`` gives, else from ``raw_dir``.
-    A document that cannot be read is left out (its pages show no text)."""
+# Findings of a document the run gave up on as a whole: review does not read it again.
+REFUSED = frozenset({"document_unreadable", "time_budget_exceeded", "worker_died"})
+
+
+def _run_record(out_dir: str | Path) -> tuple[dict[str, dict], Limits]:
+    """``run.json`` of an output folder → its inputs by document id and its limits."""
     try:
-        inputs = json.loads((Path(out_dir) / "run.json").read_text(encoding="utf-8"))["inputs"]
-        paths = {i["document_id"]: Path(i["path"]) for i in inputs}
-    except (OSError, ValueError, KeyError):
-        paths = {}
+        record = json.loads((Path(out_dir) / "run.json").read_text(encoding="utf-8"))
+        known = {f.name for f in fields(Limits)}
+        limits = Limits(**{k: v for k, v in record.get("limits", {}).items() if k in known})
+        return {i["document_id"]: i for i in record["inputs"]}, limits
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}, Limits()
+
+
+def find_sources(out_dir: str | Path, document_ids: Iterable[str], raw_dir: str | Path = "raw",
+                 refused: Iterable[str] = (), say: Callable[[str], None] | None = None) -> dict[str, str]:
+    """The decoded text of each document, which the offsets of the tables
+    index: read again from the path ``run.json`` gives, else from ``raw_dir``,
+    within the run's limits and time budget. Left out (its pages show no
+    text, and ``say`` is told why): a document the run did not read
+    (``refused``, or no SHA-256 in ``run.json``), one that cannot be read now,
+    and one whose bytes changed since the run (its SHA-256 differs from
+    ``run.json``'s), whose offsets would point at the wrong text."""
+    say = say or (lambda line: None)
+    inputs, limits = _run_record(out_dir)
+    refused = set(refused)
     sources = {}
     for document_id in sorted(set(document_ids)):
-        try:
-            sources[document_id] = ingest(paths.get(document_id, Path(raw_dir) / document_id)).text
-        except InputError:
+        record = inputs.get(document_id, {})
+        if document_id in refused or (record and not record.get("sha256")):
+            say(f"{one_line(document_id)}: not read again (the run did not extract it)")
             continue
+        try:
+            with time_budget(limits.document_seconds):
+                doc = ingest(Path(record["path"]) if record else Path(raw_dir) / document_id, limits)
+        except InputError as exc:
+            say(f"{one_line(document_id)}: not shown ({exc.reason})")
+            continue
+        except TimeBudgetExceeded as exc:
+            say(f"{one_line(document_id)}: not shown ({exc}, --time-budget of the run)")
+            continue
+        if record and doc.sha256 != record["sha256"]:
+            say(f"{one_line(document_id)}: changed since the run (its SHA-256 differs from run.json); "
+                "its pages show no source text")
+            continue
+        sources[document_id] = doc.text
     return sources
 
 
 def render_review(out_dir: str | Path, sources: Mapping[str, str] | None, dest_dir: str | Path,
-                  raw_dir: str | Path = "raw") -> list[Path]:
+                  raw_dir: str | Path = "raw", say: Callable[[str], None] | None = None) -> list[Path]:
     """Output tables and document texts (found with ``find_sources`` when
     ``sources`` is None) → ``dest_dir/index.html`` and one page per portrait
     and challenge page; returns the files written, sorted."""
     dest = Path(dest_dir)
-    dest.mkdir(parents=True, exist_ok=True)
     tables = tables_to_rows(read_tables(out_dir))
     index = index_data(tables)
     if sources is None:
-        sources = find_sources(out_dir, (doc["document_id"] for doc in index), raw_dir)
+        refused = {text_of(r.get("document_id")) for r in tables.get("findings", [])
+                   if text_of(r.get("code")) in REFUSED and text_of(r.get("field")).split("#")[0] == "document"}
+        sources = find_sources(out_dir, (doc["document_id"] for doc in index), raw_dir, refused, say)
     written = [write_page(dest, "index.html", index_html(index))]
     for doc in index:
         for page in document_spans(sources.get(doc["document_id"]), tables, doc["document_id"]):

@@ -5,12 +5,15 @@ text, spans, records and findings. Output: the page as a string: the source
 text with every span highlighted in place (nested ``<mark>`` elements, one
 colour per table, the field on hover), the records beside it, and the
 findings linked both ways. Everything is escaped; the same page dict gives
-the same bytes."""
+the same bytes. Records are boxes of wrapped ``column value`` pairs, long texts
+open on a click: at 900 px as at 1,400 px nothing scrolls but the page."""
 from __future__ import annotations
 
 from extract.qa.review import SEVERITIES
 from extract.qa.review_style import COLOURS, PAGE, SCRIPT, esc, pill_html, table_css
 from extract.tables.schemas import TABLES
+
+LONG, PREVIEW = 280, 160  # a value longer than LONG characters opens from its first PREVIEW
 
 
 def span_layers(spans: list[dict]) -> dict[str, int]:
@@ -118,32 +121,38 @@ def finding_html(f: dict, spans: dict[str, dict]) -> str:
             f'<p class="links">{" · ".join(links) or "no offsets"}</p></li>')
 
 
-def cell_html(value: object) -> str:
-    """A cell → a table cell (a float that is whole shown without ``.0``)."""
-    if value is None:
-        return '<td class="na">—</td>'
+def value_html(value: object) -> str:
+    """A cell's value → its text, wrapped where it must be; a long one (a section's
+    text) shows its beginning and opens to the whole (``<details>``)."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = esc(value)
-    return f'<td><div class="clip">{text}</div></td>' if len(text) > 60 else f"<td>{text}</td>"
+    text = "" if value is None else str(value)
+    if len(text) <= LONG:
+        return esc(text)
+    return (f'<details class="long"><summary><span class="preview">{esc(text[:PREVIEW])}…</span> '
+            f'<span class="n">{len(text):,} characters</span></summary><div class="full">{esc(text)}</div></details>')
+
+
+def record_html(table: str, n: int, row: dict, cols: list[str], links: list[str]) -> str:
+    """One record → a box of ``column value`` pairs that wrap to the width they
+    have (no scrolling, nothing cut off); empty columns named on one line."""
+    pairs = "".join(f'<div class="kv{" wide" if len(str(row[c])) > 40 else ""}"><dt>{esc(c)}</dt>'
+                    f"<dd>{value_html(row[c])}</dd></div>" for c in cols if row.get(c) is not None)
+    empty = [c for c in cols if row.get(c) is None]
+    none = f'<p class="empty">empty: {esc(", ".join(empty))}</p>' if empty else ""
+    return (f'<div class="record" id="r-{table}-{n}"><div class="go">{" ".join(links) or "no offsets"}</div>'
+            f"<dl>{pairs}</dl>{none}</div>")
 
 
 def records_html(table: str, rows: list[dict], spans: list[dict]) -> str:
-    """One table's records of a page → a table with a link from each row to its spans."""
+    """One table's records of a page → a box per record, each linking to its spans."""
     links: dict[int, list[str]] = {}
     for s in spans:
         if s["table"] == table:
             links.setdefault(s["record"], []).append(f'<a href="#s-{esc(s["id"])}">{esc(s["label"])}</a>')
     cols = [c for c in (TABLES[table].names if table in TABLES else list(rows[0]))
             if c not in ("document_id", "city_id")]
-    if table in ("cities", "challenges"):
-        body = "".join(f"<tr><th>{esc(c)}</th>{cell_html(rows[0].get(c))}</tr>" for c in cols)
-        go = " ".join(links.get(0, []))
-        return f'<div class="scroll"><table class="kv"><tr><th>source</th><td>{go}</td></tr>{body}</table></div>'
-    head = "".join(f"<th>{esc(c)}</th>" for c in ["source", *cols])
-    body = "".join(f'<tr id="r-{table}-{i}"><td class="go">{" ".join(links.get(i, [])) or "—"}</td>'
-                   + "".join(cell_html(r.get(c)) for c in cols) + "</tr>" for i, r in enumerate(rows))
-    return f'<div class="scroll"><table><tr>{head}</tr>{body}</table></div>'
+    return f'<div class="records">{"".join(record_html(table, i, r, cols, links.get(i, [])) for i, r in enumerate(rows))}</div>'
 
 
 def page_html(page: dict) -> str:

@@ -14,15 +14,21 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
+from extract.errors import OutputError
+
 # pages that are not a city's: their names start with ``_``, which no safe name does
 PAGE_NAMES: Mapping[str, str] = MappingProxyType({"challenge": "_challenge.html", "document": "_document.html"})
 SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,79}")
+HASHED = re.compile(r".*-[0-9a-f]{10}")  # the end of a name made from a slug and a hash
 
 
 def safe_name(raw: str, suffix: str = "", reserved: tuple[str, ...] = ()) -> str:
     """An id → a file name of ``[a-z0-9._-]``: the id itself when it already is
-    one (and not ``reserved``), else an ASCII slug of it and a hash of the id."""
-    if SAFE_NAME.fullmatch(raw) and raw + suffix not in reserved:
+    one (and not ``reserved``, nor ending as a slug-and-hash name does), else
+    an ASCII slug of it and a hash of the id. So two ids never share a name,
+    whatever case or punctuation tells them apart: names kept as they are
+    never end in a hash, names made always do, each the hash of its own id."""
+    if SAFE_NAME.fullmatch(raw) and raw + suffix not in reserved and not HASHED.fullmatch(raw):
         return raw + suffix
     ascii_ = unicodedata.normalize("NFKD", raw).encode("ascii", "ignore").decode().lower()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_).strip("-")[:60] or "x"
@@ -37,10 +43,14 @@ def page_path(document_id: str, kind: str, city_id: str) -> str:
 
 
 def write_page(dest: Path, relative: str, content: str) -> Path:
-    """HTML → a file under ``dest`` (refused if the path would leave it)."""
+    """HTML → a file under ``dest`` (refused if the path would leave it);
+    ``OutputError`` (exit 2) when the file system refuses it."""
     path = (dest / relative).resolve()
     if dest.resolve() not in path.parents:
         raise ValueError(f"review page path leaves the destination: {relative!r}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(content, encoding="utf-8", errors="replace", newline="\n")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8", errors="replace", newline="\n")
+    except OSError as exc:
+        raise OutputError(f"{path}: the review page could not be written ({exc.strerror or exc})", exc.errno) from None
     return path

@@ -54,7 +54,7 @@ $tables
 $severities
 .ref{font:600 10px/1 system-ui,sans-serif;vertical-align:super;padding:1px 4px;margin:0 1px;border-radius:8px;
  background:var(--bg);color:var(--line);border:1px solid var(--line)}
-aside{position:sticky;top:44px;max-height:calc(100vh - 52px);overflow:auto;padding-right:4px}
+aside{min-width:0}
 ol.findings{list-style:none;margin:0;padding:0}
 li.finding{border-left:4px solid var(--line);background:var(--bg);border-radius:0 6px 6px 0;padding:7px 10px;margin:0 0 8px}
 li.finding:target{outline:2px solid var(--line)}
@@ -63,15 +63,24 @@ li.finding:target{outline:2px solid var(--line)}
 .finding p{margin:3px 0}.finding .value{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:12px;white-space:pre-wrap;color:#454f5b}
 .where,.links{font-size:12px;color:#59636e}
 details{margin-bottom:10px}summary{cursor:pointer;font-weight:600;padding:4px 0}summary .n{color:#59636e;font-weight:400}
-.scroll{overflow:auto;max-height:420px;border:1px solid #e3e5e8;border-radius:6px}
 table{border-collapse:collapse;font-size:12.5px;width:100%}
 th,td{border-bottom:1px solid #eef0f2;padding:4px 8px;text-align:left;vertical-align:top}
 th.c,td.c{text-align:center}
-th{position:sticky;top:0;background:#f6f8fa;font-weight:600;white-space:nowrap;z-index:1}
-td .clip{max-height:5.6em;overflow:auto;width:36ch;white-space:pre-wrap}
-tr:target td{background:#fff8c5}
-td{white-space:nowrap}td.na{color:#b1b8c0}
-.kv th{position:static;width:1%;background:#fafbfc}
+th{background:#f6f8fa;font-weight:600}
+th[data-sort]{cursor:pointer;user-select:none}th[data-sort]:after{content:" ↕";color:#b1b8c0}
+td{overflow-wrap:anywhere}
+.records{display:flex;flex-direction:column;gap:8px}
+.record{border:1px solid #e3e5e8;border-radius:6px;padding:6px 9px;font-size:12.5px}
+.record:target{background:#fff8c5}
+.record .go{font-size:12px;margin-bottom:3px}
+.record dl{display:flex;flex-wrap:wrap;gap:3px 16px;margin:0}
+.record .kv{display:flex;gap:6px;min-width:0;max-width:100%}.record .kv.wide{flex-basis:100%}
+.record dt{color:#59636e;white-space:nowrap}
+.record dd{margin:0;min-width:0;white-space:pre-wrap;overflow-wrap:anywhere}
+.record .empty{margin:3px 0 0;color:#8c959f;font-size:11.5px}
+details.long summary{font-weight:400;padding:0;display:list-item}
+details.long[open] .preview{display:none}
+details.long .full{white-space:pre-wrap;overflow-wrap:anywhere}
 .sev{display:inline-block;min-width:2.2em;text-align:center;border-radius:10px;padding:0 6px;font-weight:600;
  background:var(--bg);color:var(--line)}
 .sev.zero{background:none;color:#c4c9cf;font-weight:400}

@@ -1,19 +1,25 @@
 """Bounds on the work one document may cost: its size, its pages, its
-longest line and its time.
+longest line, its time, and a PDF's resources.
 
 A file over ``max_file_bytes`` or a PDF over ``max_pages`` is refused before
-it is parsed (an ``InputError``). A line longer than ``max_line_chars`` is
+it is parsed (an ``InputError``); so is a PDF whose streams inflate to more
+than ``max_inflated_bytes``, with a page wider or taller than
+``max_page_points`` or drawing more than ``max_page_objects`` objects
+(``pdf_limits``). A line longer than ``max_line_chars`` is
 kept out of extraction and reported (``line_too_long``). ``time_budget``
 stops a document that takes longer than ``document_seconds``: it interrupts
 Python code and the ``regex`` module's matching alike (both check for
 signals), so a pattern that backtracks badly on odd input cannot hang a run."""
 from __future__ import annotations
 
+import math
 import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+
+MAX_SECONDS = 1e6  # the longest time budget (``--time-budget``): 11 days
 
 
 @dataclass(frozen=True)
@@ -22,6 +28,9 @@ class Limits:
     max_pages: int = 1_000
     max_line_chars: int = 100_000
     document_seconds: float = 60.0
+    max_inflated_bytes: int = 200_000_000  # what a PDF's streams may inflate to, together
+    max_page_points: float = 14_400.0      # a PDF page's width or height (200 inches)
+    max_page_objects: int = 100_000        # characters, paths and images one PDF page may draw
 
 
 class TimeBudgetExceeded(BaseException):
@@ -39,9 +48,9 @@ def time_budget(seconds: float) -> Iterator[None]:
     """Raise ``TimeBudgetExceeded`` in the block once ``seconds`` have passed.
 
     Uses a real-time interval timer, so it works only in the main thread of
-    a POSIX process; elsewhere (or with ``seconds <= 0``) the block runs
-    unbounded."""
-    usable = (seconds > 0 and hasattr(signal, "setitimer")
+    a POSIX process; elsewhere (or with ``seconds <= 0``, infinite or over
+    ``MAX_SECONDS``, more than the timer holds) the block runs unbounded."""
+    usable = (math.isfinite(seconds) and 0 < seconds <= MAX_SECONDS and hasattr(signal, "setitimer")
               and threading.current_thread() is threading.main_thread())
     if not usable:
         yield

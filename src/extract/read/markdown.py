@@ -38,6 +38,7 @@ _QUOTE = regex.compile(r"^(?P<mark>(?:[ ]{0,3}>[ ]?)+)(?P<body>.*)$")
 _RULE = regex.compile(r"^[ ]{0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|=+[ \t]*)$")
 _FENCE = regex.compile(r"^[ ]{0,3}(?:`{3,}|~{3,})[^\n]*$")
 _CELL_PIPE = regex.compile(r"(?<!\\)\|")
+_NOT_LINE_END = regex.compile(r"[^\n]")
 # inline marks: (pattern, groups blanked); the text between the marks stays
 _INLINE = (
     regex.compile(r"!\[[^\]\n]*\]\([^)\n]*\)"),                          # an image: all of it
@@ -78,7 +79,7 @@ def markdown_signs(text: str) -> MarkdownSigns | None:
 
 def _blank(s: str) -> str:
     """``s`` with every character but a line end made a space."""
-    return regex.sub(r"[^\n]", " ", s)
+    return _NOT_LINE_END.sub(" ", s)
 
 
 def _inline(line: str) -> str:

@@ -9,7 +9,8 @@ are joined with a line end and ``Document.page_starts`` keeps where each
 begins. A line set in from the column's left edge starts with spaces.
 A line that holds only a page number in the top or bottom margin is
 page furniture and is left out of the text (its label is kept in
-``Document.page_labels``).
+``Document.page_labels``). What a PDF may cost is bounded (``pdf_limits``):
+pages are read one at a time, each checked and laid out within its limits.
 
 Line ends inside a paragraph are found from the geometry: a line is *full*
 when the next line's first word would not have fitted before the column's
@@ -18,12 +19,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
+from io import BytesIO
 from itertools import accumulate
 from pathlib import Path
 
 import regex
 
 from extract.errors import InputError
+from extract.read.limits import Limits
+from extract.read.pdf_limits import PdfTooLarge, bounded_streams, check_page_box, page_layout
 from extract.read.textutil import fold
 from extract.types import Document
 
@@ -123,9 +127,12 @@ def _is_furniture(line: _Line, height: float) -> bool:
     return in_margin and bool(_PAGE_NUMBER.match(line.text))
 
 
-def read_pdf(path: str | Path, max_pages: int = 1_000) -> Document:
-    """Read a PDF into a ``Document``; ``InputError`` if it cannot be read, has
-    more than ``max_pages`` pages or has no text layer."""
+def read_pdf(path: str | Path, limits: Limits = Limits(), data: bytes | None = None) -> Document:
+    """Read a PDF (its bytes ``data``, already read, or the file at ``path``)
+    into a ``Document``; ``InputError`` if it cannot be read, has no text
+    layer, or is over a limit: more than ``max_pages`` pages, or over one of
+    the resource limits of ``pdf_limits`` (streams that inflate too far, a
+    page box too large, a page of too many objects)."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
@@ -134,10 +141,13 @@ def read_pdf(path: str | Path, max_pages: int = 1_000) -> Document:
     pages: list[list[_Line]] = []
     labels: list[str] = []
     try:
-        with pdfplumber.open(path) as pdf:
-            if len(pdf.pages) > max_pages:
-                raise InputError(str(path), f"has {len(pdf.pages)} pages, over the limit of {max_pages} (--max-pages)")
-            for page in pdf.pages:
+        with bounded_streams(limits.max_inflated_bytes), pdfplumber.open(BytesIO(data) if data else path) as pdf:
+            if len(pdf.pages) > limits.max_pages:
+                raise InputError(str(path), f"has {len(pdf.pages)} pages, over the limit of {limits.max_pages} "
+                                            "(--max-pages)")
+            for number, page in enumerate(pdf.pages, 1):
+                check_page_box(page, number, limits.max_page_points)
+                page_layout(page, number, limits.max_page_objects)
                 words = page.extract_words(x_tolerance=1.5, y_tolerance=2)
                 lines, label = [], ""
                 for ln in _page_lines(words, float(page.width)):
@@ -147,8 +157,12 @@ def read_pdf(path: str | Path, max_pages: int = 1_000) -> Document:
                         lines.append(ln)
                 pages.append(lines)
                 labels.append(label)
+                page.close()  # its objects and layout are not needed again: memory stays one page's
+                page.__dict__.pop("_layout", None)
     except InputError:
         raise
+    except PdfTooLarge as exc:
+        raise InputError(str(path), exc.reason) from None
     except Exception as exc:  # pdfminer raises many kinds on a damaged file
         if any(isinstance(e, PDFPasswordIncorrect) for e in (exc, exc.__cause__, exc.__context__, *exc.args)):
             raise InputError(str(path), "is an encrypted PDF (a password is needed)") from None

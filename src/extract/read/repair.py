@@ -31,10 +31,13 @@ def repair_text(text: str) -> tuple[str, Repair | None]:
         return text, None
     import ftfy
 
-    fixed, explanation = ftfy.fix_encoding_and_explain(text)
-    if fixed == text:
+    # NEL (U+0085) as the line end is no C1 control left by a wrong decoding:
+    # ftfy is shown line ends instead, and what it leaves alone stays as printed.
+    probe = text.replace("\x85", "\n") if text.count("\x85") > text.count("\n") else text
+    fixed, explanation = ftfy.fix_encoding_and_explain(probe)
+    if fixed == probe:
         return text, None
-    bad = _MOJIBAKE_WORD.findall(text)
+    bad = _MOJIBAKE_WORD.findall(probe)
     examples = []
     for word in dict.fromkeys(bad):
         good = ftfy.fix_encoding(word)

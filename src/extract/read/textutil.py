@@ -3,6 +3,7 @@ the stages match on), lines with offsets, slugs, folding for comparison, and re-
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 import regex
@@ -20,13 +21,32 @@ _FOLD = str.maketrans({
     "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\ufeff": " ",
     "\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'", "\u201a": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
-    "\u2028": "\n", "\u2029": "\n", "\x0c": "\n", "\x0b": "\n",
+    "\u2028": "\n", "\u2029": "\n", "\x0c": "\n", "\x0b": "\n", "\x85": "\n", "\x00": " ",
 })
 
 
+# Whether there is anything to fold: the text the stages fold (``match_text``)
+# mostly is folded already, and ``translate`` takes some 100 ns a character
+# once the text holds any non-ASCII letter. ASCII text can only hold the
+# ASCII characters folded (a substring test each); other text is searched.
+_FOLDABLE = re.compile("[\r" + "".join(re.escape(chr(c)) for c in _FOLD) + "]")
+_FOLDABLE_ASCII = "\r" + "".join(chr(c) for c in _FOLD if c < 128)
+# A decimal digit of another script than ASCII (fullwidth, Arabic-Indic, Devanagari …).
+OTHER_DIGIT = regex.compile(r"(?![0-9])\p{Nd}")
+
+
 def fold(text: str) -> str:
-    """``text`` with line ends, spaces and quotes folded, same length."""
+    """``text`` with line ends, spaces and quotes folded, and every decimal
+    digit of another script read as its ASCII digit (``unicodedata.decimal``),
+    same length."""
+    if text.isascii():
+        if not any(c in text for c in _FOLDABLE_ASCII):
+            return text
+    elif not (_FOLDABLE.search(text) or OTHER_DIGIT.search(text)):
+        return text
     text = text.replace("\r\n", " \n").replace("\r", "\n")
+    if not text.isascii():
+        text = OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m[0])), text)
     return text.translate(_FOLD)
 
 
@@ -71,6 +91,14 @@ def blank(text: str, spans) -> str:
 
 
 _NON_ASCII = regex.compile(r"[^\x00-\x7f]+")
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
+
+
+def shown_name(name: str) -> str:
+    """A file name as text that can be written anywhere: the bytes that are
+    not UTF-8 (held as surrogate escapes by ``os.fsdecode``) shown as ``\\xNN``."""
+    return _SURROGATE.sub(lambda m: (f"\\x{ord(m[0]) - 0xDC00:02x}" if ord(m[0]) >= 0xDC80
+                                     else f"\\u{ord(m[0]):04x}"), name)
 
 
 def to_ascii(s: str) -> str:

@@ -25,8 +25,10 @@ events         ``events``           ``EventRules``
 =============  ===================  ==========================================
 
 ``load_rules`` reads a folder, runs each loader, then checks the names that
-cross files (``check.check_across``) and that no rule id is used twice.
-Stages take only the records they read (``segment(doc, headings, document,
+cross files (``check.check_across``) and that no rule id is used twice. The
+result is kept on disk (``cache``), keyed by the files' digest: the next run
+with the same files unpickles it instead of parsing and compiling. Stages
+take only the records they read (``segment(doc, headings, document,
 indicators, places, people)``), never the whole ``Rules``."""
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ from pathlib import Path
 
 from extract.errors import RuleError
 from extract.rules.base import RuleFile, Source, read_rule_file
+from extract.rules.cache import cached
 from extract.rules.challenges import ChallengeRules, load_challenges
 from extract.rules.document import DocumentRules, load_document
 from extract.rules.events import EventRules, load_event_rules
@@ -89,16 +92,24 @@ def rule_files(directory: Source) -> list:
 
 
 def load_rules(directory: str | Path | Source = DEFAULT_DIR) -> Rules:
-    """Read every rule file of ``directory`` into one validated ``Rules``."""
-    from extract.rules.check import check_across
-
+    """Read every rule file of ``directory`` into one validated ``Rules``; the
+    same files loaded before come from the cache on disk (``cache.cached``)."""
     directory = Path(directory) if isinstance(directory, str) else directory
     if not directory.is_dir():
         raise RuleError(str(directory), "-", "no such rules folder")
-    by_kind: dict[str, tuple[Source, dict]] = {}
+    paths = rule_files(directory)
     digest = hashlib.sha256()
-    for path in rule_files(directory):
+    for path in paths:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return cached(digest.hexdigest(), lambda: _build_rules(directory, paths, digest.hexdigest()))
+
+
+def _build_rules(directory: Source, paths: list, digest: str) -> Rules:
+    """The rule files ``paths`` of ``directory`` read, each by its loader, and checked across files."""
+    from extract.rules.check import check_across
+
+    by_kind: dict[str, tuple[Source, dict]] = {}
+    for path in paths:
         data = read_rule_file(path)
         kind = data["kind"]
         if kind not in KINDS:
@@ -127,7 +138,7 @@ def load_rules(directory: str | Path | Source = DEFAULT_DIR) -> Rules:
         places=PlaceRules(loaded["countries"], *loaded["cities"]), document=loaded["document"],
         text=loaded["text"], validation=loaded["validation"], findings=loaded["findings"],
         challenges=loaded["challenges"], formats=loaded["formats"], themes=themes, events=events,
-        files=files_of, rule_ids=tuple(ids), digest=digest.hexdigest())
+        files=files_of, rule_ids=tuple(ids), digest=digest)
     check_across(rules)
     return rules
 

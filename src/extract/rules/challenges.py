@@ -51,6 +51,7 @@ class ChallengeRules:
 
 
 CHALLENGE_PARTS = ("challenge", "expected_impact", "target_groups", "deadline")
+_SENTENCE_GAP = 8  # the most spaces between a sentence's end and a label glued after it
 
 
 
@@ -74,8 +75,10 @@ def load_challenges(rf: RuleFile) -> ChallengeRules:
         if r["part"] not in CHALLENGE_PARTS:
             raise RuleError(file, rid, f"part must be one of {', '.join(CHALLENGE_PARTS)}, not {r['part']!r}")
         # At a line start, glued to the text before it or after a sentence's
-        # end; then a colon, the line end, glued text or a capital or digit.
-        pat = (rf"(?:^[ \t]*|(?<=\S)|(?<=[.!?;:)\"'][ \t]+))(?P<h>{phrase_re(str(r['phrase']))})"
+        # end (a few spaces after it: a look-behind that may run back over a
+        # long run of spaces would make the search quadratic on it); then a
+        # colon, the line end, glued text or a capital or digit.
+        pat = (rf"(?:^[ \t]*|(?<=\S)|(?<=[.!?;:)\"'][ \t]{{1,{_SENTENCE_GAP}}}))(?P<h>{phrase_re(str(r['phrase']))})"
                rf"(?=[ \t]*:|[ \t]*$|\S|[ \t]+[\p{{Lu}}\p{{N}}])[ \t]*:?[ \t]*")
         parts.append(ChallengePart(rid, r["part"], compile_pattern(file, rid, pat, regex.M)))
     for part in CHALLENGE_PARTS:

@@ -1,8 +1,10 @@
 """``events`` rules (``events.yaml``): the patterns of dated facts in the
 narrative (``in 1999``, ``until the year 2026``, ``15 years ago``) with
 ``{year}``, ``{month}`` and ``{number}`` slots, what is not one (decades,
-years in names), the sections they are looked for in, and how sentences
-and list entries are told apart."""
+years in names), the sections they are looked for in, how sentences and
+list entries are told apart, and the gate: what any match of a pattern
+holds (a year, ``ago``), so that text without it is not read. All compiled
+once, here."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -33,6 +35,7 @@ class EventRules:
     patterns: tuple[tuple[str, Any], ...]
     exclusions: tuple[tuple[str, Any], ...]
     rule_ids: tuple[str, ...]
+    gate: Any = None  # None: every sentence is read
 
 
 def compile_rule(file: str, rid: str, pattern: str, slots: Mapping[str, str]) -> Any:
@@ -66,6 +69,7 @@ def load_event_rules(path: Source = DEFAULT_PATH) -> EventRules:
     compile_rule(file, year["id"], year["pattern"], {})
     sentence = rule_section(file, data, "sentences", ("pattern",), ids)
     marker = rule_section(file, data, "item_marker", ("pattern",), ids)
+    gate = rule_section(file, data, "gate", ("pattern",), ids) if "gate" in data else None
     compiled = {}
     for key in ("patterns", "exclusions"):
         out = []
@@ -85,4 +89,5 @@ def load_event_rules(path: Source = DEFAULT_PATH) -> EventRules:
         numbers=tuple((str(k).casefold(), int(v)) for k, v in numbers["words"].items()),
         sentence_end=compile_rule(file, sentence["id"], str(sentence["pattern"]), {}),
         item_marker=compile_rule(file, marker["id"], str(marker["pattern"]), {}),
-        patterns=compiled["patterns"], exclusions=compiled["exclusions"], rule_ids=tuple(ids))
+        patterns=compiled["patterns"], exclusions=compiled["exclusions"], rule_ids=tuple(ids),
+        gate=compile_rule(file, gate["id"], str(gate["pattern"]), slots) if gate is not None else None)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
 
+import regex
+
 from extract.errors import RuleError
 from extract.rules.base import RuleFile, compile_pattern, need, number, read_rule_file
 
@@ -70,6 +72,8 @@ class TextRules:
     close_quotes: str
     continuation_words: frozenset[str]
     columns: ColumnRules
+    open_quote_re: Any    # any opening quote mark
+    closing_line_re: Any  # a line that ends a sentence with a closing quote mark (group ``x``: its text)
 
 
 def load_text(rf: RuleFile) -> TextRules:
@@ -88,6 +92,7 @@ def load_text(rf: RuleFile) -> TextRules:
     for key in ("open_quotes", "close_quotes"):
         if not isinstance(rf.data.get(key, ""), str):
             raise RuleError(f, key, f"{key} must be a string of quote marks")
+    opens, closes = str(rf.data.get("open_quotes", "'\"")), str(rf.data.get("close_quotes", "'\""))
     words = rf.data.get("continuation_words", [])
     if not isinstance(words, list):
         raise RuleError(f, "continuation_words", "continuation_words must be a list")
@@ -95,5 +100,16 @@ def load_text(rf: RuleFile) -> TextRules:
         bullet_re=compile_pattern(f, "bullets", rf"^(?P<indent>[ \t]*)(?P<marker>(?:(?:{'|'.join(every)})[ \t]+)+)"),
         next_dash_item_re=compile_pattern(
             f, "bullets", rf"[ \t]*(?:\n[ \t]*)+(?:{'|'.join(by_class['dash'])})[ \t]+(?P<rest>[^\n]+)"),
-        open_quotes=str(rf.data.get("open_quotes", "'\"")), close_quotes=str(rf.data.get("close_quotes", "'\"")),
-        continuation_words=frozenset(map(str, words)), columns=load_columns(rf))
+        open_quotes=opens, close_quotes=closes, continuation_words=frozenset(map(str, words)), columns=load_columns(rf),
+        open_quote_re=_compile(f, "open_quotes", "[" + regex.escape(opens) + "]"),
+        closing_line_re=_compile(f, "close_quotes",
+                                 r"(?m)^[ \t]*(?P<x>[^\n]{1,400}?[.!?,][" + regex.escape(closes) + r"])[ \t]*$"))
+
+
+def _compile(file: str, rule_id: str, pattern: str) -> Any:
+    """``pattern`` compiled as the ``regex`` module's functions compile a
+    string (version 0, unlike ``compile_pattern``); else ``RuleError``."""
+    try:
+        return regex.compile(pattern)
+    except regex.error as exc:
+        raise RuleError(file, rule_id, f"bad pattern: {exc}") from None

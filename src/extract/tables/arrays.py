@@ -5,7 +5,8 @@ converts a Python list, a numpy array or a Python scalar (``pa.array``,
 ``pa.scalar``, ``Array.to_numpy``, a plain number passed to a compute
 function): it looks for pandas objects first. A run needs none of that, so
 the tables stage builds its arrays here, from buffers: ``strings``,
-``floats`` and ``ints`` (Python values, ``None`` a null), ``from_numpy``
+``floats`` and ``ints`` (Python values, ``None`` a null), ``dates`` (ISO
+text → dates, ``iso_date``), ``from_numpy``
 (an int64, float64 or bool array without nulls), ``to_numpy`` (back, a null
 boolean as False), ``filled`` (whole numbers, a null as a given number) and
 ``scalar`` (a value to compare with, of the type of the array compared)."""
@@ -14,6 +15,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -64,6 +66,26 @@ def ints(values: Sequence[Any]) -> pa.Array:
     valid = np.array([v is not None for v in values], dtype=bool)
     data = np.array([0 if v is None else int(v) for v in values], dtype=np.int64)
     return pa.Array.from_buffers(pa.int64(), len(data), [_validity(valid), pa.py_buffer(data)])
+
+
+def iso_date(value: Any) -> date | None:
+    """``YYYY-MM-DD`` text → the date it names; None for anything else (``2021-02-30``)."""
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
+def dates(values: Sequence[Any]) -> pa.Array:
+    """ISO date texts (``iso_date``; ``None`` or anything else a null) as an
+    Arrow date32 array."""
+    days = [None if (d := iso_date(v)) is None else d.toordinal() - _EPOCH for v in values]
+    valid = np.array([d is not None for d in days], dtype=bool)
+    data = np.array([0 if d is None else d for d in days], dtype=np.int32)
+    return pa.Array.from_buffers(pa.date32(), len(data), [_validity(valid), pa.py_buffer(data)])
 
 
 def to_numpy(array: pa.Array | pa.ChunkedArray) -> np.ndarray:

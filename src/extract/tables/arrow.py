@@ -4,10 +4,13 @@ Input: records as plain dicts (one per row, keys = the columns of
 ``schemas``) from the extractors and ``validate``, and the table specs.
 Output: ``rows_to_batch``, one ``pa.RecordBatch`` with exactly the spec's
 columns and types (a missing key or an empty string is a null, a NaN float
-too, a number in a text column its ``str``, as pandas read them; built by
-``arrays``, without pandas); ``arrow_schema``, the schema the Parquet files are written with (each
-column's description as field metadata, and the ``pandas`` metadata that
-``pandas.read_parquet`` reads its dtypes from: ``Int64`` and ``string``);
+too, a number in a text column its ``str``, as pandas read them; a date
+column carries its ISO text, as the CSV has it; built by ``arrays``,
+without pandas); ``arrow_schema``, the schema the Parquet files are written
+with (each column's description as field metadata, a date column as a date,
+and the ``pandas`` metadata that ``pandas.read_parquet`` reads its dtypes
+from: ``Int64`` and ``string``), and ``to_output``, rows in that schema's
+types (a text that is no date a null there);
 ``sort_keys``, the sort order of the output (by key, nulls first);
 ``rows_to_table``, a few rows as a table in that order.
 """
@@ -23,15 +26,17 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from extract.tables.arrays import floats, ints, strings
+from extract.tables.arrays import dates, floats, ints, strings
 from extract.tables.schemas import TABLES, ColumnSpec
 
+# Each type as the output files hold it; between stages a date is carried as its ISO text (``CARRIED``).
 ARROW_TYPES: Mapping[str, pa.DataType] = MappingProxyType({"string": pa.string(), "float": pa.float64(),
-                                                           "Int": pa.int64()})
+                                                           "Int": pa.int64(), "date": pa.date32()})
+CARRIED: Mapping[str, pa.DataType] = MappingProxyType(dict(ARROW_TYPES, date=pa.string()))
 # How pandas names each type in the ``pandas`` metadata of a Parquet file: (pandas_type, numpy_type).
 _PANDAS_TYPES = MappingProxyType({"string": ("unicode", "string"), "float": ("float64", "float64"),
-                                  "Int": ("int64", "Int64")})
-_BUILD = MappingProxyType({"string": strings, "float": floats, "Int": ints})
+                                  "Int": ("int64", "Int64"), "date": ("date", "object")})
+_BUILD = MappingProxyType({"string": strings, "float": floats, "Int": ints, "date": strings})
 
 
 def _pandas_metadata(columns: tuple[ColumnSpec, ...]) -> bytes:
@@ -62,7 +67,17 @@ def arrow_schema(table: str) -> pa.Schema:
 @functools.cache
 def plain_schema(table: str) -> pa.Schema:
     """The table's schema without metadata: what record batches carry between stages."""
-    return pa.schema([pa.field(c.name, ARROW_TYPES[c.type]) for c in TABLES[table].columns])
+    return pa.schema([pa.field(c.name, CARRIED[c.type]) for c in TABLES[table].columns])
+
+
+def to_output(table: str, data: pa.Table) -> pa.Table:
+    """Rows with the table's columns (``plain_schema``) → the same rows in the
+    output's schema (``arrow_schema``): a date column's ISO text as a date
+    (``arrays.dates``; anything else a null, as a ``schema_violation`` says)."""
+    for i, c in enumerate(TABLES[table].columns):
+        if c.type == "date" and data.column(i).type != pa.date32():
+            data = data.set_column(i, c.name, dates(data.column(i).to_pylist()))
+    return pa.Table.from_batches(data.to_batches(), schema=arrow_schema(table))
 
 
 def sort_keys(table: str) -> list[tuple[str, str, str]]:

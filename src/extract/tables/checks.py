@@ -10,7 +10,8 @@ as pandera named them when the tables were pandas frames checked against
   is required (``not_nullable``), a value outside ``allowed``
   (``isin([...])``), below ``minimum`` or outside ``minimum``–``maximum``
   (``greater_than_or_equal_to(n)``, ``in_range(a, b)``), a text not matching
-  ``pattern`` in full (``str_matches('^(?:…)$')``) and a pair out of order
+  ``pattern`` in full (``str_matches('^(?:…)$')``), a text in a ``date``
+  column that names no date (``is_date``, ``arrays.iso_date``) and a pair out of order
   (``low <= high``, reported for both columns);
 - (``keys.KeyColumns.duplicate_failures``: rows whose key another row has
   too, ``multiple_fields_uniqueness``, every such row, each key column that
@@ -25,7 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from extract.tables.arrays import from_numpy, scalar, strings, to_numpy
+from extract.tables.arrays import dates, from_numpy, scalar, strings, to_numpy
 from extract.tables.schemas import TABLES, ColumnSpec
 
 UNIQUE = "multiple_fields_uniqueness"
@@ -58,6 +59,10 @@ def _value_checks(c: ColumnSpec, column: pa.Array) -> list[tuple[str, pa.Array]]
     if c.pattern:
         pattern = f"^(?:{c.pattern})$"
         out.append((f"str_matches('{pattern}')", pc.invert(pc.match_substring_regex(column, pattern))))
+    if c.type == "date" and column.type != pa.date32():
+        if isinstance(column, pa.ChunkedArray):
+            column = column.combine_chunks()
+        out.append(("is_date", pc.and_(column.is_valid(), dates(column.to_pylist()).is_null())))
     return out
 
 
@@ -85,7 +90,7 @@ def value_columns(table: str) -> list[str]:
     """The columns a value check reads (``value_failures``), with
     ``document_id`` and ``city_id`` where the table has them."""
     spec = TABLES[table]
-    read = {c.name for c in spec.columns if c.allowed or c.minimum is not None or c.pattern}
+    read = {c.name for c in spec.columns if c.allowed or c.minimum is not None or c.pattern or c.type == "date"}
     read |= {n for pair in spec.ordered_pairs for n in pair}
     read |= {"document_id", "city_id"} & set(spec.names)
     return [n for n in spec.names if n in read]

@@ -18,9 +18,11 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
+from extract.tables.arrays import iso_date
 from extract.tables.schemas import TABLES, ColumnSpec
 
-DTYPES: Mapping[str, str] = MappingProxyType({"string": "string", "float": "float64", "Int": "Int64"})
+# A date column holds its ISO text here (``YYYY-MM-DD``, checked); ``write`` stores it as a date.
+DTYPES: Mapping[str, str] = MappingProxyType({"string": "string", "float": "float64", "Int": "Int64", "date": "string"})
 
 
 def _is_empty(value: Any) -> bool:
@@ -54,6 +56,8 @@ def _column_checks(c: ColumnSpec) -> list[pa.Check]:
         checks.append(pa.Check.ge(c.minimum))
     if c.pattern:
         checks.append(pa.Check.str_matches(f"^(?:{c.pattern})$"))
+    if c.type == "date":
+        checks.append(pa.Check(lambda s: s.map(lambda v: iso_date(v) is not None).astype(bool), name="is_date"))
     return checks
 
 

@@ -24,13 +24,20 @@ def _span_text(spans) -> str:
     return ";".join(f"{s.start}:{s.end}" for s in spans)
 
 
+def _joined_to_numbers(joined: str | None) -> dict[str, int | None]:
+    """``YYYY-MM`` or ``YYYY`` → ``joined_year`` and ``joined_month`` (None where not stated)."""
+    year, _, month = (joined or "").partition("-")
+    return {"joined_year": int(year) if year.isdigit() else None, "joined_month": int(month) if month.isdigit() else None}
+
+
 def result_to_rows(r: PortraitResult, doc: Document, format_evidence: str = "") -> dict[str, list[dict]]:
     m = r.match
     base = {"city_id": m.city_id, "document_id": doc.document_id}
     city = dict(base, city=m.member.city, country=m.member.country, country_code=m.member.country_code,
                 source_format=doc.source_format, format_evidence=format_evidence, tagline=r.tagline,
                 learning_city_award=m.member.award_year,
-                joined_gnlc=r.joined_gnlc, portrait_index=r.portrait.index + 1, char_start=r.portrait.span.start,
+                joined_gnlc=r.joined_gnlc, **_joined_to_numbers(r.joined_gnlc), portrait_index=r.portrait.index + 1,
+                char_start=r.portrait.span.start,
                 char_end=r.portrait.span.end, city_evidence=m.evidence,
                 tagline_char_start=r.tagline_span.start if r.tagline_span else None,
                 tagline_char_end=r.tagline_span.end if r.tagline_span else None)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +19,7 @@ from importlib import metadata
 from pathlib import Path
 
 from extract.read.limits import Limits
+from extract.read.textutil import shown_name
 
 STAGES = ("ingest", "layout", "detect", "segment", "portraits", "themes", "challenge_pages", "validate", "tables",
           "write")
@@ -50,13 +53,19 @@ class InputRecord:
 
 
 def file_sha256(path: Path, limit: int) -> tuple[int, str | None]:
-    """(size, SHA-256 hex digest) of a file; no digest for one over ``limit`` bytes."""
+    """(size, SHA-256 hex digest) of a regular file; no digest for one over
+    ``limit`` bytes or for anything that is not a regular file (a FIFO, a
+    device: never opened, so never waited on)."""
     try:
-        size = path.stat().st_size
-        if size > limit:
-            return size, None
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return (info.st_size if stat.S_ISREG(info.st_mode) else 0), None
+        digest, size = hashlib.sha256(), 0
         with open(path, "rb") as fh:
-            return size, hashlib.file_digest(fh, "sha256").hexdigest()
+            while size <= limit and (chunk := fh.read(1 << 20)):
+                digest.update(chunk)
+                size += len(chunk)
+        return size, (digest.hexdigest() if size <= limit else None)
     except OSError:
         return 0, None
 
@@ -77,7 +86,7 @@ def run_record(inputs: list[InputRecord], rows: dict[str, int], findings: dict[s
         "python": platform.python_version(),
         "rules_sha256": rules_digest,
         "limits": asdict(limits),
-        "inputs": [asdict(i) for i in inputs],
+        "inputs": [dict(asdict(i), document_id=shown_name(i.document_id), path=shown_name(i.path)) for i in inputs],
         "rows": dict(rows),
         "findings_by_severity": dict(sorted(findings["severity"].items())),
         "findings_by_code": dict(sorted(findings["code"].items())),

@@ -21,10 +21,15 @@ YEARS = (1900, 2100)
 
 @dataclass(frozen=True)
 class ColumnSpec:
-    """One column: ``type`` is ``string``, ``float`` or ``Int``; ``contract`` is
+    """One column: ``type`` is ``string``, ``float``, ``Int`` or ``date`` (an ISO
+    ``YYYY-MM-DD`` in the CSV, a date in Parquet and the data package); ``contract`` is
     False for columns added beyond CONTRACT.md. The checks (``allowed``,
     ``minimum``/``maximum``, an unanchored ``pattern`` matched in full) feed both
-    the schema checks and the datapackage constraints."""
+    the schema checks and the datapackage constraints. ``unit`` is the unit of a
+    number in Pint's notation (``km^2``, ``USD``), for tools that show units
+    (Datasette). ``set_separator`` marks a cell holding a set, its items
+    separated by it: their order carries no meaning (``extract diff`` compares
+    the cell as a set)."""
 
     name: str
     type: str
@@ -35,6 +40,18 @@ class ColumnSpec:
     minimum: int | None = None
     maximum: int | None = None
     pattern: str | None = None
+    unit: str | None = None
+    set_separator: str | None = None
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """``fields`` of a table hold values of ``reference`` in ``table`` (every row's,
+    by construction of the pipeline, whatever the input)."""
+
+    fields: tuple[str, ...]
+    table: str
+    reference: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -43,6 +60,7 @@ class TableSpec:
     description: str
     key: tuple[str, ...]
     columns: tuple[ColumnSpec, ...]
+    foreign_keys: tuple[ForeignKey, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -90,8 +108,8 @@ def _offsets(what: str, prefix: str = "", nullable: bool = False, contract: bool
                         nullable=nullable, contract=False, minimum=1),)
 
 
-def _measure(name: str, unit: str, year: bool = True) -> tuple[ColumnSpec, ...]:
-    value = _col(name, "float", f"{unit}. {NA_NOTE}")
+def _measure(name: str, unit: str, year: bool = True, symbol: str | None = None) -> tuple[ColumnSpec, ...]:
+    value = _col(name, "float", f"{unit}. {NA_NOTE}", unit=symbol)
     return (value, _year(f"{name}_year", name)) if year else (value,)
 
 
@@ -112,9 +130,9 @@ CITIES = TableSpec("cities", "One row per city portrait or profile, with its fig
     _col("joined_gnlc", "string", "When the city joined the UNESCO Global Network of Learning Cities, `YYYY-MM` or `YYYY`, "
          "where the document states it.", pattern="[0-9]{4}(-(0[1-9]|1[0-2]))?"),
     *_measure("population", "Number of inhabitants (persons)"),
-    *_measure("area_km2", "Area in square kilometres (km²)"),
-    *_measure("gdp_per_capita_city_usd", "GDP per capita of the city in US dollars (USD)"),
-    *_measure("gdp_per_capita_country_usd", "GDP per capita of the country in US dollars (USD)"),
+    *_measure("area_km2", "Area in square kilometres (km²)", symbol="km^2"),
+    *_measure("gdp_per_capita_city_usd", "GDP per capita of the city in US dollars (USD)", symbol="USD"),
+    *_measure("gdp_per_capita_country_usd", "GDP per capita of the country in US dollars (USD)", symbol="USD"),
     *_measure("mean_years_schooling", "Mean years of schooling of the population, both sexes (years)"),
     *_measure("mean_years_schooling_men", "Mean years of schooling of men (years), where the document splits by sex; "
               "its year is `mean_years_schooling_year`", year=False),
@@ -126,7 +144,8 @@ CITIES = TableSpec("cities", "One row per city portrait or profile, with its fig
     _col("contact_role", "string", "Role or office of the primary contact, as printed."),
     _col("contact_email", "string", "Email address of the primary contact after repair; empty when missing or invalid."),
     *(replace(c, contract=False) for c in _measure(
-        "population_density_per_km2", "Inhabitants per square kilometre, where the document prints a density")),
+        "population_density_per_km2", "Inhabitants per square kilometre, where the document prints a density",
+        symbol="1/km^2")),
     _col("portrait_index", "Int", "1-based position of the portrait in its document.", nullable=False, contract=False, minimum=1),
     *_offsets("the whole portrait", contract=False),
     *_offsets("the tagline", prefix="tagline_", nullable=True, contract=False),
@@ -134,6 +153,8 @@ CITIES = TableSpec("cities", "One row per city portrait or profile, with its fig
          nullable=False, contract=False),
     _col("format_evidence", "string", "Why the document was read as `source_format`: the format rule, its score "
          "against its threshold, and the signals of `rules/formats.yaml` that counted.", nullable=False, contract=False),
+    _col("joined_year", "Int", "Year of `joined_gnlc`, as a number.", contract=False, minimum=YEARS[0], maximum=YEARS[1]),
+    _col("joined_month", "Int", "Month of `joined_gnlc` (1–12) where it states one.", contract=False, minimum=1, maximum=12),
 ))
 
 INDICATORS = TableSpec("indicators", "One row per figure printed in a portrait's indicator table, in long form, with ranges.",
@@ -246,8 +267,7 @@ CHALLENGES = TableSpec("challenges", "One row per challenge page: a challenge a 
          "order (`4;11;13`); one row each in `challenge_sdgs`.", pattern="[0-9]{1,2}(;[0-9]{1,2})*"),
     _col("target_groups", "string", "The target groups, `; `-separated; one row each in `items` "
          "(section `target_groups`)."),
-    _col("deadline", "string", "Deadline for applications as an ISO date `YYYY-MM-DD`.",
-         pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+    _col("deadline", "date", "Deadline for applications, a date (`YYYY-MM-DD` in the CSV)."),
     _col("deadline_raw", "string", "The deadline as printed."),
     *_offsets("the page's text", nullable=True),
     *(c for name, _ in CHALLENGE_FIELDS for c in _offsets(f"the {name.replace('_', ' ')}", prefix=f"{name}_",
@@ -303,16 +323,33 @@ EVENTS = TableSpec("events", "One row per dated fact in a portrait's narrative (
 ))
 
 PARTNERS = TableSpec("partners", "For each city, the member cities with the most similar challenges and plans "
-                     "(cosine of theme vectors weighted by rarity; see the README).", ("city_id", "partner_city_id"), (
+                     "(cosine of theme vectors weighted by rarity), filled up to three from wider evidence where "
+                     "those are too few (`basis`; see the README).", ("city_id", "partner_city_id"), (
     CITY_ID,
     _col("partner_city_id", "string", "The partner city (see `cities`).", nullable=False, pattern=SLUG),
-    _col("score", "float", "Cosine similarity of the two cities' weighted theme counts, 0 to 1.", nullable=False,
-         minimum=0, maximum=1),
-    _col("shared_themes", "string", "Themes both cities name, `;`-separated, the one adding most to the score first.",
-         nullable=False),
-    _col("rank", "Int", "1 for the most similar partner of `city_id`.", nullable=False, minimum=1, contract=False),
+    _col("score", "float", "Similarity of the two cities by the measure `basis` names, 0 to 1: the cosine of their "
+         "weighted theme counts, or for `profile` `1 / (1 + d)`, `d` the root mean square of the log10 differences "
+         "of their figures. Scores compare only within one basis.", nullable=False, minimum=0, maximum=1),
+    _col("shared_themes", "string", "Themes both cities name in the sections `basis` names, `;`-separated, the one "
+         "adding most to the score first; empty when they share none (a `profile` partner).", set_separator=";"),
+    _col("rank", "Int", "1 for the most similar partner of `city_id`; contiguous, first-tier partners first.",
+         nullable=False, minimum=1, contract=False),
+    _col("basis", "string", "The evidence the suggestion rests on: `challenges+plan` (themes of the challenges and "
+         "plan: the first tier), `all sections` (themes of every tagged section, vision included: only for a city "
+         "with fewer than three first-tier partners) or `profile` (population, city and country GDP per capita "
+         "in log10 space: only for a city still short of three).", nullable=False, contract=False,
+         allowed=("challenges+plan", "all sections", "profile")),
 ))
 
+# The foreign keys every run's rows hold. Not declared: `items` (a challenge page's target groups
+# belong to its city, which may have no portrait), `challenges` (the same), `findings`.
+_PORTRAIT = ForeignKey(("city_id", "document_id"), "cities", ("city_id", "document_id"))
+REFERENCES: Mapping[str, tuple[ForeignKey, ...]] = MappingProxyType({
+    **{t: (_PORTRAIT,) for t in ("indicators", "sections", "contacts", "quotes", "themes", "events")},
+    "partners": (ForeignKey(("city_id",), "cities", ("city_id",)), ForeignKey(("partner_city_id",), "cities", ("city_id",))),
+    "challenge_sdgs": (ForeignKey(("document_id",), "challenges", ("document_id",)),),
+})
 TABLES: Mapping[str, TableSpec] = MappingProxyType(
-    {t.name: t for t in (CITIES, INDICATORS, SECTIONS, ITEMS, CONTACTS, QUOTES, FINDINGS, CHALLENGES,
-                         CHALLENGE_SDGS, THEMES, EVENTS, PARTNERS)})
+    {t.name: replace(t, foreign_keys=REFERENCES.get(t.name, ())) for t in (
+        CITIES, INDICATORS, SECTIONS, ITEMS, CONTACTS, QUOTES, FINDINGS, CHALLENGES, CHALLENGE_SDGS, THEMES, EVENTS,
+        PARTNERS)})

@@ -3,10 +3,14 @@
 Input: per table name, its rows in key order: an Arrow table (``arrow.rows_to_table``)
 or a callable that yields them as Arrow tables a chunk at a time
 (``spill.TableSpill.chunks``). Output: ``<table>.csv`` and ``<table>.parquet``
-per table and ``datapackage.json`` in ``out_dir``, byte-identical when re-run
-on the same rows (a chunk is a Parquet row group). The new folder is built next
-to ``out_dir`` and swapped in at once, so a run killed at any moment leaves
-either the whole previous output or the whole new one.
+per table, ``extract.db`` (all tables in SQLite, ``database``) and
+``datapackage.json`` in ``out_dir``, byte-identical when re-run on the same
+rows (a chunk is a Parquet row group); each chunk goes to the three files as
+it comes, so no table is held whole. The new folder is built next to
+``out_dir`` and swapped in at once, so a run killed at any moment leaves
+either the whole previous output or the whole new one. A run's tables wait
+in a spill folder next to ``out_dir`` (``spill_folder``), marked and locked
+as the run's own.
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ import functools
 import json
 import math
 import os
+import re
 import secrets
 import shutil
 import time
@@ -28,13 +33,17 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from extract.errors import NotAnOutputFolder
-from extract.tables.arrow import arrow_schema
+from extract.errors import NotAnOutputFolder, OutputError
+from extract.tables.arrow import arrow_schema, to_output
+from extract.tables.database import DatabaseWriter
 from extract.tables.dictionary import datapackage
 from extract.tables.schemas import TABLES, TableSpec
 
 SUFFIXES = (".csv", ".parquet")
-OURS = frozenset({"datapackage.json", "run.json"} | {f"{t}{s}" for t in TABLES for s in SUFFIXES})
+DATABASE = "extract.db"
+OURS = frozenset({"datapackage.json", "run.json", DATABASE} | {f"{t}{s}" for t in TABLES for s in SUFFIXES})
+MARKER = ".extract-run"  # in a folder this program made: the token of its name, `.<out>.tmp-<token>`
+_TOKEN = re.compile(r"[0-9a-f]{16}")
 AT_FDCWD, RENAME_EXCHANGE = -100, 2
 UNSUPPORTED = frozenset({errno.EINVAL, errno.ENOSYS, errno.EPERM, errno.EOPNOTSUPP})
 CSV_ROWS = 2048  # rows turned into Python values at a time for the CSV
@@ -67,8 +76,8 @@ def _chunk_to_csv(spec: TableSpec, table: pa.Table, writer) -> None:
         writer.writerows(zip(*columns))
 
 
-def _table_to_files(spec: TableSpec, rows: Rows, folder: Path) -> None:
-    """One table as CSV and Parquet (a row group per chunk)."""
+def _table_to_files(spec: TableSpec, rows: Rows, folder: Path, database: DatabaseWriter) -> None:
+    """One table as CSV, Parquet (a row group per chunk) and rows of the database."""
     schema = arrow_schema(spec.name)
     chunks = [rows] if isinstance(rows, pa.Table) else rows()
     with open(folder / f"{spec.name}.csv", "w", encoding="utf-8", newline="") as fh, \
@@ -78,14 +87,22 @@ def _table_to_files(spec: TableSpec, rows: Rows, folder: Path) -> None:
         for chunk in chunks:
             chunk = _checked(spec, chunk)
             _chunk_to_csv(spec, chunk, writer)
-            parquet.write_table(pa.Table.from_batches(chunk.to_batches(), schema=schema))
+            parquet.write_table(to_output(spec.name, chunk))
+            database.add(spec.name, chunk)
 
 
 def _tables_to_folder(tables: Mapping[str, Rows], folder: Path) -> None:
-    """Every table as CSV and Parquet, then ``datapackage.json``, into ``folder``."""
+    """Every table as CSV and Parquet and into the SQLite database of them all,
+    then ``datapackage.json``, into ``folder``."""
     names = [t for t in TABLES if t in tables]
-    for name in names:
-        _table_to_files(TABLES[name], tables[name], folder)
+    database = DatabaseWriter(folder / DATABASE, names)
+    try:
+        for name in names:
+            _table_to_files(TABLES[name], tables[name], folder, database)
+    except BaseException:
+        database.abort()
+        raise
+    database.close()
     package = json.dumps(datapackage(names), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
     (folder / "datapackage.json").write_text(package, encoding="utf-8", newline="")
 
@@ -111,16 +128,30 @@ def _foreign_files(out: Path) -> list[str]:
         found = [(e.name, e.is_symlink() or e.is_file(follow_symlinks=False)) for e in entries]
     if not all(is_file for _, is_file in found):
         raise NotAnOutputFolder(f"{out} holds sub-folders or special files, so it is not an output folder.")
-    return sorted(name for name, _ in found if name not in OURS)
+    return sorted(name for name, _ in found if name not in OURS and name != MARKER)
 
 
 def _new_folder(parent: Path, prefix: str) -> Path:
-    """A fresh empty folder ``<prefix><random>`` in ``parent``, with the usual umask mode."""
+    """A fresh folder ``<prefix><token>`` in ``parent``, with the usual umask
+    mode, marked as this program's by ``MARKER`` holding its token."""
     while True:
-        path = parent / f"{prefix}{secrets.token_hex(4)}"
+        token = secrets.token_hex(8)
+        path = parent / f"{prefix}{token}"
         with suppress(FileExistsError):
             path.mkdir(mode=0o777)
+            (path / MARKER).write_text(token + "\n", encoding="ascii")
             return path
+
+
+def _marked(folder: Path) -> str | None:
+    """The token of a folder's ``MARKER`` (a regular file in a real folder), or None."""
+    marker = folder / MARKER
+    try:
+        if folder.is_symlink() or not folder.is_dir() or not marker.is_file() or marker.is_symlink():
+            return None
+        return marker.read_text(encoding="ascii").strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 @functools.cache
@@ -149,8 +180,9 @@ def _exchange(a: Path, b: Path) -> bool:
 def _swap_in(tmp: Path, out: Path) -> None:
     """Put the folder ``tmp`` at ``out``; afterwards ``tmp`` holds the old folder, if any.
 
-    Without an exchange, ``out`` goes to ``.<name>.old-*`` for the moment between
-    two renames: ``_recover`` puts it back when a run is killed in that moment."""
+    Without an exchange, ``out`` goes to ``.<name>.old-<token>`` (the token of
+    ``tmp``) for the moment between two renames: ``_recover`` puts it back when
+    a run is killed in that moment."""
     if not out.exists():
         os.rename(tmp, out)
     elif not _exchange(tmp, out):
@@ -160,22 +192,79 @@ def _swap_in(tmp: Path, out: Path) -> None:
         os.rename(old, tmp)
 
 
+def _remove(folder: Path) -> None:
+    """Remove a folder of ours, its mark last: a run killed while removing
+    it leaves it still marked, for the next run to finish."""
+    with suppress(FileNotFoundError):
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name == MARKER):
+            with suppress(OSError):
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
+    with suppress(OSError):
+        os.rmdir(folder)
+
+
 def _recover(out: Path) -> None:
-    """Undo what a killed run left next to ``out``: an old folder moved aside is put
-    back when ``out`` is missing, and temporary folders are removed (a spill
-    folder only once no run holds it)."""
-    stale, aside, spilled = f".{out.name}.tmp-", f".{out.name}.old-", f".{out.name}.spill-"
-    for path in sorted(out.parent.iterdir()):
-        if path.name.startswith(spilled) and path.is_dir() and not path.is_symlink() and not _held(path):
-            shutil.rmtree(path, ignore_errors=True)
+    """Undo what a killed run left next to ``out``. Only folders named
+    ``.<name>.tmp-<token>`` or ``.<name>.old-<token>`` whose token is this
+    program's are touched: the token is in the ``MARKER`` of the temporary
+    folder or of ``out`` (the new folder, once swapped in). A folder of
+    someone else's that merely has such a name is left alone (an empty one,
+    as a run killed between making its folder and marking it leaves it, is
+    removed: it holds nothing). An old folder moved aside is put back when
+    ``out`` is missing; the others are removed."""
+    stale, aside = f".{out.name}.tmp-", f".{out.name}.old-"
     left = sorted(p for p in out.parent.iterdir()
                   if p.name.startswith((stale, aside)) and p.is_dir() and not p.is_symlink())
-    olds = [p for p in left if p.name.startswith(aside)]
+    tokens = ({_marked(p) for p in left if p.name.startswith(stale)} | {_marked(out)}) - {None}
+    ours = [p for p in left if p.name.removeprefix(stale).removeprefix(aside) in tokens]
+    olds = [p for p in ours if p.name.startswith(aside)]
     if olds and not os.path.lexists(out):
         os.rename(olds.pop(), out)
-    for path in left:
+    for path in ours:
         if path.name.startswith(stale) or path in olds:
-            shutil.rmtree(path, ignore_errors=True)
+            _remove(path)
+    for path in left:  # made by a run killed before it could mark it: empty, so nothing is lost
+        token = path.name.removeprefix(stale)
+        if path.name.startswith(stale) and _TOKEN.fullmatch(token):
+            with suppress(OSError):
+                if _half_marked(path, token):
+                    (path / MARKER).unlink()
+                os.rmdir(path)
+    with suppress(FileNotFoundError, NotADirectoryError):
+        if _marked(out) is not None:
+            (out / MARKER).unlink()
+
+
+def _half_marked(folder: Path, token: str) -> bool:
+    """Whether ``folder`` holds nothing but a ``MARKER`` cut short while it was
+    written (a run killed then): its text a start of ``token``."""
+    names = os.listdir(folder)
+    if names != [MARKER] or not (folder / MARKER).is_file() or (folder / MARKER).is_symlink():
+        return False
+    return (token + "\n").startswith((folder / MARKER).read_text(encoding="ascii", errors="replace"))
+
+
+def _recover_spills(out: Path) -> None:
+    """Remove the spill folders of runs killed next to ``out``: a folder
+    ``.<name>.spill-<token>`` marked with its token that no live run holds
+    (``spill_folder``), or one left empty or half-marked by a run killed as
+    it made it. A folder of someone else's that merely has such a name is
+    left alone."""
+    spilled = f".{out.name}.spill-"
+    for path in sorted(out.parent.iterdir()):
+        token = path.name.removeprefix(spilled)
+        if not path.name.startswith(spilled) or not path.is_dir() or path.is_symlink() or _held(path):
+            continue
+        if _marked(path) == token:
+            _remove(path)
+        elif _TOKEN.fullmatch(token):
+            with suppress(OSError):
+                if _half_marked(path, token):
+                    (path / MARKER).unlink()
+                os.rmdir(path)
 
 
 def _held(folder: Path) -> bool:
@@ -197,18 +286,37 @@ def _held(folder: Path) -> bool:
 
 @contextmanager
 def spill_folder(out_dir: str | os.PathLike[str]) -> Iterator[Path]:
-    """A fresh folder ``.<name>.spill-*`` next to ``out_dir`` for the tables of
-    a run while it runs, locked (so that another run's ``_recover`` leaves it
-    alone) and removed afterwards; one left by a killed run is removed by the
-    next run's ``_recover``."""
+    """A fresh folder ``.<name>.spill-<token>`` next to ``out_dir`` (marked as
+    ours, as the temporary folder is) for the tables of a run while it runs,
+    locked (so that another run's recovery leaves it alone) and removed
+    afterwards; one left by a killed run is removed by the next run's
+    ``write_tables``. ``OutputError`` when it cannot be made."""
     out = Path(os.path.abspath(out_dir))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    folder = _new_folder(out.parent, f".{out.name}.spill-")
+    try:
+        _make_parent(out)
+        folder = _new_folder(out.parent, f".{out.name}.spill-")
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise _output_error(out, exc) from exc
     try:
         with _locked(folder):
             yield folder
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        _remove(folder)
+
+
+def _make_parent(out: Path) -> None:
+    """Make the folder ``out`` goes in, if it is missing."""
+    above = next(p for p in out.parents if os.path.lexists(p))
+    if not above.is_dir():  # mkdir would say "File exists"
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(above))
+    out.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _output_error(out: Path, exc: OSError) -> OutputError:
+    return OutputError(f"{out}: the output could not be written ({exc.strerror or exc}); "
+                       "the previous output is left as it was", exc.errno)
 
 
 @contextmanager
@@ -226,7 +334,8 @@ def _locked(folder: Path) -> Iterator[None]:
 
 def write_tables(tables: Mapping[str, Rows], out_dir: str | os.PathLike[str],
                  extra: Callable[[float], Mapping[str, str]] | None = None) -> None:
-    """Write every table as CSV and Parquet plus ``datapackage.json`` into ``out_dir``,
+    """Write every table as CSV, Parquet and into ``extract.db``, plus
+    ``datapackage.json``, into ``out_dir``,
     and the files ``extra(seconds the tables took to write)`` names (``run.json``),
     all swapped in together.
 
@@ -234,27 +343,48 @@ def write_tables(tables: Mapping[str, Rows], out_dir: str | os.PathLike[str],
     the files in ``out_dir`` that are not ours, then swapped with ``out_dir`` in one
     step; table files of tables not produced this time are thus gone. Raises
     ``KeyError`` for an unknown table, ``ValueError`` for a table not built from its
-    spec or an ``out_dir`` that is not an output folder (``NotAnOutputFolder``)."""
+    spec or an ``out_dir`` that is not an output folder (``NotAnOutputFolder``),
+    ``OutputError`` (exit code 2) for any error of the file system; in every
+    case the previous output is left as it was."""
     unknown = sorted(set(tables) - set(TABLES))
     if unknown:
         raise KeyError(f"not a table: {', '.join(unknown)}")
     out = Path(os.path.abspath(out_dir))
-    _foreign_files(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(out.parent):
-        _recover(out)
-        tmp = _new_folder(out.parent, f".{out.name}.tmp-")
-        try:
-            start = time.perf_counter()
-            _tables_to_folder(tables, tmp)
-            for name, text in (extra(time.perf_counter() - start) if extra else {}).items():
-                if name not in OURS or name.endswith(SUFFIXES) or name == "datapackage.json":
-                    raise ValueError(f"{name}: not a name for an extra output file")
-                (tmp / name).write_text(text, encoding="utf-8", newline="")
-            for name in _foreign_files(out):
-                shutil.copy2(out / name, tmp / name, follow_symlinks=False)
-            if out.exists():
-                shutil.copymode(out, tmp)
-            _swap_in(tmp, out)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        _foreign_files(out)
+        _make_parent(out)
+        with _locked(out.parent):
+            _recover(out)
+            _recover_spills(out)
+            _write_and_swap(tables, out, extra)
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise _output_error(out, exc) from exc
+
+
+def _write_and_swap(tables: Mapping[str, Rows], out: Path,
+                    extra: Callable[[float], Mapping[str, str]] | None) -> None:
+    """The new folder built next to ``out`` and swapped in (see ``write_tables``)."""
+    tmp = _new_folder(out.parent, f".{out.name}.tmp-")
+    try:
+        start = time.perf_counter()
+        _tables_to_folder(tables, tmp)
+        for name, text in (extra(time.perf_counter() - start) if extra else {}).items():
+            if name not in OURS or name.endswith(SUFFIXES) or name in ("datapackage.json", DATABASE):
+                raise ValueError(f"{name}: not a name for an extra output file")
+            (tmp / name).write_text(text, encoding="utf-8", newline="")
+        for name in _foreign_files(out):
+            shutil.copy2(out / name, tmp / name, follow_symlinks=False)
+        if out.exists():
+            shutil.copymode(out, tmp)
+        _swap_in(tmp, out)
+    except BaseException:
+        with suppress(OSError):
+            _recover(out)  # a swap cut short: the old folder back in place
+        raise
+    finally:
+        _remove(tmp)
+        with suppress(OSError):
+            if _marked(out) is not None:
+                (out / MARKER).unlink()

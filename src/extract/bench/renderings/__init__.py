@@ -4,7 +4,8 @@ Each rendering is a function that writes the brochure (``raw/gnlc-portraits-2016
 as that rendering into a folder and returns the file's path: the text with its
 front matter removed or its member list moved, Markdown, PDFs set by reportlab
 and by PyMuPDF (``fitz.Story``) like a printed brochure, ``pdftotext`` of those
-PDFs (default and ``-layout``), mojibake, hard wraps at 30…160 columns, the
+PDFs (default and ``-layout``), mojibake, letters lost to a lossy conversion
+(``?``, U+FFFD), hard wraps at 30…160 columns, the
 portraits shuffled. All are deterministic; the heavy ones (PDFs, pdftotext) are
 cached under ``.cache/renderings/`` keyed by a hash of the source text, the
 rendering's name and ``VERSION``.
@@ -30,16 +31,18 @@ from extract.bench.renderings.score import (
 )
 from extract.bench.renderings.text import (
                                             front_matter_removed,
+                                            lossy_ascii,
                                             markdown,
                                             member_list_at_end,
                                             member_list_last,
                                             mojibake,
                                             mojibake_latin1,
+                                            replacement_char,
                                             shuffled,
 )
 from extract.bench.variants import wrap
 
 __all__ = ["BAR", "CACHE", "CITIES", "GAP", "GOLD", "NAMES", "REGISTRY", "SOURCE", "VERSION", "brochure_cities",
-           "cache_key", "front_matter_removed", "markdown", "matrix", "matrix_report", "member_list_at_end",
+           "cache_key", "front_matter_removed", "lossy_ascii", "markdown", "matrix", "matrix_report", "member_list_at_end",
            "member_list_last", "missing", "mojibake", "mojibake_latin1", "parse", "passes", "render",
-           "readme_table", "score_rendering", "shuffled", "wrap", "write_readme"]
+           "readme_table", "replacement_char", "score_rendering", "shuffled", "wrap", "write_readme"]

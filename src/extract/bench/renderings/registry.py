@@ -15,11 +15,13 @@ from extract.bench.renderings.pdfs import MissingTool, fpdf_pdf, mupdf_pdf, pdft
 from extract.bench.renderings.text import (
     _text,
     front_matter_removed,
+    lossy_ascii,
     markdown,
     member_list_at_end,
     member_list_last,
     mojibake,
     mojibake_latin1,
+    replacement_char,
     shuffled,
 )
 from extract.bench.variants import wrap
@@ -58,6 +60,8 @@ _textual("member-list-last", member_list_last, note="member list as the very las
 _textual("markdown", markdown, "md", note="Markdown")
 _textual("mojibake", mojibake, note="UTF-8 read as Windows-1252 once, saved as UTF-8")
 _textual("mojibake-latin1", mojibake_latin1, note="UTF-8 read as Latin-1 once, saved as UTF-8")
+_textual("lossy-ascii", lossy_ascii, note="every non-ASCII letter replaced by `?` (a lossy conversion to ASCII)")
+_textual("replacement-char", replacement_char, note="every non-ASCII letter replaced by U+FFFD")
 _textual("shuffled", shuffled, note=f"portraits in an order shuffled with seed {SEED}")
 for _w in range(30, 161, 5):
     _textual(f"wrap-{_w}", lambda s, w=_w: wrap(s, w), note=f"hard-wrapped at {_w} columns")

@@ -1,5 +1,5 @@
 """Text renderings of the brochure: front matter removed, member list moved,
-shuffled, mojibake, Markdown."""
+shuffled, mojibake, letters lost to a lossy conversion, Markdown."""
 from __future__ import annotations
 
 import random
@@ -50,6 +50,17 @@ def mojibake(src: str) -> str:
 
 def mojibake_latin1(src: str) -> str:
     return src.encode("utf-8").decode("latin-1")
+
+
+def lossy_ascii(src: str) -> str:
+    """Every letter outside ASCII replaced by ``?``, as an encoder to ASCII
+    with ``errors="replace"`` leaves it (other signs, ``²``, ``–``, kept)."""
+    return "".join("?" if not ch.isascii() and ch.isalpha() else ch for ch in src)
+
+
+def replacement_char(src: str) -> str:
+    """Every letter outside ASCII replaced by U+FFFD, as a decoder leaves what it cannot read."""
+    return "".join("\ufffd" if not ch.isascii() and ch.isalpha() else ch for ch in src)
 
 
 def _md_cell(cell: str, labels: bool) -> str:

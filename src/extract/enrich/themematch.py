@@ -1,0 +1,196 @@
+"""Pieces of text → the theme rules they match: ``pieces_to_spans``.
+
+In: a ``ThemeMatcher`` (``rules/themes.py``) and pieces of text. Out, for
+each piece, ``(label, rule, start, end)`` of every match of a phrase or a
+token pattern (offsets in the piece), each once: what spaCy's ``SpanRuler``
+with the same rules finds on the piece's tokens, white space (line breaks
+included) not being a token, so that a phrase matches across a wrapped line.
+
+How, at the speed of a phrase matcher. The pieces are tokenized together,
+joined by line breaks, in batches: spaCy's tokenizer splits text at white
+space and reads each stretch between on its own, so a line break between two
+pieces gives each piece the tokens it has alone. A phrase is looked up by
+its tokens in a table, at the tokens that start one. A token pattern is
+tried by its own spaCy ``Matcher`` only in windows around the words it
+cannot match without (its anchor rarest in the batch), each window as wide
+as the pattern's reach and inside one piece; a pattern without anchor or
+reach is tried on every piece whole. The ``Matcher`` finds every match in
+a window, and every match of a pattern lies in the window of the anchor
+word it holds."""
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from extract.rules.themes import Anchor, ThemeMatcher, TokenPattern
+
+BATCH_CHARS = 200_000
+Span = tuple[str, str, int, int]
+
+
+def pieces_to_spans(matcher: ThemeMatcher, pieces: Sequence[str], batch_chars: int = BATCH_CHARS) -> list[list[Span]]:
+    """Every rule match in each of ``pieces`` (see the module docstring),
+    ordered by start, end, label and rule."""
+    out: list[list[Span]] = []
+    for batch in pieces_to_batches(pieces, batch_chars, matcher.joinable):
+        out += batch_to_spans(matcher, batch)
+    return out
+
+
+def pieces_to_batches(pieces: Sequence[str], most: int, join: bool) -> Iterator[list[str]]:
+    """Consecutive pieces in batches of about ``most`` characters (one piece
+    a batch when they may not be joined)."""
+    batch: list[str] = []
+    size = 0
+    for piece in pieces:
+        if batch and (not join or size + len(piece) > most):
+            yield batch
+            batch, size = [], 0
+        batch.append(piece)
+        size += len(piece) + 1
+    if batch:
+        yield batch
+
+
+def warm(matcher: ThemeMatcher, text: str) -> None:
+    """Give spaCy's tokenizer each stretch of ``text`` between white space
+    that it has not had on its own, so that it caches it: in one long text
+    it caches nothing after the first special case (a line break is one),
+    and the stretches repeat from piece to piece. Its cache is what makes a
+    batch fast; it gives the same tokens."""
+    tokenizer, memo = matcher.nlp.tokenizer, matcher.memo
+    runs = text.split()
+    if len(memo.warmed) >= tokenizer.max_cache_size or memo.warmed.issuperset(runs):
+        return
+    for run in set(runs) - memo.warmed:
+        tokenizer(run)
+        memo.warmed.add(run)
+
+
+class Tokens:
+    """The tokens of a batch of pieces joined by line breaks, white space
+    left out: ``starts`` and ``sizes`` (offsets in the joined text and
+    lengths), ``lower`` (their lower-case text); piece ``k`` holds the tokens
+    from ``firsts[k]`` to ``firsts[k + 1]`` and starts at ``piece_starts[k]``
+    of the joined text."""
+
+    def __init__(self, matcher: ThemeMatcher, batch: list[str]):
+        from spacy.attrs import IDX, IS_SPACE, LENGTH
+
+        self.joined = joined = "\n".join(batch)
+        warm(matcher, joined)
+        self.vocab = matcher.nlp.vocab
+        table = matcher.nlp.tokenizer(joined).to_array([IDX, LENGTH, IS_SPACE])
+        kept = table[:, 2] == 0
+        self.starts, self.sizes = table[kept, 0].tolist(), table[kept, 1].tolist()
+        low = joined.lower()  # the same, token by token, unless a letter lowers to two or a capital sigma is in it
+        if len(low) != len(joined) or "\u03a3" in joined:
+            low = joined
+            self.lower = [low[s:s + n].lower() for s, n in zip(self.starts, self.sizes)]
+        else:
+            self.lower = [low[s:s + n] for s, n in zip(self.starts, self.sizes)]
+        self.piece_starts, at = [], 0
+        for piece in batch:
+            self.piece_starts.append(at)
+            at += len(piece) + 1
+        self.firsts = [bisect_left(self.starts, s) for s in self.piece_starts] + [len(self.starts)]
+
+    def window(self, w0: int, w1: int) -> Any:
+        """Tokens ``w0`` to ``w1`` as a spaCy ``Doc`` of their own, made as
+        the ``SpanRuler`` had its ``Doc`` made: from their words, a space after
+        each (no token keeps what a tokenizer special case set on it)."""
+        from spacy.tokens import Doc
+
+        words = [self.joined[s:s + n] for s, n in zip(self.starts[w0:w1], self.sizes[w0:w1])]
+        return Doc(self.vocab, words=words, spaces=[True] * len(words))
+
+    def piece_of(self, i: int) -> int:
+        """The piece that holds token ``i``."""
+        return bisect_right(self.firsts, i) - 1
+
+
+def batch_to_spans(matcher: ThemeMatcher, batch: list[str]) -> list[list[Span]]:
+    """Every rule match in each piece of one batch."""
+    tokens = Tokens(matcher, batch)
+    found: set[tuple[int, int, str, str]] = set()  # token from, token to, label, rule
+    lengths, seconds, phrases, lower = matcher.lengths, matcher.seconds, matcher.phrases, tokens.lower
+    last = len(lower) - 1
+    for i in [i for i, w in enumerate(lower) if w in lengths]:
+        w = lower[i]
+        longer = i < last and lower[i + 1] in seconds[w]
+        for n in lengths[w]:
+            if n == 1 or longer:
+                for label, rule in phrases.get((w,) if n == 1 else tuple(lower[i:i + n]), ()):
+                    found.add((i, i + n, label, rule))
+    for pattern, windows in patterns_to_windows(matcher, tokens):
+        for w0, w1 in windows:
+            for _, s, e in pattern.matcher(tokens.window(w0, w1)):
+                if e > s:
+                    found.add((w0 + s, w0 + e, pattern.label, pattern.rule))
+    out: list[list[Span]] = [[] for _ in batch]
+    firsts, starts, sizes, k = tokens.firsts, tokens.starts, tokens.sizes, 0
+    for i, j, label, rule in sorted(found):
+        while firsts[k + 1] <= i:
+            k += 1
+        if j <= firsts[k + 1]:  # a phrase may run on into the next piece
+            base = tokens.piece_starts[k]
+            out[k].append((label, rule, starts[i] - base, starts[j - 1] + sizes[j - 1] - base))
+    return out
+
+
+def regex_words(matcher: ThemeMatcher, counts: Counter) -> dict[Any, set[str]]:
+    """Each regular-expression anchor → the words of the batch (``counts``)
+    it matches; words tried before are looked up in the memo."""
+    memo = matcher.memo
+    regexes = {a for p in matcher.patterns for a in p.anchors if not isinstance(a, frozenset)}
+    new = counts.keys() - memo.tried
+    fresh = {a: {w for w in new if a.search(w)} for a in regexes}
+    if len(memo.tried) + len(new) <= memo.most:
+        memo.tried |= new
+        for a, words in fresh.items():
+            memo.matching.setdefault(a, set()).update(words)
+    return {a: fresh[a] | (counts.keys() & memo.matching.get(a, set())) for a in regexes}
+
+
+def patterns_to_windows(matcher: ThemeMatcher, tokens: Tokens) -> list[tuple[TokenPattern, list[tuple[int, int]]]]:
+    """Each token pattern with the token ranges it is tried on: around each
+    occurrence of its anchor rarest in the batch, as far as its reach and
+    inside the occurrence's piece, overlapping ranges merged; every piece
+    whole when it has no anchor or no reach; none when an anchor is missing."""
+    counts = Counter(tokens.lower)
+    by_regex = regex_words(matcher, counts)
+
+    def words_of(anchor: Anchor) -> set[str]:
+        return {w for w in anchor if w in counts} if isinstance(anchor, frozenset) else by_regex[anchor]
+
+    chosen: list[tuple[TokenPattern, set[str] | None, list[set[str]]]] = []  # None: every piece whole
+    for pattern in matcher.patterns:
+        present = [words_of(a) for a in pattern.anchors]
+        if all(present):
+            rarest = min(present, key=lambda ws: sum(counts[w] for w in ws)) if present else None
+            chosen.append((pattern, rarest if pattern.reach is not None else None,
+                           [ws for ws in present if ws is not rarest]))
+    wanted = set().union(*(ws for _, ws, _ in chosen if ws))
+    at: dict[str, list[int]] = {}
+    for i in [i for i, w in enumerate(tokens.lower) if w in wanted]:
+        at.setdefault(tokens.lower[i], []).append(i)
+    out = []
+    for pattern, rarest, others in chosen:
+        if rarest is None:
+            out.append((pattern, [(a, b) for a, b in zip(tokens.firsts, tokens.firsts[1:]) if b > a]))
+            continue
+        windows: list[tuple[int, int]] = []
+        reach = pattern.reach or 0
+        for i in sorted(i for w in rarest for i in at[w]):
+            k = tokens.piece_of(i)
+            w0, w1 = max(tokens.firsts[k], i - reach + 1), min(tokens.firsts[k + 1], i + reach)
+            if others and not all(ws.intersection(tokens.lower[w0:w1]) for ws in others):
+                continue  # another word the pattern needs is not within reach
+            if windows and w0 < windows[-1][1]:
+                windows[-1] = (windows[-1][0], max(windows[-1][1], w1))
+            else:
+                windows.append((w0, w1))
+        out.append((pattern, windows))
+    return out

@@ -1,0 +1,108 @@
+"""Start-up: ``extract --version`` and ``--help`` import none of the heavy
+libraries, and the rules come from the cache on disk when their files (and
+the code that loads them) have not changed, with the same output."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import BROCHURE
+from extract.cli import DIFF_FORMATS
+from extract.errors import RuleError
+from extract.pipeline import run
+from extract.qa.diff_render import FORMATS
+from extract.rules import DEFAULT_DIR, load_rules
+from extract.rules.cache import ENV, cache_dir, cache_key
+
+HEAVY = ("spacy", "pandas", "pandera", "pyarrow", "numpy", "pdfplumber", "rich", "yaml", "regex")
+_IMPORTED = f"""
+import runpy, sys
+sys.argv = ["extract", *sys.argv[1:]]
+try:
+    runpy.run_module("extract", run_name="__main__")
+except SystemExit:
+    pass
+print(" ".join(sorted({{m.split(".")[0] for m in sys.modules}} & set({HEAVY!r}))))
+"""
+
+
+@pytest.mark.parametrize("flag", ["--version", "--help"])
+def test_version_and_help_import_nothing_heavy(flag):
+    """``python -m extract --version`` (the console script runs the same
+    ``cli.main``) leaves spaCy, pandas, pandera, pyarrow, … unimported."""
+    done = subprocess.run([sys.executable, "-c", _IMPORTED, flag], capture_output=True, text=True, check=True)
+    *shown, imported = done.stdout.splitlines() or [""]
+    assert imported == ""
+    assert shown[0].startswith("extract ") if flag == "--version" else "usage: extract" in done.stdout
+
+
+def test_the_command_offers_the_diff_formats_there_are():
+    assert DIFF_FORMATS == FORMATS
+
+
+@pytest.fixture
+def cache_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv(ENV, "1")
+    return tmp_path / "cache" / "extract"
+
+
+def test_rules_are_cached_on_disk_and_read_back(cache_home, rules):
+    first = load_rules()
+    files = list(cache_home.glob("rules-*.pickle"))
+    assert cache_dir() == cache_home and len(files) == 1
+    again = load_rules()
+    assert again is not first
+    assert (again.digest, again.rule_ids, again.files) == (rules.digest, rules.rule_ids, rules.files)
+    assert list(cache_home.glob("rules-*.pickle")) == files
+
+
+def test_cached_rules_give_the_same_tables(cache_home, brochure_out, tmp_path):
+    load_rules()  # stored
+    cached = load_rules()  # read back
+    run([BROCHURE], tmp_path / "out", cached, say=lambda line: None)
+    csvs = sorted(p.name for p in brochure_out.glob("*.csv"))
+    assert csvs and sorted(p.name for p in (tmp_path / "out").glob("*.csv")) == csvs
+    for name in csvs:
+        assert (tmp_path / "out" / name).read_bytes() == (brochure_out / name).read_bytes(), name
+
+
+def test_the_key_changes_with_the_rule_files():
+    assert cache_key("a" * 64) != cache_key("b" * 64)
+    assert cache_key("a" * 64) == cache_key("a" * 64)
+
+
+def test_a_broken_cache_file_is_built_again(cache_home, rules):
+    load_rules()
+    (path,) = cache_home.glob("rules-*.pickle")
+    path.write_bytes(b"not a pickle")
+    assert load_rules().rule_ids == rules.rule_ids
+    assert path.read_bytes() != b"not a pickle"
+
+
+def test_no_cache_when_turned_off_or_unwritable(tmp_path, monkeypatch, rules):
+    monkeypatch.setenv(ENV, "0")
+    assert cache_dir() is None
+    monkeypatch.setenv(ENV, "1")
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the cache folder would go", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    assert load_rules().rule_ids == rules.rule_ids
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/path")  # ignored, as the XDG spec says
+    assert cache_dir() == Path(os.path.expanduser("~")) / ".cache" / "extract"
+
+
+def test_a_broken_rules_folder_is_never_cached(cache_home, tmp_path):
+    broken = tmp_path / "rules"
+    broken.mkdir()
+    for p in DEFAULT_DIR.iterdir():
+        if p.name.endswith(".yaml"):
+            (broken / p.name).write_bytes(p.read_bytes())
+    (broken / "headings.yaml").write_text("kind: headings\nrules: [{id: h}]\n", encoding="utf-8")
+    with pytest.raises(RuleError):
+        load_rules(broken)
+    assert not list(cache_home.glob("rules-*.pickle"))
