@@ -31,7 +31,8 @@ the same city as the earlier one's header — is not a candidate for another
 city: it is matched to the earlier one's city with ``repeats`` set."""
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Any
 
 from extract.portrait.candidates import Candidate, portrait_candidates
 from extract.portrait.gazetteer import city_hits, countries_in, country_name
@@ -47,62 +48,122 @@ WEAK = 4.0      # a text candidate scoring less is a weak tie
 CLOSE = 0.75    # … and so is one whose runner-up scores this share of it or more
 
 
-def _evidence(portrait: Portrait, text: str, names: list[set[str]], slugs: list[str],
-              index: MentionIndex, people: PeopleRules) -> list[tuple[float, str, tuple]]:
+@dataclass(frozen=True)
+class _Names:
+    """The member list's names for looking up evidence: each member's folded
+    names and aliases (``names``), who holds a folded name (``holders``), and
+    automata finding members' slugs in email domains and names in ``Mayor
+    of`` lines, so that a portrait's evidence costs the members it names,
+    not every member."""
+    names: list[set[str]]
+    holders: dict[str, tuple[int, ...]]
+    slugs: Any
+    within: Any
+    nameless: tuple[int, ...]  # members with an empty name: inside every mayor line
+
+    def header_members(self, header: set[str]) -> set[int]:
+        return {i for h in header for i in self.holders.get(h, ())}
+
+
+def _automaton(words: dict[str, list[int]]) -> Any:
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for word, members in words.items():
+        automaton.add_word(word, tuple(members))
+    if words:
+        automaton.make_automaton()
+    return automaton if words else None
+
+
+def _found(automaton: Any, text: str) -> set[int]:
+    return set() if automaton is None or not text else {i for _, members in automaton.iter(text) for i in members}
+
+
+def _names(members: tuple[Member, ...], places: PlaceRules) -> _Names:
+    names = [{fold_key(n) for n in m.names} for m in members]
+    by_city: dict[str, list[int]] = {}
+    for i, m in enumerate(members):
+        by_city.setdefault(fold_key(m.city), []).append(i)
+    for _, city, alias in places.city_aliases:
+        for i in by_city.get(fold_key(city), ()):
+            names[i].add(fold_key(alias))
+    holders: dict[str, list[int]] = {}
+    slugs: dict[str, list[int]] = {}
+    for i, m in enumerate(members):
+        for n in names[i]:
+            holders.setdefault(n, []).append(i)
+        s = slug(m.city).replace("-", "")
+        if len(s) >= 4:
+            slugs.setdefault(s, []).append(i)
+    nameless = tuple(i for i, member_names in enumerate(names) if "" in member_names)
+    return _Names(names, {n: tuple(v) for n, v in holders.items()}, _automaton(slugs),
+                  _automaton({n: list(v) for n, v in holders.items() if n}), nameless)
+
+
+def _evidence(portrait: Portrait, text: str, names: _Names, index: MentionIndex,
+              people: PeopleRules) -> dict[int, tuple[float, str]]:
+    """Member → (score, why) for the members the portrait gives evidence of,
+    and the member at its place in the list (the prior)."""
     counts = index.count(text)
-    header = {fold_key(h.text) for h in portrait.header}
+    header = names.header_members({fold_key(h.text) for h in portrait.header})
     found = (m.group("domain") for m in people.email_domain_re.finditer(text))
-    domains = " ".join(d.replace(".", "").replace("-", "") for d in found).lower()
-    mayors = {fold_key(m) for m in people.mayor_re.findall(text)}
-    out = []
-    for i, member_names in enumerate(names):
+    domains = _found(names.slugs, " ".join(d.replace(".", "").replace("-", "") for d in found).lower())
+    mayors: set[int] = set()
+    for m in {fold_key(m) for m in people.mayor_re.findall(text)}:
+        mayors |= _found(names.within, m) | set(names.nameless)
+    out = {}
+    for i in sorted(set(counts) | header | domains | mayors | {portrait.index}):
+        if i >= len(names.names):
+            continue
         score, why = float(counts.get(i, 0)), []
         if counts.get(i):
             why.append(f"mentions={counts[i]}")
-        if header & member_names:
+        if i in header:
             score += 10
             why.append("header")
-        if len(slugs[i]) >= 4 and slugs[i] in domains:
+        if i in domains:
             score += 3
             why.append("email-domain")
-        if any(any(n in m for n in member_names) for m in mayors):
+        if i in mayors:
             score += 2
             why.append("mayor")
         if i == portrait.index:
             score += PRIOR
             why.append("list-order")
-        out.append((score, ", ".join(why), tuple(sorted(counts.items()))))
+        out[i] = (score, ", ".join(why))
     return out
 
 
 def _member_matches(seg: Segmentation, people: PeopleRules, places: PlaceRules,
                     index: MentionIndex) -> dict[int, CityMatch]:
-    """Portrait index → the member it is about, by the evidence of the member list."""
+    """Portrait index → the member it is about, by the evidence of the member
+    list. Only pairs with evidence are weighed (a pair without scores 0 and is
+    never taken), so the cost grows with the portraits and the names they
+    print, not with portraits × members."""
     members = seg.members
-    names = [{fold_key(n) for n in m.names} for m in members]
-    for _, city, alias in places.city_aliases:
-        for i, m in enumerate(members):
-            if fold_key(m.city) == fold_key(city):
-                names[i].add(fold_key(alias))
-    slugs = [slug(m.city).replace("-", "") for m in members]
+    names = _names(members, places)
     text = seg.document.match_text
     repeats = _repeats(seg, names)
     pairs = []
+    mentions_of = {}
     for p in seg.portraits:
         if p.index in repeats:
             continue
-        for i, (score, why, mentions) in enumerate(_evidence(p, text[p.span.start:p.span.end], names, slugs, index, people)):
-            pairs.append((score, -abs(i - p.index), p.index, i, why, mentions))
+        piece = text[p.span.start:p.span.end]
+        mentions_of[p.index] = tuple(sorted(index.count(piece).items()))
+        for i, (score, why) in _evidence(p, piece, names, index, people).items():
+            pairs.append((score, -abs(i - p.index), p.index, i, why))
     pairs.sort(reverse=True)
     taken_p, taken_m, out = set(), set(), {}
-    for score, _, pi, mi, why, mentions in pairs:
+    for score, _, pi, mi, why in pairs:
         if pi in taken_p or mi in taken_m or score <= 0:
             continue
         taken_p.add(pi)
         taken_m.add(mi)
         m = members[mi]
         out[pi] = CityMatch(member=m, city_id=city_id(m.city, m.country_code), score=score,
-                            evidence=why, mentions=mentions)
+                            evidence=why, mentions=mentions_of[pi])
     for pi, first in repeats.items():
         if first in out:
             out[pi] = replace(out[first], evidence=f"repeats portrait {first + 1}", repeats=first)
@@ -200,7 +261,7 @@ def candidates_note(seg: Segmentation, p: Portrait, people: PeopleRules, places:
     return ", ".join(f"{c.name} ({c.score:g})" for c in cands[:5]) or "none"
 
 
-def _repeats(seg: Segmentation, names: list[set[str]]) -> dict[int, int]:
+def _repeats(seg: Segmentation, names: _Names) -> dict[int, int]:
     """Portrait index → index of the earlier portrait it repeats: the same
     words, or a header naming the same (single) member city."""
     text = seg.document.match_text
@@ -209,8 +270,7 @@ def _repeats(seg: Segmentation, names: list[set[str]]) -> dict[int, int]:
     out = {}
     for p in seg.portraits:
         words = " ".join(text[p.span.start:p.span.end].split())
-        header = {fold_key(h.text) for h in p.header}
-        named = [i for i, member_names in enumerate(names) if header & member_names]
+        named = sorted(names.header_members({fold_key(h.text) for h in p.header}))
         city = named[0] if len(named) == 1 else None
         earlier = first_by_words.get(words, first_by_city.get(city) if city is not None else None)
         if earlier is not None:

@@ -1,12 +1,16 @@
 """Count how often a text names each member city (by its name or an alias
-of ``rules/cities.yaml``), comparing ASCII-folded, case-folded text."""
+of ``rules/cities.yaml``), comparing ASCII-folded, case-folded text.
+
+One Aho-Corasick automaton over every name finds the candidates; a name
+counts where no letter or digit touches it, leftmost first and the longest
+of those starting at one place, without overlaps."""
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-import regex
+import ahocorasick
 
 from extract.read.textutil import to_ascii
 from extract.rules import PlaceRules
@@ -19,14 +23,29 @@ def _fold(s: str) -> str:
 
 @dataclass(frozen=True)
 class MentionIndex:
-    pattern: Any
+    automaton: Any  # folded name → (member index, length); None when there is no name
     owner: dict[str, int]
 
     def count(self, text: str) -> Counter:
         """member index → number of mentions in ``text``."""
-        if self.pattern is None:
+        if self.automaton is None:
             return Counter()
-        return Counter(self.owner[m.group(0)] for m in self.pattern.finditer(_fold(text)))
+        folded = _fold(text)  # ASCII: a letter or digit is what isalnum says
+        n = len(folded)
+        found = []
+        for end, (member, length) in self.automaton.iter(folded):
+            start = end - length + 1
+            if (start and folded[start - 1].isalnum()) or (end + 1 < n and folded[end + 1].isalnum()):
+                continue
+            found.append((start, -length, member))
+        found.sort()
+        out: Counter = Counter()
+        reached = 0
+        for start, minus_length, member in found:
+            if start >= reached:
+                out[member] += 1
+                reached = start - minus_length
+        return out
 
 
 def mention_index(members: tuple[Member, ...], places: PlaceRules) -> MentionIndex:
@@ -40,5 +59,9 @@ def mention_index(members: tuple[Member, ...], places: PlaceRules) -> MentionInd
             owner.setdefault(_fold(alias), by_city[_fold(city)])
     if not owner:
         return MentionIndex(None, {})
-    alts = "|".join(regex.escape(n) for n in sorted(owner, key=len, reverse=True))
-    return MentionIndex(regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{alts})(?![\p{{L}}\p{{N}}])"), owner)
+    automaton = ahocorasick.Automaton()
+    for name, member in owner.items():
+        if name:
+            automaton.add_word(name, (member, len(name)))
+    automaton.make_automaton()
+    return MentionIndex(automaton, owner)
