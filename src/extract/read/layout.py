@@ -139,12 +139,44 @@ def hard_before(text: str, soft: frozenset[int], starts, bullet_re=None) -> froz
     line always starts a block. (A dash or number that running text wraps
     onto a line start is read as a list marker too.)"""
     out = set()
+    patterns = _joined_patterns(tuple(starts))
     for k in soft:
         line = text[k + 1:k + 200]
-        if any(p.match(text, k + 1) for p in starts) or (bullet_re and bullet_re.match(line)):
+        if any(p.match(text, k + 1) for p in patterns) or (bullet_re and bullet_re.match(line)):
             continue
         out.add(k)
     return frozenset(out)
+
+
+_GLOBAL_FLAGS = regex.compile(r"\(\?[a-zA-Z]+\)")  # an inline flag for the whole pattern: not joinable
+_JOINED: dict[tuple[int, ...], tuple[tuple, tuple]] = {}
+
+
+def _joined_patterns(starts: tuple) -> tuple:
+    """``starts`` as few patterns: those with the same flags joined into one
+    alternation (it matches at a place where one of them does), built once
+    per tuple of patterns (kept with them, so that their ids stay theirs)."""
+    key = tuple(id(p) for p in starts)
+    got = _JOINED.get(key)
+    if got is not None:
+        return got[1]
+    by_flags: dict[int, list] = {}
+    alone = []
+    for p in starts:
+        (alone.append(p) if _GLOBAL_FLAGS.search(p.pattern) else by_flags.setdefault(p.flags, []).append(p))
+    joined = list(alone)
+    for flags, group in by_flags.items():
+        if len(group) == 1:
+            joined += group
+            continue
+        try:
+            joined.append(regex.compile("|".join(f"(?:{p.pattern})" for p in group), flags))
+        except regex.error:
+            joined += group
+    if len(_JOINED) > 64:
+        _JOINED.clear()
+    _JOINED[key] = (starts, tuple(joined))
+    return tuple(joined)
 
 
 def wrapped_start(lines: Sequence[Line], i: int, soft: Container[int], floor: int = 0,
