@@ -11,7 +11,10 @@ $(STAMP): pyproject.toml constraints.txt
 	$(VENV)/bin/python -m pip install --quiet -e '.[test]' -c constraints.txt
 	touch $@
 
+# The package's modules compiled to bytecode first (an editable install has none, and
+# with PYTHONDONTWRITEBYTECODE set every run would compile them again).
 extract: $(STAMP)
+	$(VENV)/bin/python -m compileall -q src >/dev/null
 	$(VENV)/bin/extract run raw --out output
 
 # Lint, then every test (the rendering matrix needs Debian's poppler-utils and
@@ -40,6 +43,7 @@ renderings: $(STAMP)
 
 # Portraits per second, peak memory, seconds per stage, against spaCy's tokenizer (takes minutes).
 bench: $(STAMP)
+	$(VENV)/bin/python -m compileall -q src >/dev/null
 	$(VENV)/bin/extract bench
 
 # The static HTML review of output/: open reports/review/index.html in a browser.

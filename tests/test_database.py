@@ -1,7 +1,7 @@
 """``output/extract.db``: every table in SQLite, with foreign keys that hold,
 indexes on the keys, full-text search and the views of the README's questions;
-written in the same swap as the other files, and the same from pyarrow Tables
-as from pandas frames."""
+written in the same swap as the other files, a chunk at a time as they are, and
+the same from the Parquet files' tables as from the run's chunks."""
 from __future__ import annotations
 
 import sqlite3
@@ -9,8 +9,8 @@ import sqlite3
 import pyarrow.parquet as pq
 import pytest
 
+from extract.tables.arrow import rows_to_table
 from extract.tables.database import tables_to_database
-from extract.tables.frames import to_frame
 from extract.tables.schemas import TABLES
 from extract.tables.write import write_tables
 
@@ -100,7 +100,7 @@ def test_timeline_is_in_date_order_with_city_names(db):
     assert [r[:2] for r in rows] == sorted((r[:2] for r in rows), key=lambda ym: (ym[0], ym[1] or 0))
 
 
-def test_arrow_tables_give_the_same_database_as_frames(raw_out, tmp_path):
+def test_the_parquet_tables_give_the_same_database_as_the_runs_chunks(raw_out, tmp_path):
     arrow = {t: pq.read_table(raw_out / f"{t}.parquet") for t in TABLES}
     tables_to_database(arrow, tmp_path / "arrow.db")
     assert (tmp_path / "arrow.db").read_bytes() == (raw_out / "extract.db").read_bytes()
@@ -108,8 +108,8 @@ def test_arrow_tables_give_the_same_database_as_frames(raw_out, tmp_path):
 
 def test_written_in_the_swap_with_a_subset_of_tables(tmp_path):
     out = tmp_path / "out"
-    write_tables({"cities": to_frame("cities", [{"city_id": "alpha-arg", "city": "Alpha", "document_id": "a.txt"}]),
-                  "findings": to_frame("findings", [])}, out)
+    write_tables({"cities": rows_to_table("cities", [{"city_id": "alpha-arg", "city": "Alpha", "document_id": "a.txt"}]),
+                  "findings": rows_to_table("findings", [])}, out)
     assert sorted(p.name for p in out.iterdir()) == sorted(
         ["cities.csv", "cities.parquet", "findings.csv", "findings.parquet", "datapackage.json", "extract.db"])
     conn = sqlite3.connect(out / "extract.db")

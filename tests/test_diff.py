@@ -16,7 +16,7 @@ from extract.pipeline import run
 from extract.qa.diff import DuplicateKey, baseline_from_git, diff_run, diff_tables
 from extract.qa.diff_render import render
 from extract.rules import load_rules
-from extract.tables.frames import to_frame
+from extract.tables.arrow import rows_to_table
 from extract.tables.write import write_tables
 
 DOC = "gnlc-portraits-2016.txt"
@@ -27,7 +27,7 @@ CITY = {"city_id": "a-city-kor", "city": "A City", "country": "Korea", "country_
 
 def write_cities(folder: Path, *rows: dict) -> Path:
     """``rows`` (changes to ``CITY``) written as the ``cities`` table of ``folder``."""
-    write_tables({"cities": to_frame("cities", [dict(CITY, **r) for r in rows])}, folder)
+    write_tables({"cities": rows_to_table("cities", [dict(CITY, **r) for r in rows])}, folder)
     return folder
 
 

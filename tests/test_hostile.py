@@ -186,7 +186,7 @@ def test_case12_an_os_error_on_output_is_one_line_and_exit_2(tmp_path, capsys, m
     def failing(*args, **kwargs):
         raise OSError(code, os.strerror(code), str(out.parent / "x"))
 
-    monkeypatch.setattr(write, "_frame_to_parquet", failing)
+    monkeypatch.setattr(write, "_table_to_files", failing)
     monkeypatch.delenv("EXTRACT_DEBUG", raising=False)
     assert main(["run", str(PROFILE), "--out", str(out)]) == 2
     assert capsys.readouterr().err.splitlines() == [
@@ -351,12 +351,12 @@ def test_case13_diff_reports_escape_names_and_values(tmp_path):
 
     from extract.qa.diff import diff_tables
     from extract.qa.diff_render import render
-    from extract.tables.frames import to_frame
+    from extract.tables.arrow import rows_to_table
     from extract.tables.write import write_tables
 
     def output(folder: Path, city: str, names: list[str]) -> Path:
         record = {"inputs": [{"document_id": n, "sha256": "0"} for n in names]}
-        write_tables({"cities": to_frame("cities", [{"document_id": names[0], "city_id": "a-arg", "city": city}])},
+        write_tables({"cities": rows_to_table("cities", [{"document_id": names[0], "city_id": "a-arg", "city": city}])},
                      folder, extra=lambda seconds: {"run.json": json.dumps(record)})
         return folder
 

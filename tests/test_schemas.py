@@ -6,11 +6,13 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from extract.tables import schemas
+from extract.tables.arrow import rows_to_table
 from extract.tables.dictionary import data_dictionary_markdown, datapackage
 from extract.tables.frames import to_frame, validate_frame
 from extract.tables.schemas import TABLES
@@ -237,7 +239,7 @@ def test_write_tables_is_byte_identical_and_formats_numbers(tmp_path: Path) -> N
     rows = [good_row("cities", population=80006.0, area_km2=268.05, gdp_per_capita_country_usd=7924.7,
                      mean_years_schooling=0.1 + 0.2, intro='A "quote",\nnext line'),
             good_row("cities", city_id="dilijan-arm", population=21705000.0)]
-    frames = {"cities": to_frame("cities", rows), "findings": to_frame("findings", [good_row("findings")])}
+    frames = {"cities": rows_to_table("cities", rows), "findings": rows_to_table("findings", [good_row("findings")])}
     out = tmp_path / "output"
     write_tables(frames, out)
     first = _digests(out)
@@ -269,15 +271,15 @@ def test_write_tables_removes_only_our_stale_files(tmp_path: Path) -> None:
     out.mkdir()
     (out / "quotes.csv").write_text("stale\n")
     (out / "notes.txt").write_text("keep\n")
-    write_tables({"findings": to_frame("findings", [])}, out)
+    write_tables({"findings": rows_to_table("findings", [])}, out)
     assert sorted(p.name for p in out.iterdir()) == ["datapackage.json", "extract.db", "findings.csv", "findings.parquet",
                                                       "notes.txt"]
     assert (out / "findings.csv").read_text("utf-8") == ",".join(TABLES["findings"].names) + "\n"
 
 
-def test_write_tables_rejects_a_frame_not_built_from_the_spec(tmp_path: Path) -> None:
+def test_write_tables_rejects_a_table_not_built_from_the_spec(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="sections"):
-        write_tables({"sections": pd.DataFrame({"city_id": ["a-arg"]})}, tmp_path / "output")
+        write_tables({"sections": pa.table({"city_id": ["a-arg"]})}, tmp_path / "output")
     assert not (tmp_path / "output").exists() or not any((tmp_path / "output").iterdir())
 
 

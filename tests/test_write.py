@@ -13,14 +13,15 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from conftest import BROCHURE
 from extract.errors import NotAnOutputFolder, UsageError
 from extract.tables import write
-from extract.tables.frames import to_frame
+from extract.tables.arrow import rows_to_table
 from extract.tables.schemas import TABLES
-from extract.tables.write import write_tables
+from extract.tables.write import spill_folder, write_tables
 
 FIRST = {
     "cities": [{"city_id": "alpha-arg", "city": "Alpha", "population": 1200.5, "population_year": 2015}],
@@ -37,8 +38,8 @@ SECOND = {
 NOTES = {"notes.md": b"# kept\n"}
 
 
-def frames(rows: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:
-    return {t: to_frame(t, r) for t, r in rows.items()}
+def frames(rows: dict[str, list[dict]]) -> dict[str, pa.Table]:
+    return {t: rows_to_table(t, r) for t, r in rows.items()}
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -117,7 +118,7 @@ def test_recovery_puts_back_the_folder_moved_aside_and_removes_temporary_ones(tm
     killed_between_renames(out)
     write._new_folder(out.parent, ".out.tmp-")
     with pytest.raises(ValueError, match="sections"):  # the recovery happens before the frames are checked
-        write_tables({"sections": pd.DataFrame({"city_id": ["a-arg"]})}, out)
+        write_tables({"sections": pa.table({"city_id": ["a-arg"]})}, out)
     assert_only(out, before)
     killed_between_renames(out)
     write_tables(frames(SECOND), out)
@@ -138,6 +139,27 @@ def test_recovery_removes_a_folder_moved_aside_when_the_new_one_is_in_place(tmp_
     assert sorted(os.listdir(out.parent)) == [".other.old-1", ".outer.tmp-1", "keep", "out"]
 
 
+def test_a_spill_folder_is_removed_after_the_run_and_when_left_by_a_killed_one(tmp_path, second) -> None:
+    out = tmp_path / "work" / "out"
+    previous_output(out)
+    with spill_folder(out) as folder:
+        assert folder.parent == out.parent and folder.name.startswith(".out.spill-")
+        assert (folder / write.MARKER).read_text() == folder.name.removeprefix(".out.spill-") + "\n"
+        (folder / "cities.arrows").write_bytes(b"rows")
+        write_tables(frames(SECOND), out)  # a run's own spill folder is held: left alone
+        assert folder.is_dir()
+    assert not folder.exists()
+    left = write._new_folder(out.parent, ".out.spill-")  # one a killed run left: marked, nobody holds it
+    (left / "cities.arrows").write_bytes(b"rows")
+    theirs = out.parent / ".out.spill-notes"  # named like one, not marked: someone else's
+    theirs.mkdir()
+    (theirs / "notes.txt").write_text("keep\n")
+    write_tables(frames(SECOND), out)
+    assert files(out) == second
+    assert sorted(os.listdir(out.parent)) == [".out.spill-notes", "out"]
+    assert (theirs / "notes.txt").read_text() == "keep\n"
+
+
 def test_recovery_removes_a_folder_killed_while_it_was_being_marked(tmp_path, second) -> None:
     out = tmp_path / "work" / "out"
     before = previous_output(out)
@@ -145,7 +167,7 @@ def test_recovery_removes_a_folder_killed_while_it_was_being_marked(tmp_path, se
     (out.parent / ".out.tmp-00112233445566ff").mkdir()  # killed while writing its mark
     (out.parent / ".out.tmp-00112233445566ff" / write.MARKER).write_text("")
     with pytest.raises(ValueError, match="sections"):
-        write_tables({"sections": pd.DataFrame({"city_id": ["a-arg"]})}, out)
+        write_tables({"sections": pa.table({"city_id": ["a-arg"]})}, out)
     assert_only(out, before)
 
 
@@ -174,7 +196,7 @@ def test_refuses_what_is_not_an_output_folder(tmp_path, monkeypatch) -> None:
 CHILD = """
 import json, os, signal, sys
 from extract.tables import write
-from extract.tables.frames import to_frame
+from extract.tables.arrow import rows_to_table
 
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
@@ -192,13 +214,13 @@ def on_call(n, real, after=False):
     return wrapper
 
 {patch}
-write.write_tables({{t: to_frame(t, r) for t, r in json.loads(sys.argv[2]).items()}}, sys.argv[1])
+write.write_tables({{t: rows_to_table(t, r) for t, r in json.loads(sys.argv[2]).items()}}, sys.argv[1])
 """
 NO_EXCHANGE = "write._exchange = lambda a, b: False\n"
 # where -> (patch, what out_dir holds after the kill: "before", "second" or None for nothing,
 #           the folder next to it that holds the previous output whole, if any)
 KILLS = {
-    "some table files written": ("write._frame_to_parquet = on_call(2, write._frame_to_parquet)", "before", None),
+    "some table files written": ("write._table_to_files = on_call(2, write._table_to_files)", "before", None),
     "temp folder written, before the swap": ("write._exchange = die", "before", None),
     "after the exchange": ("write._exchange = on_call(1, write._exchange, after=True)", "second", ".out.tmp-*"),
     "between the two renames": (NO_EXCHANGE + "os.rename = on_call(2, os.rename)", None, ".out.old-*"),
@@ -234,7 +256,7 @@ def test_a_write_killed_leaves_one_whole_output(killed, second, where) -> None:
     if at_out is None:
         assert not out.exists()
         with pytest.raises(ValueError, match="sections"):  # the recovery alone
-            write_tables({"sections": pd.DataFrame({"city_id": ["a-arg"]})}, out)
+            write_tables({"sections": pa.table({"city_id": ["a-arg"]})}, out)
         assert_only(out, before)
     else:
         assert files(out) == (before if at_out == "before" else second)

@@ -28,9 +28,12 @@ challenge  ``challenge.page``                 ``Document``, ``ChallengePageRules
 enrich     ``enrich.themes``,                 sections and items rows, theme and  themes, events and partners
            ``enrich.events``,                 event rules                         rows
            ``enrich.partners``
-tables     ``tables.records``,                results and findings                rows → validated frames →
-           ``tables.validate``,                                                   CSV, Parquet, data package,
-           ``tables.schemas``,                                                    ``run.json`` (one atomic swap)
+tables     ``tables.records``,                results and findings                rows → Arrow record batches,
+           ``tables.validate``,                                                   spilled as documents finish →
+           ``tables.schemas``,                                                    sorted and checked tables →
+           ``tables.arrow``,                                                      CSV, Parquet, SQLite
+           ``tables.stream``,                                                     (``extract.db``), data package,
+           ``tables.database``,                                                   ``run.json`` (one atomic swap)
            ``tables.write``
 =========  =================================  ==================================  ===============================
 

@@ -8,8 +8,9 @@
   decoding, one regex pass of labels and headings, one automaton of the
   theme phrases, the Parquet write) over the same text in that process; the
   load average before and after.
-- ``pdf_bench()``: pdfplumber's word extraction alone against the whole
-  pipeline on the brochure set as a PDF, in CPU seconds → a ``PdfResult``.
+- ``pdf_bench()``: pdfplumber's word extraction alone against the PDF path
+  (``ingest``) and the whole pipeline on the brochure set as a PDF, in CPU
+  seconds → a ``PdfResult``.
 - ``command_time(args)``: ``extract ARGS`` as a command in a process of its
   own, Python start-up included, wall and CPU → a ``CommandTime``.
 - ``bench_suite()`` runs them all → a ``BenchReport``.
@@ -150,18 +151,22 @@ def pdfplumber_words(path: Path) -> int:
 
 def pdf_bench(brochure: Path = BROCHURE, repeats: int = 3) -> PdfResult:
     """The brochure set as a PDF (``textpdf.text_to_pdf``; needs fpdf2), read
-    by pdfplumber alone and by the whole pipeline (tables written), the
+    by pdfplumber alone, by the PDF path (``ingest``) and by the whole
+    pipeline (tables written), the
     least CPU seconds of ``repeats`` each → a ``PdfResult``."""
     from extract.bench.textpdf import text_to_pdf
     from extract.pipeline import run
+    from extract.read.ingest import ingest
+    from extract.read.limits import Limits
     from extract.rules import load_rules
     rules = load_rules()
     with tempfile.TemporaryDirectory(prefix="extract-bench-pdf-") as tmp:
         pdf = text_to_pdf(Path(brochure).read_text(encoding="utf-8"), Path(tmp) / f"{Path(brochure).stem}.pdf")
         pages = pdfplumber_words(pdf)
         plumber = min(_seconds(lambda: pdfplumber_words(pdf), repeats))
+        reading = min(_seconds(lambda: ingest(pdf, Limits()), repeats))
         whole = min(_seconds(lambda: run([pdf], Path(tmp) / "out", rules, say=lambda line: None), repeats))
-    return PdfResult(pages, plumber, whole)
+    return PdfResult(pages, plumber, whole, reading)
 
 
 def command_time(args: list[str], repeats: int = 3, warm_up: int = 1) -> CommandTime:

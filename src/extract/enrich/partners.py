@@ -32,12 +32,19 @@ common. A tier never repeats a partner of an earlier one, ranks go on where
 the earlier tier stopped, and scores compare only within one basis. A city
 with enough first-tier partners keeps exactly them; a city no tier can fill
 (no theme and no figure) keeps fewer, and ``partners_to_findings`` reports it.
+
+Everything the tiers read of the rows is small and per city (``Evidence``:
+theme counts, and each city's first document and figures), so a run keeps
+only that, adding each document's as it finishes, and ranks from it
+(``evidence_to_partners``, ``profiles_to_findings``): the same rows as from
+all the rows at once (``themes_to_partners``, ``partners_to_findings``).
 """
 from __future__ import annotations
 
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from extract.findings import make_finding
 from extract.types import Finding
@@ -87,17 +94,83 @@ def shared_of(a: dict[str, float], b: dict[str, float]) -> str | None:
     return ";".join(sorted(a.keys() & b.keys(), key=lambda t: (-a[t] * b[t], t))) or None
 
 
-def cities_to_profiles(cities: Sequence[Mapping]) -> dict[str, dict[str, float]]:
-    """City → figure of ``FIGURES`` → log10 of its value: the first positive
-    value in document order (a city described twice has one profile)."""
-    out: dict[str, dict[str, float]] = {}
+def merge_counts(total: dict[str, dict[str, int]], more: Mapping[str, Mapping[str, int]]) -> None:
+    """Add the counts of more documents (``themes_to_counts`` of their rows) to
+    ``total``: per city and theme, the largest count."""
+    for city, vector in more.items():
+        mine = total.setdefault(city, {})
+        for theme, n in vector.items():
+            mine[theme] = max(mine.get(theme, 0), n)
+
+
+@dataclass(frozen=True)
+class CityProfile:
+    """What the profile tier and ``partners_to_findings`` need of a city's
+    rows in ``cities``: the first document describing it (by id), and per
+    figure of ``FIGURES`` the document (by id) that first prints it positive,
+    with the log10 of that value."""
+
+    document_id: str
+    figures: Mapping[str, tuple[str, float]]
+
+
+def cities_to_city_profiles(cities: Sequence[Mapping]) -> dict[str, CityProfile]:
+    """City → its ``CityProfile``: the first positive value of each figure in
+    document order (a city described twice has one profile)."""
+    documents: dict[str, str] = {}
+    figures: dict[str, dict[str, tuple[str, float]]] = {}
     for row in sorted(cities, key=lambda r: (r["city_id"], r.get("document_id") or "")):
-        profile = out.setdefault(row["city_id"], {})
+        doc = row.get("document_id") or ""
+        documents.setdefault(row["city_id"], doc)
+        profile = figures.setdefault(row["city_id"], {})
         for figure in FIGURES:
             value = row.get(figure)
             if figure not in profile and isinstance(value, (int, float)) and value > 0 and math.isfinite(value):
-                profile[figure] = math.log10(value)
-    return out
+                profile[figure] = (doc, math.log10(value))
+    return {city: CityProfile(documents[city], figures[city]) for city in documents}
+
+
+def cities_to_profiles(cities: Sequence[Mapping]) -> dict[str, dict[str, float]]:
+    """City → figure of ``FIGURES`` → log10 of its value: the first positive
+    value in document order (a city described twice has one profile)."""
+    return _profiles(cities_to_city_profiles(cities))
+
+
+def _profiles(cities: Mapping[str, CityProfile]) -> dict[str, dict[str, float]]:
+    return {city: {f: v for f, (_, v) in p.figures.items()} for city, p in cities.items()}
+
+
+@dataclass
+class Evidence:
+    """What the partner tiers need of the documents read so far, per city (not
+    per row): theme counts over the challenges and plan (``first``) and over
+    every tagged section (``wider``), and the ``CityProfile`` of every city
+    with a row in ``cities``. A run keeps one, adding each document's as it
+    finishes (``add``)."""
+
+    first: dict[str, dict[str, int]] = field(default_factory=dict)
+    wider: dict[str, dict[str, int]] = field(default_factory=dict)
+    cities: dict[str, CityProfile] = field(default_factory=dict)
+
+    def add(self, other: Evidence) -> None:
+        """Add another document's evidence (the result is that of all rows together)."""
+        merge_counts(self.first, other.first)
+        merge_counts(self.wider, other.wider)
+        for city, theirs in other.cities.items():
+            mine = self.cities.get(city)
+            if mine is None:
+                self.cities[city] = theirs
+                continue
+            figures = dict(mine.figures)
+            for figure, (doc, value) in theirs.figures.items():
+                if figure not in figures or doc < figures[figure][0]:
+                    figures[figure] = (doc, value)
+            self.cities[city] = CityProfile(min(mine.document_id, theirs.document_id), figures)
+
+
+def rows_to_evidence(themes: list[dict], cities: Sequence[Mapping] = ()) -> Evidence:
+    """Rows of ``themes`` and ``cities`` (one document's, or all) → their ``Evidence``."""
+    return Evidence(themes_to_counts(themes, SECTIONS), themes_to_counts(themes, None), cities_to_city_profiles(cities))
 
 
 def profiles_to_score(a: dict[str, float], b: dict[str, float]) -> float:
@@ -110,8 +183,7 @@ def profiles_to_score(a: dict[str, float], b: dict[str, float]) -> float:
     return round(1 / (1 + d), 6)
 
 
-def _vectors(themes: list[dict], sections: tuple[str, ...] | None) -> dict[str, dict[str, float]]:
-    counts = themes_to_counts(themes, sections)
+def _vectors(counts: dict[str, dict[str, int]]) -> dict[str, dict[str, float]]:
     return counts_to_vectors(counts, counts_to_weights(counts))
 
 
@@ -127,7 +199,12 @@ def themes_to_partners(themes: list[dict], k: int = 5, cities: Sequence[Mapping]
                        minimum: int = 3) -> list[dict]:
     """Rows of the ``partners`` table (see the module docstring), ordered by
     city and rank: every city that has themes or a row in ``cities``."""
-    first, wider, profiles = _vectors(themes, SECTIONS), _vectors(themes, None), cities_to_profiles(cities)
+    return evidence_to_partners(rows_to_evidence(themes, cities), k, minimum)
+
+
+def evidence_to_partners(evidence: Evidence, k: int = 5, minimum: int = 3) -> list[dict]:
+    """``themes_to_partners`` from the ``Evidence`` of the rows."""
+    first, wider, profiles = _vectors(evidence.first), _vectors(evidence.wider), _profiles(evidence.cities)
     everyone = sorted(set(first) | set(wider) | set(profiles))
     floor = min(k, minimum)
     tiers = ((FIRST, first, vectors_to_score), (WIDER, wider, vectors_to_score), (PROFILE, profiles, profiles_to_score))
@@ -152,9 +229,13 @@ def partners_to_findings(partners: list[dict], cities: Sequence[Mapping], catalo
     """A ``partners_few`` finding for each city of ``cities`` with fewer than
     ``minimum`` partners (fewer than the other cities, in a batch of fewer
     than ``minimum + 1`` cities)."""
-    documents: dict[str, str] = {}
-    for row in sorted(cities, key=lambda r: (r["city_id"], r.get("document_id") or "")):
-        documents.setdefault(row["city_id"], row.get("document_id") or "")
+    return profiles_to_findings(partners, cities_to_city_profiles(cities), catalogue, minimum)
+
+
+def profiles_to_findings(partners: list[dict], cities: Mapping[str, CityProfile], catalogue: Mapping,
+                         minimum: int = 3) -> list[Finding]:
+    """``partners_to_findings`` from the cities' ``CityProfile`` (``Evidence.cities``)."""
+    documents = {city: p.document_id for city, p in cities.items()}
     want = min(minimum, len(documents) - 1)
     have: dict[str, int] = defaultdict(int)
     for row in partners:

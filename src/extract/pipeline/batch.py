@@ -1,5 +1,5 @@
-"""What the documents of a run add up to before the checks across them
-(``Batch``), and ``guarded``: one document's work within its time budget,
+"""What one document adds up to as it is extracted (``Batch``; a run turns
+it into a ``output.DocumentOutput`` when the document finishes), and ``guarded``: one document's work within its time budget,
 rolled back and recorded as an ``error`` finding if it fails as a whole."""
 from __future__ import annotations
 
@@ -20,9 +20,8 @@ from extract.types import Document, PortraitResult
 
 @dataclass
 class Batch:
-    """Rows per table, portrait results and member lists of the documents
-    read so far; challenge pages wait here until every document has named
-    its cities."""
+    """Rows per table, portrait results and member list of one document; a
+    challenge page waits here until every document has named its cities."""
 
     rows: dict[str, list] = field(default_factory=lambda: {t: [] for t in TABLES})
     results: list[PortraitResult] = field(default_factory=list)
@@ -46,19 +45,6 @@ class Batch:
         del self.challenge_pages[mark["_challenge_pages"]:]
         self.members.pop(document_id, None)
         self.formats.pop(document_id, None)
-
-    def merge(self, other: Batch) -> None:
-        """Add what another batch (one document's) holds."""
-        for t, v in other.rows.items():
-            self.rows[t] += v
-        self.results += other.results
-        self.members.update(other.members)
-        self.page_starts.update(other.page_starts)
-        self.challenge_pages += other.challenge_pages
-        self.formats.update(other.formats)
-        self.files.update(other.files)
-        for stage, seconds in other.clock.seconds.items():
-            self.clock.seconds[stage] = self.clock.seconds.get(stage, 0.0) + seconds
 
 
 def failure(exc: BaseException) -> str:

@@ -30,7 +30,7 @@ from extract.read.ingest import ENCODING_NAMES, GUESSED_ENCODINGS, ingest
 from extract.read.layout import continued_breaks, hard_before, soft_breaks
 from extract.read.limits import Limits
 from extract.read.markdown import read_markdown
-from extract.read.textutil import OTHER_DIGIT, blank
+from extract.read.textutil import OTHER_DIGIT, blank, lines_of
 from extract.rules import Rules
 from extract.rules.formats import format_rules
 from extract.tables.records import challenge_to_rows, finding_to_row, result_to_rows, with_page
@@ -70,9 +70,10 @@ def document(item: Input, rules: Rules, batch: Batch, limits: Limits) -> int:
             shown[:200], furniture[0].start, furniture[0].end), doc.page_starts))
     with clock.stage("layout"):
         plain = blank(doc.text, furniture)
-        soft = doc.soft if doc.soft is not None else soft_breaks(plain)
+        lines = lines_of(plain)
+        soft = doc.soft if doc.soft is not None else soft_breaks(plain, lines)
         beside_furniture = {n for s in furniture for n in (s.start - 1, s.end)}
-        soft = (soft | continued_breaks(plain, rules.text.continuation_words)) - beside_furniture
+        soft = (soft | continued_breaks(plain, rules.text.continuation_words, lines)) - beside_furniture
         starts = [rules.document.member_heading] + [h.pattern for h in rules.headings]
         doc = replace(doc, soft=hard_before(doc.match_text, soft, starts, rules.text.bullet_re))
     with clock.stage("detect"):

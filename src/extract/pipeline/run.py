@@ -1,6 +1,13 @@
-"""A batch of documents → validated frames (``collect``) → the tables of the
-output folder and ``run.json`` (``run``). One document in memory, without
-the checks across documents: ``document_rows``.
+"""A batch of documents → the tables of the output folder and ``run.json``
+(``run``), or the tables in memory (``collect``). One document in memory,
+without the checks across documents: ``document_rows``.
+
+Each document's rows go to the tables (``tables.stream``, spilled to a
+folder next to the output) as the document finishes; what the checks and
+tables across documents need is kept as small summaries (the country figure
+of each portrait, theme counts and figures per city for the partners, the
+member cities). At the end the
+tables are sorted by key, checked and written a chunk at a time.
 
 ``run`` never stops on one bad document or portrait: a file that cannot be
 read, a document without portraits, a document over its time budget or an
@@ -10,27 +17,28 @@ findings."""
 from __future__ import annotations
 
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-from extract.enrich.partners import partners_to_findings, themes_to_partners
+import pyarrow as pa
+
+from extract.enrich.partners import Evidence, evidence_to_partners, profiles_to_findings
 from extract.findings import make_finding
 from extract.pipeline.batch import Batch, guarded
 from extract.pipeline.document import challenge_page, one_document
 from extract.pipeline.inputs import Input, duplicate_inputs, input_files
+from extract.pipeline.output import batch_to_output
 from extract.pipeline.report import findings_to_lines
 from extract.pipeline.workers import documents
 from extract.read.limits import Limits
-from extract.rules import Rules, Severity
+from extract.rules import Rules
 from extract.tables.records import finding_to_row
-from extract.tables.runinfo import InputRecord, file_sha256, record_to_json, run_record
-from extract.tables.schemas import TABLES
-from extract.tables.validate import validate
-from extract.types import Finding
-
-if TYPE_CHECKING:  # the tables stage brings pandas, pandera and pyarrow: imported when it runs
-    import pandas as pd
+from extract.tables.runinfo import InputRecord, Stopwatch, file_sha256, record_to_json, run_record
+from extract.tables.stream import TableStream
+from extract.tables.validate import Figure, figures_to_findings
+from extract.tables.write import check_output_folder, spill_folder, write_tables
 
 
 @dataclass
@@ -51,74 +59,107 @@ class Progress(Protocol):
     def advance(self, document_id: str, portraits: int) -> None: ...
 
 
-def collect(paths: list[str | Path], rules: Rules, limits: Limits = Limits(), say=None,
-            skip: str | Path | None = None, progress: Progress | None = None, workers: int = 1,
-            ) -> tuple[dict[str, pd.DataFrame], RunSummary]:
+def _add_seconds(clock: Stopwatch, seconds) -> None:
+    for stage, s in seconds.items():
+        clock.seconds[stage] = clock.seconds.get(stage, 0.0) + s
+
+
+def extract_into(stream: TableStream, paths: list[str | Path], rules: Rules, limits: Limits = Limits(), say=None,
+                 skip: str | Path | None = None, progress: Progress | None = None, workers: int = 1) -> RunSummary:
     """Extract every document of ``paths`` (but the folder ``skip``) into
-    validated frames (nothing is written), ``workers`` documents at a time.
-    The result does not depend on ``workers``."""
-    from extract.tables.frames import to_frame
+    ``stream``, ``workers`` documents at a time, check across documents,
+    and sort and check the tables (``TableStream.finish``); nothing is
+    written. The result does not depend on ``workers``."""
     say = say or (lambda line: print(line, file=sys.stderr))
-    summary = RunSummary()
-    batch = Batch()
-    rows = batch.rows
+    summary, clock = RunSummary(), Stopwatch()
     paths_of: dict[str, str] = {}
 
-    def report(start: int) -> None:
-        for line in findings_to_lines(rows["findings"][start:], paths_of, rules.findings):
+    def report(rows: list[dict]) -> None:
+        for line in findings_to_lines(rows, paths_of, rules.findings):
             say(line)
 
     items = input_files(paths, skip)
     repeats = duplicate_inputs(items, limits.max_file_bytes)
     for item in (i for i in items if i.document_id in repeats):  # read once, as the first
-        paths_of[item.document_id], start = str(item.path), len(rows["findings"])
-        rows["findings"].append(finding_to_row(make_finding(
+        paths_of[item.document_id] = str(item.path)
+        same = [finding_to_row(make_finding(
             rules.findings, item.document_id, "", "input_duplicated", "", "",
             f"is byte for byte the same as {repeats[item.document_id].document_id} (SHA-256); read once, as that file",
-            repeats[item.document_id].document_id)))
-        report(start)
+            repeats[item.document_id].document_id))]
+        stream.add_rows("findings", same)
+        report(same)
     read = [i for i in items if i.document_id not in repeats]
     if progress:
         progress.start(len(read))
     portraits_of: dict[str, int] = dict.fromkeys(repeats, 0)
-    for item, (done, portraits) in zip(read, documents(read, rules, limits, workers)):
+    formats: dict[str, str] = {}
+    files: dict[str, tuple[int, str | None]] = {}
+    figures: list[Figure] = []
+    evidence = Evidence()
+    known: set[tuple[str, str, str]] = set()
+    pages = []
+    for item, done in zip(read, documents(read, rules, limits, workers)):
         summary.documents += 1
         paths_of[item.document_id] = str(item.path)
-        start = len(rows["findings"])
-        batch.merge(done)
-        portraits_of[item.document_id] = portraits
-        summary.portraits += portraits
-        report(start)
+        stream.add(done.batches)
+        _add_seconds(clock, done.seconds)
+        figures += done.figures
+        evidence.add(done.partner_evidence)
+        known |= done.members
+        pages += done.challenge_pages
+        if done.source_format is not None:
+            formats[item.document_id] = done.source_format
+        if done.file is not None:
+            files[item.document_id] = done.file
+        portraits_of[item.document_id] = done.portraits
+        summary.portraits += done.portraits
+        report(done.findings())
         if progress:
-            progress.advance(item.document_id, portraits_of[item.document_id])
-    known = tuple(sorted({(m.city, m.country, m.country_code) for members, _ in batch.members.values()
-                          for m in members}))
-    for doc, detection in list(batch.challenge_pages):
-        start = len(rows["findings"])
-        guarded(doc.document_id, lambda doc=doc, detection=detection: challenge_page(doc, detection, rules, batch, known),
-                batch, rules.findings, limits)
-        report(start)
-    start = len(rows["findings"])
-    with batch.clock.stage("validate"):
-        rows["findings"] += [finding_to_row(f, batch.page_starts.get(f.document_id, (0,)))
-                             for f in validate(batch.results, batch.members, rules.validation, rules.findings)]
-    with batch.clock.stage("themes"):
-        rows["partners"] = themes_to_partners(rows["themes"], cities=rows["cities"])
-        rows["findings"] += [finding_to_row(f) for f in partners_to_findings(rows["partners"], rows["cities"],
-                                                                           rules.findings)]
-    with batch.clock.stage("tables"):
-        frames = {t: to_frame(t, rows[t]) for t in TABLES if t != "findings"}
-        rows["findings"] += [finding_to_row(f) for f in _schema_findings(frames, rules.findings)]
-        frames["findings"] = to_frame("findings", _unique_findings(rows["findings"]))
-    report(start)
-    summary.rows = {t: len(f) for t, f in frames.items()}
-    summary.errors = int((frames["findings"]["severity"] == "error").sum())
-    summary.seconds = batch.clock.seconds
+            progress.advance(item.document_id, done.portraits)
+    members = tuple(sorted(known))
+    for doc, detection in pages:
+        batch = Batch(formats={doc.document_id: formats.pop(doc.document_id)})
+        guarded(doc.document_id, lambda doc=doc, detection=detection, batch=batch: challenge_page(
+            doc, detection, rules, batch, members), batch, rules.findings, limits)
+        if doc.document_id in batch.formats:  # a page that failed as a whole has no format, as its document
+            formats[doc.document_id] = batch.formats[doc.document_id]
+        done = batch_to_output(doc.document_id, batch, 0, rules)
+        stream.add(done.batches)
+        evidence.add(done.partner_evidence)
+        _add_seconds(clock, done.seconds)
+        report(done.findings())
+    with clock.stage("validate"):
+        found = [finding_to_row(f) for f in figures_to_findings(figures, rules.validation, rules.findings)]
+        stream.add_rows("findings", found)
+    with clock.stage("themes"):
+        partners = evidence_to_partners(evidence)
+        stream.add_rows("partners", partners)
+        few = [finding_to_row(f) for f in profiles_to_findings(partners, evidence.cities, rules.findings)]
+        stream.add_rows("findings", few)
+        found += few
+    with clock.stage("tables"):
+        found += [finding_to_row(f) for f in stream.finish(rules.findings)]
+    report(found)
+    summary.rows = {t: n for t, n in stream.rows.items() if t != "findings"} | {"findings": stream.rows["findings"]}
+    summary.errors = stream.counts("severity").get("error", 0)
+    summary.seconds = clock.seconds
     summary.inputs = [InputRecord(i.document_id, str(i.path),  # a file not read whole is hashed here
-                                  *(batch.files.get(i.document_id) or file_sha256(i.path, limits.max_file_bytes)),
-                                  batch.formats.get(i.document_id, ""), portraits_of[i.document_id])
+                                  *(files.get(i.document_id) or file_sha256(i.path, limits.max_file_bytes)),
+                                  formats.get(i.document_id, ""), portraits_of[i.document_id])
                       for i in items]
-    return frames, summary
+    return summary
+
+
+def collect(paths: list[str | Path], rules: Rules, limits: Limits = Limits(), say=None,
+            skip: str | Path | None = None, progress: Progress | None = None, workers: int = 1,
+            ) -> tuple[dict[str, pa.Table], RunSummary]:
+    """Extract every document of ``paths`` (but the folder ``skip``) into
+    checked Arrow tables in key order, held in memory (nothing is written),
+    ``workers`` documents at a time. The result does not depend on ``workers``."""
+    with tempfile.TemporaryDirectory(prefix="extract-spill-") as folder:
+        stream = TableStream(folder)
+        summary = extract_into(stream, paths, rules, limits, say, skip, progress, workers)
+        return {t: stream.table(t) for t in summary.rows}, summary
 
 
 def document_rows(path: str | Path, rules: Rules, limits: Limits = Limits()) -> dict[str, list[dict]]:
@@ -132,45 +173,20 @@ def document_rows(path: str | Path, rules: Rules, limits: Limits = Limits()) -> 
     return batch.rows
 
 
-def _schema_findings(frames: dict[str, pd.DataFrame], catalogue: dict[str, Severity]) -> list[Finding]:
-    import pandas as pd
-
-    from extract.tables.frames import validate_frame
-    out = []
-    for table, frame in frames.items():
-        for case in validate_frame(table, frame):
-            row = frame.loc[case["row"]] if case.get("row") in frame.index else None
-            doc_id, city = ("", "") if row is None else (row.get("document_id"), row.get("city_id"))
-            out.append(make_finding(
-                catalogue, "" if pd.isna(doc_id) else doc_id, "" if pd.isna(city) else city,
-                "schema_violation", table, f"{case.get('column')}:{case.get('check')}",
-                f"{table}.{case.get('column')} fails {case.get('check')}.", str(case.get("value"))))
-    return out
-
-
 def run(paths: list[str | Path], out_dir: str | Path, rules: Rules, say=None,
         limits: Limits = Limits(), progress: Progress | None = None, workers: int = 1) -> RunSummary:
     """Extract every document of ``paths`` into the tables of ``out_dir``,
     with the run's record as ``run.json``."""
-    from extract.tables.write import check_output_folder, write_tables
     check_output_folder(out_dir)
-    frames, summary = collect(paths, rules, limits, say, skip=out_dir, progress=progress, workers=workers)
+    with spill_folder(out_dir) as folder:
+        stream = TableStream(folder)
+        summary = extract_into(stream, paths, rules, limits, say, skip=out_dir, progress=progress, workers=workers)
 
-    def record(write_seconds: float) -> dict[str, str]:
-        summary.seconds["write"] = write_seconds
-        return {"run.json": record_to_json(run_record(summary.inputs, frames, rules.digest, limits, summary.seconds))}
+        def record(write_seconds: float) -> dict[str, str]:
+            summary.seconds["write"] = write_seconds
+            found = {"severity": stream.counts("severity"), "code": stream.counts("code")}
+            return {"run.json": record_to_json(run_record(summary.inputs, summary.rows, found, rules.digest, limits,
+                                                          summary.seconds))}
 
-    write_tables(frames, out_dir, extra=record)
+        write_tables(stream.tables(), out_dir, extra=record)
     return summary
-
-
-def _unique_findings(rows: list[dict]) -> list[dict]:
-    """One row per finding key; a repeated key gets a ``#n`` suffix on its field."""
-    seen: dict[tuple, int] = {}
-    out = []
-    for r in rows:
-        key = (r["document_id"], r["city_id"], r["code"], r["field"])
-        n = seen.get(key, 0)
-        seen[key] = n + 1
-        out.append(dict(r, field=f"{r['field']}#{n + 1}") if n else r)
-    return out

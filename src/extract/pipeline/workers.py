@@ -1,5 +1,7 @@
 """The documents of a batch extracted one after another, or in worker
-processes (forkserver) when a run has several: results in input order.
+processes (forkserver) when a run has several: each document's
+``DocumentOutput`` (its rows as Arrow record batches and small summaries, no
+Python row or portrait objects), in input order.
 
 Each worker has a pipe of its own and one document at a time, so the run
 always knows which document a worker holds. A worker that dies (killed by
@@ -27,6 +29,7 @@ from extract.findings import make_finding
 from extract.pipeline.batch import Batch
 from extract.pipeline.document import one_document
 from extract.pipeline.inputs import Input
+from extract.pipeline.output import DocumentOutput, batch_to_output
 from extract.read.limits import Limits
 from extract.rules import Rules
 from extract.tables.records import finding_to_row
@@ -89,11 +92,11 @@ def _serve(conn: Connection, rules: Rules, limits: Limits) -> None:
             return
         if item is None:
             return
-        conn.send(one_document(item, rules, limits))
+        conn.send(document_output(item, rules, limits))
 
 
-def _death(item: Input, exitcode: int | None, rules: Rules) -> tuple[Batch, int]:
-    """The batch of a document whose worker died: its ``worker_died`` finding."""
+def _death(item: Input, exitcode: int | None, rules: Rules) -> DocumentOutput:
+    """What is kept of a document whose worker died: its ``worker_died`` finding."""
     if exitcode is not None and exitcode < 0:
         how = f"was killed by {signal.Signals(-exitcode).name}"
     else:
@@ -102,7 +105,7 @@ def _death(item: Input, exitcode: int | None, rules: Rules) -> tuple[Batch, int]
     batch.rows["findings"].append(finding_to_row(make_finding(
         rules.findings, item.document_id, "", "worker_died", "documents", "document",
         f"the worker process extracting it {how} (out of memory?); nothing of it was extracted")))
-    return batch, 0
+    return batch_to_output(item.document_id, batch, 0, rules)
 
 
 class _Worker:
@@ -143,12 +146,18 @@ def _started(context, rules: Rules, limits: Limits, tries: int = 3) -> _Worker:
     raise AssertionError("unreachable")
 
 
-def _pooled(items: list[Input], rules: Rules, limits: Limits, workers: int) -> Iterator[tuple[Batch, int]]:
+def document_output(item: Input, rules: Rules, limits: Limits) -> DocumentOutput:
+    """One document through the stages → what the run keeps of it."""
+    batch, portraits = one_document(item, rules, limits)
+    return batch_to_output(item.document_id, batch, portraits, rules)
+
+
+def _pooled(items: list[Input], rules: Rules, limits: Limits, workers: int) -> Iterator[DocumentOutput]:
     context = multiprocessing.get_context("forkserver")
     _start_server(context)
     todo = deque(enumerate(items))
     pool: list[_Worker] = []
-    done: dict[int, tuple[Batch, int]] = {}
+    done: dict[int, DocumentOutput] = {}
     given = 0
     try:
         while given < len(items):
@@ -184,10 +193,10 @@ def _pooled(items: list[Input], rules: Rules, limits: Limits, workers: int) -> I
             w.end()
 
 
-def documents(items: list[Input], rules: Rules, limits: Limits, workers: int) -> Iterator[tuple[Batch, int]]:
-    """``one_document`` of each item, in the items' order, over ``workers``
+def documents(items: list[Input], rules: Rules, limits: Limits, workers: int) -> Iterator[DocumentOutput]:
+    """``document_output`` of each item, in the items' order, over ``workers``
     processes (forked from a server process started before any thread)."""
     if workers <= 1 or len(items) < 2:
-        yield from (one_document(item, rules, limits) for item in items)
+        yield from (document_output(item, rules, limits) for item in items)
         return
     yield from _pooled(items, rules, limits, min(workers, len(items)))

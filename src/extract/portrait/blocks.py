@@ -7,6 +7,7 @@ paragraphs broken by a page break are joined again. Spans cut out (quotes)
 are left out as if they were blank."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from extract.portrait.context import Context
@@ -25,10 +26,12 @@ class Block:
     end: int
 
 
-def _visible(text: str, start: int, end: int, cut: tuple[Span, ...]) -> list[tuple[int, int]]:
-    """Pieces of ``[start, end)`` outside the ``cut`` spans."""
+def _visible(text: str, start: int, end: int, cut: Sequence[Span]) -> list[tuple[int, int]]:
+    """Pieces of ``[start, end)`` outside the ``cut`` spans (sorted by start)."""
+    if not cut:
+        return [(start, end)] if text[start:end].strip() else []
     pieces, pos = [], start
-    for c in sorted(cut, key=lambda s: s.start):
+    for c in cut:
         if c.end <= pos or c.start >= end:
             continue
         if c.start > pos:
@@ -46,6 +49,7 @@ def lines_to_blocks(ctx: Context, start: int, end: int, cut: tuple[Span, ...],
     findings: list[Finding] = []
     gap = True  # a blank line (or cut text) since the last block line
     soft = False  # whether the line above wraps on into the next
+    cut = sorted((c for c in cut if c.end > start and c.start < end), key=lambda c: c.start)
     for line in lines_of(text, start, end):
         soft, wraps = line.end in ctx.soft, soft  # `soft` now tells whether this line wraps on
         pieces = _visible(text, line.start, line.end, cut)

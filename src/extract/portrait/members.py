@@ -74,6 +74,21 @@ def _country_names(places: PlaceRules) -> tuple[str, ...]:
     return tuple(names)
 
 
+_BEGINNINGS: dict[int, tuple[PlaceRules, frozenset[str]]] = {}
+
+
+def _country_beginnings(places: PlaceRules) -> frozenset[str]:
+    """The leading words of every country name, each with the space after it
+    (``united ``, ``united states ``): what a cell that begins a country name
+    but does not end it reads as. Built once per rule set (kept with it, so
+    its id is not reused while the entry lives)."""
+    got = _BEGINNINGS.get(id(places))
+    if got is None or got[0] is not places:
+        starts = frozenset(n[:i + 1] for n in _country_names(places) for i, c in enumerate(n) if c == " ")
+        got = _BEGINNINGS[id(places)] = (places, starts)
+    return got[1]
+
+
 def _split_entry(text: str, places: PlaceRules) -> tuple[str, str] | None:
     """``Country<TAB>City``, or ``Country City`` whose longest leading words
     name a known country → (country, city)."""
@@ -104,7 +119,7 @@ class _Reader:
 
     def __init__(self, rules: DocumentRules, places: PlaceRules, award_year: int | None):
         self.rules, self.places, self.award_year = rules, places, award_year
-        self.names = _country_names(places)
+        self.beginnings = _country_beginnings(places)
         self.members: list[Member] = []
         self.lines: list[Span] = []
         self.unreadable: list[Span] = []
@@ -114,7 +129,7 @@ class _Reader:
     def _begins_country(self, text: str) -> bool:
         """Whether ``text`` is the start of a country name, not all of it."""
         key = _key(text) + " "
-        return bool(key.strip()) and any(n.startswith(key) for n in self.names)
+        return bool(key.strip()) and key in self.beginnings
 
     def wrapped(self, cells: list[_Cell], k: int) -> tuple[_Cell, int]:
         """The cell at ``k`` joined with the next cells that finish the country

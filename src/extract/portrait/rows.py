@@ -123,7 +123,9 @@ def _line_to_row(text: str, rules: IndicatorRules) -> Row | None:
     body = text.rstrip()
     if len(body) > 200:
         return None
-    start = _VALUE_START.search(body, 0, _LABEL_CHARS + 1)
+    head = body[:_LABEL_CHARS + 1]
+    # Every kind of value start holds an ASCII digit or `n/a`: most prose has neither.
+    start = _VALUE_START.search(body, 0, _LABEL_CHARS + 1) if _may_start_value(head) else None
     # A label with nothing after it (`GDP per capita (in USD) City`) has no value.
     cut = len(body) if start is None else start.start()
     colon = body.find(":", 0, _LABEL_CHARS + 1)
@@ -150,6 +152,11 @@ def _line_to_row(text: str, rules: IndicatorRules) -> Row | None:
     label_raw = label_raw.strip()
     return Row(lab, sc, errors, label_raw, value_raw, cut + lead, cut + lead + len(value_raw),
                year_raw, ys, ye, label_lead, label_lead + len(label_raw))
+
+
+def _may_start_value(head: str) -> bool:
+    """Whether ``_VALUE_START`` can match in ``head``: it holds an ASCII digit or ``n/a``."""
+    return any(d in head for d in "0123456789") or "n/a" in head.lower()
 
 
 def is_figure(value: str, rules: IndicatorRules) -> bool:

@@ -21,7 +21,6 @@ from extract.types import Line
 
 # A word as a line breaker sees it: a no-break space does not end it.
 _FIRST_WORD = regex.compile(r"[^ \t\r\n]+")
-_COLUMN_GAP = regex.compile(r"\t| {2,}")
 _MIN_LINES = 12
 _FULL_SHARE = 0.3
 _MAX_WIDTH = 200
@@ -54,16 +53,18 @@ def wrap_width(lines: tuple[Line, ...]) -> int | None:
     return width
 
 
-def soft_breaks(text: str) -> frozenset[int]:
+def soft_breaks(text: str, lines: tuple[Line, ...] | None = None) -> frozenset[int]:
     """Offsets of the ``\\n`` of every soft break of ``text`` (the document's
-    own text, where a no-break space still binds two words)."""
-    lines = lines_of(text)
+    own text, where a no-break space still binds two words); ``lines``: its
+    lines, when the caller has them."""
+    lines = lines_of(text) if lines is None else lines
     width = wrap_width(lines)
     if width is None:
         return frozenset()
     out = set()
-    for a, b in zip(lines, lines[1:]):
-        if a.blank or b.blank or _is_row(a.text) or _is_row(b.text):
+    fixed = _fixed(lines)
+    for k, (a, b) in enumerate(zip(lines, lines[1:])):
+        if fixed[k] or fixed[k + 1]:
             continue
         word = _FIRST_WORD.search(b.text)
         if len(a.text.rstrip().expandtabs()) + 1 + len(word.group()) > width:
@@ -75,18 +76,20 @@ _ENDS_CLAUSE = regex.compile(r"[.!?:;]['\u2019\"\u201d)]*[ \t]*$")
 _GOES_ON = regex.compile(r"^[ \t]*\p{Ll}")
 
 
-def continued_breaks(text: str, continuation_words: frozenset[str] = frozenset()) -> frozenset[int]:
+def continued_breaks(text: str, continuation_words: frozenset[str] = frozenset(),
+                     lines: tuple[Line, ...] | None = None) -> frozenset[int]:
     """Offsets of the ``\n`` after which a line goes on in lower case from a
     line that ends no clause (``Transforming into an educational and`` /
     ``cultural centre``): wraps whatever the width of the lines, as in a
     heading or tagline set over two short lines; and after a line that ends
     with a word no sentence ends with (``continuation_words`` of
     ``rules/text.yaml``: ``Mayor of`` / ``X``). Not beside a row set in
-    columns."""
-    lines = lines_of(text)
+    columns. ``lines``: the lines of ``text``, when the caller has them."""
+    lines = lines_of(text) if lines is None else lines
     out = set()
-    for a, b in zip(lines, lines[1:]):
-        if a.blank or b.blank or _is_row(a.text) or _is_row(b.text):
+    fixed = _fixed(lines)
+    for k, (a, b) in enumerate(zip(lines, lines[1:])):
+        if fixed[k] or fixed[k + 1]:
             continue
         words = a.text.split()
         if (_GOES_ON.match(b.text) and not _ENDS_CLAUSE.search(a.text)) or (
@@ -98,7 +101,13 @@ def continued_breaks(text: str, continuation_words: frozenset[str] = frozenset()
 def _is_row(line: str) -> bool:
     """A line set in columns (a table row, a list of members): a tab or a run
     of spaces inside it. It is never wrapped."""
-    return bool(_COLUMN_GAP.search(line.strip()))
+    inner = line.strip()
+    return "\t" in inner or "  " in inner
+
+
+def _fixed(lines: Sequence[Line]) -> list[bool]:
+    """Per line: blank or set in columns, so that no break next to it is a wrap."""
+    return [ln.blank or _is_row(ln.text) for ln in lines]
 
 
 def logical_end(text: str, pos: int, soft: Container[int], stop: int | None = None) -> int:
@@ -130,12 +139,44 @@ def hard_before(text: str, soft: frozenset[int], starts, bullet_re=None) -> froz
     line always starts a block. (A dash or number that running text wraps
     onto a line start is read as a list marker too.)"""
     out = set()
+    patterns = _joined_patterns(tuple(starts))
     for k in soft:
         line = text[k + 1:k + 200]
-        if any(p.match(text, k + 1) for p in starts) or (bullet_re and bullet_re.match(line)):
+        if any(p.match(text, k + 1) for p in patterns) or (bullet_re and bullet_re.match(line)):
             continue
         out.add(k)
     return frozenset(out)
+
+
+_GLOBAL_FLAGS = regex.compile(r"\(\?[a-zA-Z]+\)")  # an inline flag for the whole pattern: not joinable
+_JOINED: dict[tuple[int, ...], tuple[tuple, tuple]] = {}
+
+
+def _joined_patterns(starts: tuple) -> tuple:
+    """``starts`` as few patterns: those with the same flags joined into one
+    alternation (it matches at a place where one of them does), built once
+    per tuple of patterns (kept with them, so that their ids stay theirs)."""
+    key = tuple(id(p) for p in starts)
+    got = _JOINED.get(key)
+    if got is not None:
+        return got[1]
+    by_flags: dict[int, list] = {}
+    alone = []
+    for p in starts:
+        (alone.append(p) if _GLOBAL_FLAGS.search(p.pattern) else by_flags.setdefault(p.flags, []).append(p))
+    joined = list(alone)
+    for flags, group in by_flags.items():
+        if len(group) == 1:
+            joined += group
+            continue
+        try:
+            joined.append(regex.compile("|".join(f"(?:{p.pattern})" for p in group), flags))
+        except regex.error:
+            joined += group
+    if len(_JOINED) > 64:
+        _JOINED.clear()
+    _JOINED[key] = (starts, tuple(joined))
+    return tuple(joined)
 
 
 def wrapped_start(lines: Sequence[Line], i: int, soft: Container[int], floor: int = 0,

@@ -1,90 +1,66 @@
-"""The output tables → one SQLite database, ``extract.db`` (built with sqlite-utils).
+"""The output tables → one SQLite database, ``extract.db`` (with the standard
+library's ``sqlite3``, a chunk of rows at a time).
 
-Input: the tables as ``write_tables`` has them, name → a pandas frame or a
-pyarrow Table with exactly the spec's columns, rows in key order. Output: the
-database file at ``path``, for browsing (``extract serve``: Datasette),
-searching and joining without code:
+Input: the tables as ``write_tables`` has them, name → its rows in key order:
+a pyarrow Table, or a callable that yields them a chunk at a time
+(``spill.TableSpill.chunks``), each with exactly the spec's columns.
+``DatabaseWriter`` takes them a chunk at a time as ``write`` writes the
+other files (``tables_to_database``: all at once). Output: the database file
+at ``path``, for browsing (``extract serve``: Datasette), searching and
+joining without code:
 
 - one SQLite table per output table, the spec's columns and types, rows in
   the order given, an index on the key and on each column that joins;
 - ``city_index`` (one row per ``city_id`` of any table but ``findings``: the
   target of every ``city_id`` foreign key, as ``cities`` has one row per city
   *and document*) and ``documents`` (one row per ``document_id``: the target of
-  every ``document_id`` foreign key);
-- the passages behind the themes and partners (``database_views``) and the
-  views answering the README's questions: ``themes_by_city``,
-  ``partner_evidence``, ``timeline``;
+  every ``document_id`` foreign key), from what the chunks said of each id;
+- the passages behind the themes and partners (``database_views``, built in
+  the database from the tables written) and the views answering the README's
+  questions: ``themes_by_city``, ``partner_evidence``, ``timeline``;
 - full-text search (FTS5) over ``sections``, ``items``, ``quotes`` and
   ``challenges``.
 
-The same tables give the same bytes: nothing depends on time or on the order
-of a set. A foreign key that does not hold is a fault of this module
-(``RuntimeError``), never of the data.
+The schema is the one sqlite-utils writes for the same tables (its
+``CREATE`` statements, word for word), so tools that read it see no change.
+The same tables give the same bytes: nothing depends on time, on the order
+of a set or on how the rows are cut into chunks. A foreign key that does
+not hold is a fault of this module (``RuntimeError``), never of the data.
 """
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from extract.tables.database_views import VIEWS, derived_tables
+from extract.tables.arrow import plain_schema
+from extract.tables.database_views import DERIVED, VIEWS, fill_theme_passages, partner_theme_rows
 from extract.tables.schemas import TABLES
 
-if TYPE_CHECKING:
-    import sqlite_utils
-
 SQLITE_TYPES: Mapping[str, type] = {"string": str, "float": float, "Int": int, "date": str}
+_DECLARED: Mapping[type, str] = {str: "TEXT", int: "INTEGER", float: "REAL"}
 SEARCHABLE: Mapping[str, tuple[str, ...]] = {
     "sections": ("text",), "items": ("text",), "quotes": ("text", "speaker", "speaker_role"),
     "challenges": ("title", "description", "challenge", "expected_impact", "target_groups"),
 }
 CITY_COLUMNS = ("city_id", "partner_city_id")
 NO_CITY_KEY = frozenset({"findings"})  # its city_id may name a portrait no city could be tied to
+NAMED = ("city", "country", "country_code")
 PARENTS: Mapping[str, tuple[str, dict[str, type]]] = {  # name → (primary key, column types)
     "city_index": ("city_id", {"city_id": str, "city": str, "country": str, "country_code": str, "portraits": int}),
     "documents": ("document_id", {"document_id": str, "source_format": str, "portraits": int}),
 }
+INSERT_ROWS = 10_000  # rows turned into Python values and inserted at a time
+Rows = pa.Table | Callable[[], Iterable[pa.Table]]
 
 
-def _rows(data: Any) -> Iterator[dict[str, Any]]:
-    """Rows of a pandas frame or a pyarrow Table as plain dicts (None for a null)."""
-    table = data if isinstance(data, pa.Table) else pa.Table.from_pandas(data, preserve_index=False)
-    for batch in table.to_batches(max_chunksize=10_000):
-        yield from batch.to_pylist()
-
-
-def _first(rows: Iterable[dict[str, Any]], key: str, *fields: str) -> dict[str, dict[str, Any]]:
-    """``key`` value → the listed fields of the first row holding it."""
-    out: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        if row.get(key) is not None and row[key] not in out:
-            out[row[key]] = {f: row.get(f) for f in fields}
-    return out
-
-
-def _parents(rows: Mapping[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
-    """``city_index`` and ``documents``: every id the tables hold, with what the
-    tables say about it (cities first, then challenge pages)."""
-    named = ("city", "country", "country_code")
-    cities = _first(rows.get("cities", []), "city_id", *named)
-    for city_id, fields in _first(rows.get("challenges", []), "city_id", *named).items():
-        cities.setdefault(city_id, fields)
-    portraits: dict[str, int] = {}
-    for row in rows.get("cities", []):
-        portraits[row["city_id"]] = portraits.get(row["city_id"], 0) + 1
-    ids = sorted({r[c] for t, rs in rows.items() if t not in NO_CITY_KEY for r in rs for c in CITY_COLUMNS
-                  if r.get(c) is not None})
-    city_index = [{"city_id": i, **cities.get(i, dict.fromkeys(named)), "portraits": portraits.get(i, 0)}
-                  for i in ids]
-    formats = _first(rows.get("cities", []), "document_id", "source_format")
-    for doc, fields in _first(rows.get("challenges", []), "document_id", "source_format").items():
-        formats.setdefault(doc, fields)
-    docs = sorted({r["document_id"] for rs in rows.values() for r in rs if r.get("document_id") is not None})
-    documents = [{"document_id": d, "source_format": formats.get(d, {}).get("source_format"),
-                  "portraits": sum(1 for r in rows.get("cities", []) if r["document_id"] == d)} for d in docs]
-    return {"city_index": city_index, "documents": documents}
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _foreign_keys(table: str, columns: Iterable[str]) -> list[tuple[str, str, str]]:
@@ -92,54 +68,196 @@ def _foreign_keys(table: str, columns: Iterable[str]) -> list[tuple[str, str, st
     return keys + [("document_id", "documents", "document_id") for c in columns if c == "document_id"]
 
 
-def _create(db: sqlite_utils.Database, name: str, columns: dict[str, type], rows: list[dict[str, Any]],
-            key: tuple[str, ...], pk: str | None = None) -> None:
-    """One table, its rows and its indexes. No NOT NULL and no unique key: a row
-    that breaks its schema is still written, as in the CSV (a ``schema_violation``
-    finding says so)."""
-    table = db.table(name)
-    foreign = [] if name in PARENTS else _foreign_keys(name, columns)
-    table.create(columns, pk=pk, foreign_keys=foreign)
-    table.insert_all(rows, batch_size=1000)
-    if key and not pk:
-        table.create_index(key, index_name=f"{name}_key")
-    for column, _, _ in foreign:
-        if key[:1] != (column,):
-            table.create_index([column], index_name=f"{name}_{column}")
+def _create_sql(name: str, columns: Mapping[str, type], pk: str | None, foreign: list[tuple[str, str, str]]) -> str:
+    """``CREATE TABLE`` as sqlite-utils words it: one column a line, a single
+    primary key and each foreign key on its column."""
+    refs = {column: (table, other) for column, table, other in foreign}
+    lines = []
+    for column, kind in columns.items():
+        line = f"   {_quote(column)} {_DECLARED[kind]}" + (" PRIMARY KEY" if column == pk else "")
+        if column in refs:
+            line += f" REFERENCES {_quote(refs[column][0])}({_quote(refs[column][1])})"
+        lines.append(line)
+    return f"CREATE TABLE {_quote(name)} (\n" + ",\n".join(lines) + "\n)"
 
 
-def tables_to_database(tables: Mapping[str, Any], path: str | os.PathLike[str]) -> None:
-    """Write ``tables`` (name → pandas frame or pyarrow Table) as the SQLite
-    database ``path`` (replaced if it exists)."""
+def _index_sql(table: str, index: str, columns: Iterable[str]) -> str:
+    return f"CREATE INDEX {_quote(index)}\n    ON {_quote(table)} ({', '.join(map(_quote, columns))})"
+
+
+def _fts_sql(table: str, columns: Iterable[str]) -> list[str]:
+    """The FTS5 table of ``table`` over ``columns`` (Porter stemming, its content
+    the table's), filled from the table, as sqlite-utils' ``enable_fts`` does."""
+    quoted = ", ".join(map(_quote, columns))
+    fts = _quote(f"{table}_fts")
+    return [f"CREATE VIRTUAL TABLE {fts} USING FTS5 (\n    {quoted},\n    tokenize='porter',\n"
+            f"    content={_quote(table)}\n)",
+            f"INSERT INTO {fts} (rowid, {quoted})\n    SELECT rowid, {quoted} FROM {_quote(table)};"]
+
+
+def _values(chunk: pa.Table | pa.RecordBatch) -> Iterable[tuple[Any, ...]]:
+    """A chunk's rows as tuples of plain values (a date as its ISO text, a null as None)."""
+    columns = [pc.cast(c, pa.string()) if pa.types.is_date(c.type) else c for c in chunk.columns]
+    return zip(*(c.to_pylist() for c in columns))
+
+
+def _ids(chunk: pa.Table, column: str) -> list[Any]:
+    """The distinct values of a column of the chunk (no null)."""
+    return pc.unique(chunk.column(column).combine_chunks()).drop_null().to_pylist()
+
+
+class DatabaseWriter:
+    """``extract.db`` being written: ``add`` a table's rows a chunk at a time,
+    the tables in the order of ``TABLES``; ``close`` adds the parents, the
+    derived tables, the full-text search and the views, and checks the
+    foreign keys (``abort`` leaves the file unfinished, for the caller to
+    remove)."""
+
+    def __init__(self, path: str | os.PathLike[str], names: Iterable[str]):
+        self.names = [t for t in TABLES if t in set(names)]
+        if os.path.exists(path):
+            os.remove(path)
+        self.conn = sqlite3.connect(path, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode = MEMORY")
+        self.conn.execute("BEGIN")
+        self._current: str | None = None
+        self._done: list[str] = []
+        self._city_ids: set[str] = set()
+        self._document_ids: set[str] = set()
+        self._named: dict[str, dict[str, dict[str, Any]]] = {"cities": {}, "challenges": {}}  # city_id → names
+        self._formats: dict[str, dict[str, Any]] = {"cities": {}, "challenges": {}}  # document_id → source_format
+        self._portraits: dict[str, int] = {}  # of city_id, in cities
+        self._document_portraits: dict[str, int] = {}
+        for name, (pk, columns) in PARENTS.items():
+            self.conn.execute(_create_sql(name, columns, pk, []))
+
+    def add(self, table: str, chunk: pa.Table) -> None:
+        """Some of ``table``'s rows, after those added before."""
+        if table != self._current:
+            if table in self._done or table not in self.names:
+                raise ValueError(f"{table}: tables are added once each, in the order of TABLES")
+            self._end_table()
+            spec = TABLES[table]
+            self._create(table, {c.name: SQLITE_TYPES[c.type] for c in spec.columns})
+            self._current = table
+        spec = TABLES[table]
+        if tuple(chunk.schema.names) != spec.names:
+            raise ValueError(f"{table}: columns {chunk.schema.names} are not the spec's {list(spec.names)}")
+        self._note(table, chunk)
+        insert = self._insert_sql(table, spec.names)
+        for batch in chunk.to_batches(max_chunksize=INSERT_ROWS):
+            self.conn.executemany(insert, _values(batch))
+
+    def close(self) -> None:
+        """Finish the database (see the class docstring) and close it."""
+        self._end_table()
+        for name in self.names:
+            if name not in self._done:  # no chunk came: the table without rows
+                self.add(name, pa.Table.from_batches([], schema=plain_schema(name)))
+                self._end_table()
+        tables = set(self.names)
+        columns, key = DERIVED["theme_passages"]
+        self._create("theme_passages", columns)
+        fill_theme_passages(self.conn, tables)
+        self._indexes("theme_passages", columns, key)
+        columns, key = DERIVED["partner_themes"]
+        self._create("partner_themes", columns)
+        insert = self._insert_sql("partner_themes", columns)
+        rows = partner_theme_rows(self.conn, tables)
+        while batch := list(itertools.islice(rows, INSERT_ROWS)):
+            self.conn.executemany(insert, batch)
+        self._indexes("partner_themes", columns, key)
+        for name, parent_rows in self._parents().items():
+            self.conn.executemany(self._insert_sql(name, PARENTS[name][1]), parent_rows)
+        for name, columns in SEARCHABLE.items():
+            if name in tables:
+                for sql in _fts_sql(name, columns):
+                    self.conn.execute(sql)
+        for name, (needs, sql) in VIEWS.items():
+            if all(t in tables for t in needs):
+                self.conn.execute(f"CREATE VIEW {_quote(name)} AS {sql}")
+        self.conn.execute("COMMIT")
+        broken = self.conn.execute("PRAGMA foreign_key_check").fetchall()
+        self.conn.close()
+        if broken:
+            raise RuntimeError(f"extract.db: {len(broken)} foreign keys do not hold, e.g. {broken[0]}")
+
+    def abort(self) -> None:
+        self.conn.close()
+
+    def _insert_sql(self, table: str, columns: Iterable[str]) -> str:
+        columns = list(columns)
+        return (f"INSERT INTO {_quote(table)} ({', '.join(map(_quote, columns))}) "
+                f"VALUES ({', '.join('?' * len(columns))})")
+
+    def _create(self, name: str, columns: dict[str, type]) -> None:
+        """A table of the output or derived; no NOT NULL and no unique key: a row
+        that breaks its schema is still written, as in the CSV (a
+        ``schema_violation`` finding says so)."""
+        self.conn.execute(_create_sql(name, columns, None, _foreign_keys(name, columns)))
+
+    def _indexes(self, name: str, columns: Iterable[str], key: tuple[str, ...]) -> None:
+        """The index on the key, and one on each column that joins (unless the key starts with it)."""
+        if key:
+            self.conn.execute(_index_sql(name, f"{name}_key", key))
+        for column, _, _ in _foreign_keys(name, columns):
+            if key[:1] != (column,):
+                self.conn.execute(_index_sql(name, f"{name}_{column}", [column]))
+
+    def _end_table(self) -> None:
+        """Index the table being added, now that all its rows are in."""
+        if self._current is not None:
+            spec = TABLES[self._current]
+            self._indexes(self._current, spec.names, spec.key)
+            self._done.append(self._current)
+            self._current = None
+
+    def _note(self, table: str, chunk: pa.Table) -> None:
+        """What ``city_index`` and ``documents`` need of the chunk's ids."""
+        names = chunk.schema.names
+        if table not in NO_CITY_KEY:
+            for column in CITY_COLUMNS:
+                if column in names:
+                    self._city_ids.update(_ids(chunk, column))
+        if "document_id" in names:
+            self._document_ids.update(_ids(chunk, "document_id"))
+        if table in self._named:
+            named, formats = self._named[table], self._formats[table]
+            rows = chunk.select(["city_id", "document_id", "source_format", *NAMED]).to_pylist()
+            for row in rows:
+                if row["city_id"] is not None and row["city_id"] not in named:
+                    named[row["city_id"]] = {f: row[f] for f in NAMED}
+                if row["document_id"] is not None and row["document_id"] not in formats:
+                    formats[row["document_id"]] = row["source_format"]
+                if table == "cities":
+                    self._portraits[row["city_id"]] = self._portraits.get(row["city_id"], 0) + 1
+                    self._document_portraits[row["document_id"]] = self._document_portraits.get(
+                        row["document_id"], 0) + 1
+
+    def _parents(self) -> dict[str, list[tuple[Any, ...]]]:
+        """``city_index`` and ``documents``: every id the tables hold, with what the
+        tables say about it (cities first, then challenge pages)."""
+        named = self._named["challenges"] | self._named["cities"]
+        formats = self._formats["challenges"] | self._formats["cities"]
+        empty = dict.fromkeys(NAMED)
+        city_index = [(i, *named.get(i, empty).values(), self._portraits.get(i, 0)) for i in sorted(self._city_ids)]
+        documents = [(d, formats.get(d), self._document_portraits.get(d, 0)) for d in sorted(self._document_ids)]
+        return {"city_index": city_index, "documents": documents}
+
+
+def tables_to_database(tables: Mapping[str, Rows], path: str | os.PathLike[str]) -> None:
+    """Write ``tables`` (name → pyarrow Table, or a callable yielding its chunks)
+    as the SQLite database ``path`` (replaced if it exists)."""
     unknown = sorted(set(tables) - set(TABLES))
     if unknown:
         raise KeyError(f"not a table: {', '.join(unknown)}")
-    import sqlite_utils  # here, not at import: worker processes never write
-
-    names = [t for t in TABLES if t in tables]
-    rows = {name: list(_rows(tables[name])) for name in names}
-    if os.path.exists(path):
-        os.remove(path)
-    db = sqlite_utils.Database(path)
+    writer = DatabaseWriter(path, tables)
     try:
-        db.execute("PRAGMA journal_mode = MEMORY")
-        with db.conn:
-            for name, parent_rows in _parents(rows).items():
-                pk, columns = PARENTS[name]
-                _create(db, name, columns, parent_rows, (), pk=pk)
-            for name in names:
-                spec = TABLES[name]
-                _create(db, name, {c.name: SQLITE_TYPES[c.type] for c in spec.columns}, rows[name], spec.key)
-            for name, (columns, key, derived) in derived_tables(rows).items():
-                _create(db, name, columns, derived, key)
-            for name, columns in SEARCHABLE.items():
-                if name in rows:
-                    db.table(name).enable_fts(columns, fts_version="FTS5", tokenize="porter")
-            for name, (needs, sql) in VIEWS.items():
-                if all(t in rows for t in needs):
-                    db.create_view(name, sql)
-        broken = db.execute("PRAGMA foreign_key_check").fetchall()
-        if broken:
-            raise RuntimeError(f"extract.db: {len(broken)} foreign keys do not hold, e.g. {broken[0]}")
-    finally:
-        db.close()
+        for name in writer.names:
+            rows = tables[name]
+            for chunk in ([rows] if isinstance(rows, pa.Table) else rows()):
+                writer.add(name, chunk)
+    except BaseException:
+        writer.abort()
+        raise
+    writer.close()

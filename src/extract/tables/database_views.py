@@ -1,27 +1,40 @@
-"""Rows of the output tables → the database's derived tables and its views.
+"""The output tables in the database → its derived tables, and its views.
 
-Input: the rows of each output table as plain dicts (``database`` reads them
-from the frames). Output: ``derived_tables``, name → (columns, key, rows) of
+Input: an open SQLite connection holding the output tables (``database``
+writes them first). Output: ``DERIVED``, name → (column types, key) of
 
 - ``theme_passages``: one row per ``themes`` row with the passage that names
   the theme: the list entry's text, or the sentence of the section's prose
-  holding the words that triggered the tag;
+  holding the words that triggered the tag (``fill_theme_passages``, one
+  ``INSERT … SELECT`` in the database: the sections are never held);
 - ``partner_themes``: one row per shared theme of a ``partners`` row (the
   ``;``-list split, ``position`` in its order), with a passage of each city
-  naming the theme in the sections the partner's ``basis`` compares;
+  naming the theme in the sections the partner's ``basis`` compares
+  (``partner_theme_rows``, a partner row at a time);
 
 and ``VIEWS``, name → (tables it needs, SQL): ``themes_by_city``,
 ``partner_evidence`` and ``timeline``, the README's questions.
 """
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Mapping
+import sqlite3
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from extract.enrich.partners import FIRST, SECTIONS
 
 SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+DERIVED: Mapping[str, tuple[dict[str, type], tuple[str, ...]]] = {
+    "theme_passages": ({"city_id": str, "document_id": str, "section": str, "position": int, "theme": str,
+                        "char_start": int, "char_end": int, "matched": str, "passage": str},
+                       ("city_id", "document_id", "section", "position", "theme", "char_start")),
+    "partner_themes": ({"city_id": str, "partner_city_id": str, "rank": int, "position": int, "theme": str,
+                        "city_passage": str, "partner_passage": str},
+                       ("city_id", "partner_city_id", "position")),
+}
+_LOOKUP = 4096  # first passages remembered while the partner rows are read
 
 
 def _sentence(text: str, words: str) -> str:
@@ -36,51 +49,55 @@ def _sentence(text: str, words: str) -> str:
     return flat[start:end].strip()
 
 
-def _theme_passages(rows: Mapping[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    items = {(r["city_id"], r["document_id"], r["section"], r["position"]): r["text"] for r in rows.get("items", [])}
-    sections = {(r["city_id"], r["document_id"], r["section"]): r["text"] or "" for r in rows.get("sections", [])}
-    out = []
-    for t in rows.get("themes", []):
-        where = (t["city_id"], t["document_id"], t["section"])
-        passage = items.get((*where, t["position"])) if t["position"] is not None else None
-        if passage is None:
-            passage = _sentence(sections.get(where, ""), t["matched"]) or t["matched"]
-        out.append({"city_id": t["city_id"], "document_id": t["document_id"], "section": t["section"],
-                    "position": t["position"], "theme": t["theme"], "char_start": t["char_start"],
-                    "char_end": t["char_end"], "matched": t["matched"], "passage": passage})
-    return out
+def _prose_passage(section_text: str | None, matched: str) -> str:
+    """The passage of a tag on a section's prose: the sentence holding the words, else the words."""
+    return _sentence(section_text or "", matched) or matched
 
 
-def _partner_themes(rows: Mapping[str, list[dict[str, Any]]],
-                    passages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    first: dict[tuple[str, str, bool], str] = {}  # (city, theme, only the first tier's sections) → passage
-    for p in sorted(passages, key=lambda p: (p["document_id"], p["char_start"])):
-        for narrow in (False, True):
-            if not narrow or p["section"] in SECTIONS:
-                first.setdefault((p["city_id"], p["theme"], narrow), p["passage"])
-    out = []
-    for row in rows.get("partners", []):
-        narrow = row["basis"] == FIRST
-        for position, theme in enumerate((row["shared_themes"] or "").split(";"), start=1):
-            if theme:
-                out.append({"city_id": row["city_id"], "partner_city_id": row["partner_city_id"],
-                            "rank": row["rank"], "position": position, "theme": theme,
-                            "city_passage": first.get((row["city_id"], theme, narrow)),
-                            "partner_passage": first.get((row["partner_city_id"], theme, narrow))})
-    return out
+def fill_theme_passages(conn: sqlite3.Connection, tables: set[str]) -> None:
+    """Fill ``theme_passages`` from ``themes``, ``items`` and ``sections`` in
+    the database, in the order of ``themes``: a tag on a list entry (a
+    position) takes the entry's text, any other its section's sentence (the
+    last row of a key, where a key comes twice)."""
+    if "themes" not in tables:
+        return
+    conn.create_function("extract_prose_passage", 2, _prose_passage, deterministic=True)
+    item = ("(SELECT i.text FROM items i WHERE i.city_id IS t.city_id AND i.document_id IS t.document_id "
+            "AND i.section IS t.section AND i.position IS t.position ORDER BY i.rowid DESC LIMIT 1)"
+            if "items" in tables else "NULL")
+    section = ("(SELECT s.text FROM sections s WHERE s.city_id IS t.city_id AND s.document_id IS t.document_id "
+               "AND s.section IS t.section ORDER BY s.rowid DESC LIMIT 1)" if "sections" in tables else "NULL")
+    conn.execute(f"""
+INSERT INTO theme_passages (city_id, document_id, section, position, theme, char_start, char_end, matched, passage)
+SELECT t.city_id, t.document_id, t.section, t.position, t.theme, t.char_start, t.char_end, t.matched,
+       coalesce(CASE WHEN t.position IS NOT NULL THEN {item} END, extract_prose_passage({section}, t.matched))
+FROM themes t ORDER BY t.rowid""")
 
 
-def derived_tables(rows: Mapping[str, list[dict[str, Any]]]) -> dict[str, tuple[dict[str, type], tuple[str, ...], list]]:
-    """name → (column types, key, rows) of the tables derived from ``rows``."""
-    passages = _theme_passages(rows)
-    return {
-        "theme_passages": ({"city_id": str, "document_id": str, "section": str, "position": int, "theme": str,
-                            "char_start": int, "char_end": int, "matched": str, "passage": str},
-                           ("city_id", "document_id", "section", "position", "theme", "char_start"), passages),
-        "partner_themes": ({"city_id": str, "partner_city_id": str, "rank": int, "position": int, "theme": str,
-                            "city_passage": str, "partner_passage": str},
-                           ("city_id", "partner_city_id", "position"), _partner_themes(rows, passages)),
-    }
+def partner_theme_rows(conn: sqlite3.Connection, tables: set[str]) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``partner_themes``, from ``partners`` and ``theme_passages``
+    in the database: a city's passage naming a theme is its first by
+    document and offset (of the first tier's sections for a first-tier
+    partner)."""
+    if "partners" not in tables:
+        return
+    narrow_sql = " AND section IN ({})".format(", ".join("?" * len(SECTIONS)))
+
+    @functools.lru_cache(maxsize=_LOOKUP)
+    def first(city: str, theme: str, narrow: bool) -> str | None:
+        found = conn.execute("SELECT passage FROM theme_passages WHERE city_id IS ? AND theme IS ?"
+                             + (narrow_sql if narrow else "") + " ORDER BY document_id, char_start, rowid LIMIT 1",
+                             (city, theme, *(SECTIONS if narrow else ()))).fetchone()
+        return None if found is None else found[0]
+
+    partners = conn.execute("SELECT city_id, partner_city_id, rank, shared_themes, basis FROM partners ORDER BY rowid")
+    while rows := partners.fetchmany(1000):
+        for city, partner, rank, shared, basis in rows:
+            narrow = basis == FIRST
+            for position, theme in enumerate((shared or "").split(";"), start=1):
+                if theme:
+                    yield (city, partner, rank, position, theme, first(city, theme, narrow),
+                           first(partner, theme, narrow))
 
 
 VIEWS: Mapping[str, tuple[tuple[str, ...], str]] = {

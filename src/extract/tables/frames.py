@@ -1,4 +1,6 @@
-"""Rows of a table → a typed frame, and a frame → its schema failures.
+"""Rows of a table → a typed pandas frame, and a frame → its schema failures
+(pandera): the reference the run's Arrow tables (``arrow``, ``checks``,
+``spill``) are held to in the tests; a run imports neither pandas nor pandera.
 
 Input: records as plain dicts (one per row) from the extractors and
 ``validate``, and the table specs of ``schemas``. Output: typed, key-sorted
@@ -10,13 +12,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from datetime import date
 from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
 
+from extract.tables.arrays import iso_date
 from extract.tables.schemas import TABLES, ColumnSpec
 
 # A date column holds its ISO text here (``YYYY-MM-DD``, checked); ``write`` stores it as a date.
@@ -57,14 +59,6 @@ def _column_checks(c: ColumnSpec) -> list[pa.Check]:
     if c.type == "date":
         checks.append(pa.Check(lambda s: s.map(lambda v: iso_date(v) is not None).astype(bool), name="is_date"))
     return checks
-
-
-def iso_date(value: Any) -> date | None:
-    """``YYYY-MM-DD`` text → the date it names; None for anything else (``2021-02-30``)."""
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
-    except ValueError:
-        return None
 
 
 def _pair_check(low: str, high: str) -> pa.Check:

@@ -17,13 +17,9 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from extract.read.limits import Limits
 from extract.read.textutil import shown_name
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 STAGES = ("ingest", "layout", "detect", "segment", "portraits", "themes", "challenge_pages", "validate", "tables",
           "write")
@@ -81,19 +77,19 @@ def _version() -> str:
         return "unknown"
 
 
-def run_record(inputs: list[InputRecord], frames: dict[str, pd.DataFrame], rules_digest: str, limits: Limits,
-               seconds: dict[str, float]) -> dict:
-    """The run as plain data (see the module docstring)."""
-    findings = frames["findings"]
+def run_record(inputs: list[InputRecord], rows: dict[str, int], findings: dict[str, dict[str, int]],
+               rules_digest: str, limits: Limits, seconds: dict[str, float]) -> dict:
+    """The run as plain data (see the module docstring): ``rows`` per table,
+    ``findings`` counted per ``severity`` and per ``code``."""
     return {
         "extract_version": _version(),
         "python": platform.python_version(),
         "rules_sha256": rules_digest,
         "limits": asdict(limits),
         "inputs": [dict(asdict(i), document_id=shown_name(i.document_id), path=shown_name(i.path)) for i in inputs],
-        "rows": {t: int(len(f)) for t, f in frames.items()},
-        "findings_by_severity": {s: int(n) for s, n in sorted(findings["severity"].value_counts().items())},
-        "findings_by_code": {c: int(n) for c, n in sorted(findings["code"].value_counts().items())},
+        "rows": dict(rows),
+        "findings_by_severity": dict(sorted(findings["severity"].items())),
+        "findings_by_code": dict(sorted(findings["code"].items())),
         "seconds": {s: round(seconds[s], 3) for s in STAGES if s in seconds},
     }
 

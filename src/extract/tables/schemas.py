@@ -3,9 +3,10 @@
 Input: nothing (the specs are constants). Output: ``TABLES``, table name →
 ``TableSpec``: its description, key and columns (``ColumnSpec``: type,
 description, nullability, whether the contract names it, and the checks).
-Everything else about the tables is built from these specs: ``frames`` turns
-records (plain dicts, one per row) into typed, key-sorted frames and checks
-them; ``dictionary`` generates the README's data dictionary and
+Everything else about the tables is built from these specs: ``arrow`` turns
+records (plain dicts, one per row) into typed record batches, ``checks``
+checks them, ``spill`` puts them in key order (``frames``: the same with
+pandas and pandera, for the tests); ``dictionary`` generates the README's data dictionary and
 ``datapackage.json``.
 """
 from __future__ import annotations
@@ -24,7 +25,7 @@ class ColumnSpec:
     ``YYYY-MM-DD`` in the CSV, a date in Parquet and the data package); ``contract`` is
     False for columns added beyond CONTRACT.md. The checks (``allowed``,
     ``minimum``/``maximum``, an unanchored ``pattern`` matched in full) feed both
-    the pandera schema and the datapackage constraints. ``unit`` is the unit of a
+    the schema checks and the datapackage constraints. ``unit`` is the unit of a
     number in Pint's notation (``km^2``, ``USD``), for tools that show units
     (Datasette). ``set_separator`` marks a cell holding a set, its items
     separated by it: their order carries no meaning (``extract diff`` compares

@@ -1,14 +1,20 @@
 """Write the output tables.
 
-Input: typed frames from ``schemas.to_frame``, keyed by table name.
-Output: ``<table>.csv`` and ``<table>.parquet`` per table, ``extract.db`` (all
-tables in SQLite, ``database``) and ``datapackage.json`` in ``out_dir``,
-byte-identical when re-run on the same frames. The new folder is built next to
-``out_dir`` and swapped in at once, so a run killed at any moment leaves either
-the whole previous output or the whole new one.
+Input: per table name, its rows in key order: an Arrow table (``arrow.rows_to_table``)
+or a callable that yields them as Arrow tables a chunk at a time
+(``spill.TableSpill.chunks``). Output: ``<table>.csv`` and ``<table>.parquet``
+per table, ``extract.db`` (all tables in SQLite, ``database``) and
+``datapackage.json`` in ``out_dir``, byte-identical when re-run on the same
+rows (a chunk is a Parquet row group); each chunk goes to the three files as
+it comes, so no table is held whole. The new folder is built next to
+``out_dir`` and swapped in at once, so a run killed at any moment leaves
+either the whole previous output or the whole new one. A run's tables wait
+in a spill folder next to ``out_dir`` (``spill_folder``), marked and locked
+as the run's own.
 """
 from __future__ import annotations
 
+import csv
 import ctypes
 import errno
 import fcntl
@@ -20,23 +26,19 @@ import re
 import secrets
 import shutil
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from types import MappingProxyType
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from extract.errors import NotAnOutputFolder, OutputError
-from extract.tables.database import tables_to_database
+from extract.tables.arrow import arrow_schema, to_output
+from extract.tables.database import DatabaseWriter
 from extract.tables.dictionary import datapackage
-from extract.tables.frames import iso_date
 from extract.tables.schemas import TABLES, TableSpec
 
-ARROW_TYPES: Mapping[str, pa.DataType] = MappingProxyType({"string": pa.string(), "float": pa.float64(), "Int": pa.int64(),
-                                                           "date": pa.date32()})
 SUFFIXES = (".csv", ".parquet")
 DATABASE = "extract.db"
 OURS = frozenset({"datapackage.json", "run.json", DATABASE} | {f"{t}{s}" for t in TABLES for s in SUFFIXES})
@@ -44,52 +46,63 @@ MARKER = ".extract-run"  # in a folder this program made: the token of its name,
 _TOKEN = re.compile(r"[0-9a-f]{16}")
 AT_FDCWD, RENAME_EXCHANGE = -100, 2
 UNSUPPORTED = frozenset({errno.EINVAL, errno.ENOSYS, errno.EPERM, errno.EOPNOTSUPP})
+CSV_ROWS = 2048  # rows turned into Python values at a time for the CSV
+Rows = pa.Table | Callable[[], Iterable[pa.Table]]
 
 
-def _format_float(x: float) -> str:
+def _format_float(x: float | None) -> str:
     """15 significant digits: ``80006``, ``268.05``, ``21705000``, no float noise."""
-    if pd.isna(x):
+    if x is None or math.isnan(x):
         return ""
     if math.isinf(x):
         return "INF" if x > 0 else "-INF"
     return "0" if x == 0 else format(x, ".15g")
 
 
-def _checked(spec: TableSpec, frame: pd.DataFrame) -> pd.DataFrame:
-    if tuple(frame.columns) != spec.names:
-        raise ValueError(f"{spec.name}: columns {list(frame.columns)} are not the spec's {list(spec.names)};"
-                         " build the frame with schemas.to_frame")
-    return frame.reset_index(drop=True)
+def _checked(spec: TableSpec, table: pa.Table) -> pa.Table:
+    if tuple(table.schema.names) != spec.names:
+        raise ValueError(f"{spec.name}: columns {table.schema.names} are not the spec's {list(spec.names)};"
+                         " build the table with arrow.rows_to_table")
+    return table
 
 
-def _frame_to_csv(spec: TableSpec, frame: pd.DataFrame, path: Path) -> None:
-    text = frame.copy()
-    for c in spec.columns:
-        if c.type == "float":
-            text[c.name] = [_format_float(x) for x in frame[c.name].to_numpy(dtype="float64", na_value=math.nan)]
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        text.to_csv(fh, index=False, na_rep="", lineterminator="\n")
+def _chunk_to_csv(spec: TableSpec, table: pa.Table, writer) -> None:
+    """Rows as CSV lines (as pandas wrote them: a null is an empty cell, a
+    float is ``_format_float``), ``CSV_ROWS`` at a time."""
+    floats = [c.type == "float" for c in spec.columns]
+    for batch in table.to_batches(max_chunksize=CSV_ROWS):
+        columns = [[_format_float(x) for x in column.to_pylist()] if is_float else column.to_pylist()
+                   for column, is_float in zip(batch.columns, floats)]
+        writer.writerows(zip(*columns))
 
 
-def _frame_to_parquet(spec: TableSpec, frame: pd.DataFrame, path: Path) -> None:
-    schema = pa.schema([pa.field(c.name, ARROW_TYPES[c.type], nullable=True,
-                                 metadata={"description": c.description}) for c in spec.columns])
-    dates = {c.name: pd.Series([iso_date(v) for v in frame[c.name]], index=frame.index, dtype=object)
-             for c in spec.columns if c.type == "date"}  # ISO text → date
-    table = pa.Table.from_pandas(frame.assign(**dates) if dates else frame, schema=schema, preserve_index=False)
-    pq.write_table(table, path, compression="zstd")
+def _table_to_files(spec: TableSpec, rows: Rows, folder: Path, database: DatabaseWriter) -> None:
+    """One table as CSV, Parquet (a row group per chunk) and rows of the database."""
+    schema = arrow_schema(spec.name)
+    chunks = [rows] if isinstance(rows, pa.Table) else rows()
+    with open(folder / f"{spec.name}.csv", "w", encoding="utf-8", newline="") as fh, \
+            pq.ParquetWriter(folder / f"{spec.name}.parquet", schema, compression="zstd") as parquet:
+        writer = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(spec.names)
+        for chunk in chunks:
+            chunk = _checked(spec, chunk)
+            _chunk_to_csv(spec, chunk, writer)
+            parquet.write_table(to_output(spec.name, chunk))
+            database.add(spec.name, chunk)
 
 
-def _frames_to_folder(frames: Mapping[str, pd.DataFrame], folder: Path) -> None:
-    """Every frame as CSV and Parquet, then the SQLite database of them all and
-    ``datapackage.json``, into ``folder``."""
-    names = [t for t in TABLES if t in frames]
-    for name in names:
-        spec = TABLES[name]
-        frame = _checked(spec, frames[name])
-        _frame_to_csv(spec, frame, folder / f"{name}.csv")
-        _frame_to_parquet(spec, frame, folder / f"{name}.parquet")
-    tables_to_database({name: frames[name] for name in names}, folder / DATABASE)
+def _tables_to_folder(tables: Mapping[str, Rows], folder: Path) -> None:
+    """Every table as CSV and Parquet and into the SQLite database of them all,
+    then ``datapackage.json``, into ``folder``."""
+    names = [t for t in TABLES if t in tables]
+    database = DatabaseWriter(folder / DATABASE, names)
+    try:
+        for name in names:
+            _table_to_files(TABLES[name], tables[name], folder, database)
+    except BaseException:
+        database.abort()
+        raise
+    database.close()
     package = json.dumps(datapackage(names), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
     (folder / "datapackage.json").write_text(package, encoding="utf-8", newline="")
 
@@ -234,6 +247,78 @@ def _half_marked(folder: Path, token: str) -> bool:
     return (token + "\n").startswith((folder / MARKER).read_text(encoding="ascii", errors="replace"))
 
 
+def _recover_spills(out: Path) -> None:
+    """Remove the spill folders of runs killed next to ``out``: a folder
+    ``.<name>.spill-<token>`` marked with its token that no live run holds
+    (``spill_folder``), or one left empty or half-marked by a run killed as
+    it made it. A folder of someone else's that merely has such a name is
+    left alone."""
+    spilled = f".{out.name}.spill-"
+    for path in sorted(out.parent.iterdir()):
+        token = path.name.removeprefix(spilled)
+        if not path.name.startswith(spilled) or not path.is_dir() or path.is_symlink() or _held(path):
+            continue
+        if _marked(path) == token:
+            _remove(path)
+        elif _TOKEN.fullmatch(token):
+            with suppress(OSError):
+                if _half_marked(path, token):
+                    (path / MARKER).unlink()
+                os.rmdir(path)
+
+
+def _held(folder: Path) -> bool:
+    """Whether a live run holds the lock of ``folder`` (``spill_folder``)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    except OSError:  # a filesystem without locks: leave it be
+        return True
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def spill_folder(out_dir: str | os.PathLike[str]) -> Iterator[Path]:
+    """A fresh folder ``.<name>.spill-<token>`` next to ``out_dir`` (marked as
+    ours, as the temporary folder is) for the tables of a run while it runs,
+    locked (so that another run's recovery leaves it alone) and removed
+    afterwards; one left by a killed run is removed by the next run's
+    ``write_tables``. ``OutputError`` when it cannot be made."""
+    out = Path(os.path.abspath(out_dir))
+    try:
+        _make_parent(out)
+        folder = _new_folder(out.parent, f".{out.name}.spill-")
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise _output_error(out, exc) from exc
+    try:
+        with _locked(folder):
+            yield folder
+    finally:
+        _remove(folder)
+
+
+def _make_parent(out: Path) -> None:
+    """Make the folder ``out`` goes in, if it is missing."""
+    above = next(p for p in out.parents if os.path.lexists(p))
+    if not above.is_dir():  # mkdir would say "File exists"
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(above))
+    out.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _output_error(out: Path, exc: OSError) -> OutputError:
+    return OutputError(f"{out}: the output could not be written ({exc.strerror or exc}); "
+                       "the previous output is left as it was", exc.errno)
+
+
 @contextmanager
 def _locked(folder: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``folder`` (released also when the process is killed),
@@ -247,46 +332,44 @@ def _locked(folder: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def write_tables(frames: dict[str, pd.DataFrame], out_dir: str | os.PathLike[str],
+def write_tables(tables: Mapping[str, Rows], out_dir: str | os.PathLike[str],
                  extra: Callable[[float], Mapping[str, str]] | None = None) -> None:
-    """Write every frame as CSV and Parquet plus ``datapackage.json`` into ``out_dir``,
+    """Write every table as CSV, Parquet and into ``extract.db``, plus
+    ``datapackage.json``, into ``out_dir``,
     and the files ``extra(seconds the tables took to write)`` names (``run.json``),
     all swapped in together.
 
     The new folder is built as ``.<name>.tmp-*`` next to ``out_dir``, with copies of
     the files in ``out_dir`` that are not ours, then swapped with ``out_dir`` in one
     step; table files of tables not produced this time are thus gone. Raises
-    ``KeyError`` for an unknown table, ``ValueError`` for a frame not built from its
+    ``KeyError`` for an unknown table, ``ValueError`` for a table not built from its
     spec or an ``out_dir`` that is not an output folder (``NotAnOutputFolder``),
     ``OutputError`` (exit code 2) for any error of the file system; in every
     case the previous output is left as it was."""
-    unknown = sorted(set(frames) - set(TABLES))
+    unknown = sorted(set(tables) - set(TABLES))
     if unknown:
         raise KeyError(f"not a table: {', '.join(unknown)}")
     out = Path(os.path.abspath(out_dir))
     try:
         _foreign_files(out)
-        above = next(p for p in out.parents if os.path.lexists(p))
-        if not above.is_dir():  # mkdir would say "File exists"
-            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(above))
-        out.parent.mkdir(parents=True, exist_ok=True)
+        _make_parent(out)
         with _locked(out.parent):
             _recover(out)
-            _write_and_swap(frames, out, extra)
+            _recover_spills(out)
+            _write_and_swap(tables, out, extra)
+    except OutputError:
+        raise
     except OSError as exc:
-        if isinstance(exc, OutputError):
-            raise
-        raise OutputError(f"{out}: the output could not be written ({exc.strerror or exc}); "
-                          "the previous output is left as it was", exc.errno) from exc
+        raise _output_error(out, exc) from exc
 
 
-def _write_and_swap(frames: dict[str, pd.DataFrame], out: Path,
+def _write_and_swap(tables: Mapping[str, Rows], out: Path,
                     extra: Callable[[float], Mapping[str, str]] | None) -> None:
     """The new folder built next to ``out`` and swapped in (see ``write_tables``)."""
     tmp = _new_folder(out.parent, f".{out.name}.tmp-")
     try:
         start = time.perf_counter()
-        _frames_to_folder(frames, tmp)
+        _tables_to_folder(tables, tmp)
         for name, text in (extra(time.perf_counter() - start) if extra else {}).items():
             if name not in OURS or name.endswith(SUFFIXES) or name in ("datapackage.json", DATABASE):
                 raise ValueError(f"{name}: not a name for an extra output file")
