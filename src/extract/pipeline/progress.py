@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
 
 DELAY = 0.5
 
@@ -22,16 +23,25 @@ class Reporter:
 
     def __init__(self, stream: TextIO = sys.stderr, quiet: bool = False, verbose: bool = False):
         self.quiet, self.verbose = quiet, verbose
-        self.console = Console(file=stream, highlight=False, soft_wrap=True)
+        self.stream = stream
+        self._console: Console | None = None  # rich, imported when the first line is said or a bar shown
         self.portraits = 0
         self._bar: Progress | None = None
         self._task = None
         self._started = 0.0
         self._shown = False
         if stream.isatty() and not quiet:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
             self._bar = Progress(TextColumn("extract"), BarColumn(), MofNCompleteColumn(),
                                  TextColumn("documents · {task.fields[portraits]} portraits"), TimeElapsedColumn(),
                                  console=self.console, transient=True)
+
+    @property
+    def console(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+            self._console = Console(file=self.stream, highlight=False, soft_wrap=True)
+        return self._console
 
     def say(self, line: str) -> None:
         self.console.out(line, highlight=False)
