@@ -158,31 +158,34 @@ def test_the_last_pass_puts_special_cases_back(nlp, rules):
     assert changed >= 4
 
 
-SPACED_SPECIALS = {"x  y": ["x", "  ", "y"], "p q": ["p q"], "(\n)": ["(\n)"], "k.\tl": ["k.", "\t", "l"],
-                   "o .": ["o", " ."]}
+# Special cases that hold white space: tokens of white space in them
+# (spaCy's way with white space needed), or only single spaces (matched
+# across the text between single spaces).
+SPACED_SPECIALS = {
+    "white-space-tokens": {"x  y": ["x", "  ", "y"], "(\n)": ["(\n)"], "k.\tl": ["k.", "\t", "l"],
+                           "p q": ["p q"], "o .": ["o", " ."]},
+    "single-spaces": {"p q": ["p q"], "o .": ["o", " ."], "u.v w": ["u.v w"], "and / or": ["and / or"]},
+}
 
 
-@pytest.fixture(scope="module")
-def spaced_nlp():
-    """A blank English pipeline whose tokenizer has special cases that hold white space."""
+@pytest.fixture(scope="module", params=sorted(SPACED_SPECIALS))
+def spaced(request):
+    """A blank English pipeline with special cases that hold white space, and our tokenizer of it."""
     nlp = spacy.blank("en")
-    for text, words in SPACED_SPECIALS.items():
+    for text, words in SPACED_SPECIALS[request.param].items():
         nlp.tokenizer.add_special_case(text, [{"ORTH": w} for w in words])
-    return nlp
-
-
-@pytest.fixture(scope="module")
-def spaced_tokenizer(spaced_nlp):
-    return Tokenizer(nlp_to_tokenizer_rules(spaced_nlp))
+    tokenizer = Tokenizer(nlp_to_tokenizer_rules(nlp))
+    assert tokenizer.spaced == (request.param == "white-space-tokens")
+    return nlp, tokenizer
 
 
 @settings(max_examples=1500, **SETTINGS)
 @given(pieces=st.lists(st.tuples(st.sampled_from(["x", "y", "p", "q", "(", ")", "k.", "l", "o", ".", "e.g.", "''",
-                                                  "'", "a", "x  y", "(\n)", "p q"]),
+                                                  "'", "a", "x  y", "(\n)", "p q", "u.v", "w", "and", "/", "or"]),
                                  st.sampled_from([" ", "  ", "\n", "\t", " \n", "\n ", ""])), max_size=10))
-def test_special_cases_with_white_space_are_tokenized_as_by_spacy(spaced_nlp, spaced_tokenizer, pieces):
-    assert spaced_tokenizer.spaced
-    assert_same_tokens(spaced_nlp, spaced_tokenizer, "".join(a + b for a, b in pieces))
+def test_special_cases_with_white_space_are_tokenized_as_by_spacy(spaced, pieces):
+    nlp, tokenizer = spaced
+    assert_same_tokens(nlp, tokenizer, "".join(a + b for a, b in pieces))
 
 
 # --- matches -----------------------------------------------------------------------

@@ -18,24 +18,34 @@ spaCy's algorithm (``Tokenizer.__call__`` in its ``tokenizer.pyx``), ported:
    takes it whole), then what remains is a special case, a token of
    ``token_match`` or ``url_match``, or split at its infixes (one at its
    start is not split off). A run gives the same tokens wherever it stands,
-   so they are cached by the run's text: a repeated word costs a lookup.
+   so they are cached: the text is split at single spaces, and each piece
+   between (a run, or runs with other white space between them) is looked up
+   by its text, so a repeated word costs a lookup.
 3. A last pass over the whole text finds the token sequences of the special
    cases that hold an affix or a space (as step 2 splits them without
    special cases); of overlapping ones the longest (then first) wins, and
-   where the text it covers is a special case, its tokens replace them."""
+   where the text it covers is a special case, its tokens replace them. The
+   cache also holds, for each piece, where such a sequence starts and ends
+   in it or runs on past its end, so that the pass follows only those."""
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 from itertools import accumulate, compress, count
-from operator import add, itemgetter
+from operator import add, contains, itemgetter
 
 from extract.rules.tokenizer import Regex, TokenizerRules
 
 _WHITE = re.compile(r"(\s+)")  # \s is str.isspace, as spaCy's test of white space
 _RUN = re.compile(r"\S+")
 _END = ""  # the key that ends a special phrase in the trie (no token is empty)
-Entry = tuple[tuple[int, ...], tuple[str, ...], tuple[int, ...]]  # offsets of tokens, their texts, special phrases' firsts
+# A chunk's tokens: their offsets in it, their texts; the positions of the
+# first tokens of special phrases that end in it and of those still open at
+# its end, the tokens that would carry these on, its first token (None when
+# white space starts it).
+Entry = tuple[tuple[int, ...], tuple[str, ...], tuple[int, ...], tuple[int, ...], frozenset[str], str | None]
+_NOTHING: frozenset[str] = frozenset()
+_EMPTY: Entry = ((), (), (), (), _NOTHING, None)
 
 
 def _compiled(regex: Regex | None):
@@ -55,10 +65,9 @@ def phrases_to_trie(phrases: Iterable[tuple[str, ...]]) -> dict:
 
 class Tokenizer:
     """``TokenizerRules`` compiled, with a cache of the chunks tokenized so
-    far (at most ``most``): a chunk's text → the offsets of its tokens in it,
-    their texts, and the positions among them of those that start a special
-    phrase. A special phrase of one token that is its own special case
-    changes nothing and is left out. ``spaced``: whether a special phrase
+    far (at most ``most``): a chunk's text → its ``Entry``. A special phrase
+    of one token that is its own special case changes nothing and is left
+    out. ``spaced``: whether a special phrase
     holds a white-space token; then white space is tokenized too, as spaCy
     does, and a chunk is a run or the white space between two runs;
     otherwise a white-space token only stands between two tokens, none is
@@ -161,12 +170,12 @@ class Tokenizer:
     def entry_of(self, chunk: str) -> Entry:
         """A chunk → its cache entry (see the class docstring)."""
         if not chunk or (chunk.isspace() and not self.spaced):
-            return (), (), ()
+            return _EMPTY
         if self.spaced or chunk.split() == [chunk]:  # one run
             words = self.run_to_words(chunk)
-            if words == [chunk]:
-                return (0,), (chunk,), (0,) if chunk in self.trie else ()
-            return self.words_to_entry(words)
+            if words == [chunk] and chunk not in self.trie:
+                return (0,), (chunk,), (), (), _NOTHING, chunk
+            return self.words_to_entry(chunk, list(accumulate(map(len, words[:-1]), initial=0)), words)
         offsets: list[int] = []
         words = []
         for match in _RUN.finditer(chunk):
@@ -174,14 +183,41 @@ class Tokenizer:
             entry = self.cache.get(run) or self.remember(run)
             offsets += [match.start() + at for at in entry[0]]
             words += entry[1]
-        return tuple(offsets), tuple(words), tuple(i for i, w in enumerate(words) if w in self.trie)
+        return self.words_to_entry(chunk, offsets, words)
 
-    def words_to_entry(self, words: list[str]) -> Entry:
-        """The tokens of one run → its cache entry."""
+    def words_to_entry(self, chunk: str, offsets: list[int], words: list[str]) -> Entry:
+        """A chunk's tokens (their offsets in it and texts) → its cache entry.
+        The special phrases that start in the chunk are followed as far as
+        the chunk goes: where one ends in it, its first token is in
+        ``inner``; where one is still open at the chunk's end (its last
+        token the chunk's last character), its first token is in ``open``
+        and the tokens that would carry it on are in ``needs``. In spaCy's
+        way with white space (``spaced``) every first token is in ``inner``."""
         if not words:
-            return (), (), ()
-        return (tuple(accumulate(map(len, words[:-1]), initial=0)), tuple(words),
-                tuple(i for i, w in enumerate(words) if w in self.trie))
+            return _EMPTY
+        trie, inner, open_, needs = self.trie, [], [], set()
+        head = words[0] if offsets[0] == 0 else None
+        for f, word in enumerate(words):
+            node = trie.get(word)
+            if node is None:
+                continue
+            if self.spaced:
+                inner.append(f)
+                continue
+            j, end, ended = f + 1, offsets[f] + len(word), _END in node
+            while j < len(words) and offsets[j] == end:  # no white space in between
+                node = node.get(words[j])
+                if node is None:
+                    break
+                ended = ended or _END in node
+                end += len(words[j])
+                j += 1
+            if ended:
+                inner.append(f)
+            elif node is not None and j == len(words) and end == len(chunk):
+                open_.append(f)
+                needs.update(k for k in node if k != _END)
+        return tuple(offsets), tuple(words), tuple(inner), tuple(open_), frozenset(needs), head
 
     # --- a whole text -------------------------------------------------------------
 
@@ -198,10 +234,17 @@ class Tokenizer:
             entries = [e if e is not None else self.remember(c) for c, e in zip(chunks, entries)]
         starts = [o + r for o, e in zip(offsets, entries) for r in e[0]]
         words = [w for e in entries for w in e[1]]
-        with_firsts = list(compress(range(len(entries)), map(itemgetter(2), entries)))
-        if with_firsts:
+        # the tokens a special phrase may start at: those of one that ends in
+        # its chunk, and those of one still open where the next chunk (after a
+        # single space) starts with a token that carries it on
+        inner = list(compress(count(), map(itemgetter(2), entries)))
+        heads = list(map(itemgetter(5), entries))
+        heads.append(None)
+        carried = list(compress(count(), map(contains, map(itemgetter(4), entries), heads[1:])))
+        if inner or carried:
             bases = list(accumulate(map(len, map(itemgetter(1), entries)), initial=0))
-            firsts = [bases[k] + f for k in with_firsts for f in entries[k][2]]
+            firsts = [bases[k] + f for k in inner for f in entries[k][2]]
+            firsts += [bases[k] + f for k in carried for f in entries[k][3]]
             starts, words = self.apply_special_phrases(text, starts, words, firsts)
         if self.spaced:
             kept = [k for k, w in enumerate(words) if not w.isspace()]
