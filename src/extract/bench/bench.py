@@ -198,8 +198,7 @@ def _compiled() -> bool:
     """Whether the package's modules have up-to-date bytecode (``compileall``)."""
     import importlib.util
 
-    import extract.cli
-    source = Path(extract.cli.__file__)
+    source = Path(importlib.util.find_spec("extract.cli").origin)  # found, not imported: cli imports this module
     try:
         return Path(importlib.util.cache_from_source(str(source))).stat().st_mtime >= source.stat().st_mtime
     except OSError:
