@@ -37,6 +37,7 @@ import regex
 from extract.portrait.lossy import repair_member
 from extract.portrait.places import country_code
 from extract.rules import DocumentRules, PlaceRules
+from extract.rules.derived import derived
 from extract.types import Document, Line, Member, Span
 
 _COLUMN_GAP = regex.compile(r"\t+|\s{2,}")
@@ -74,19 +75,15 @@ def _country_names(places: PlaceRules) -> tuple[str, ...]:
     return tuple(names)
 
 
-_BEGINNINGS: dict[int, tuple[PlaceRules, frozenset[str]]] = {}
-
-
 def _country_beginnings(places: PlaceRules) -> frozenset[str]:
     """The leading words of every country name, each with the space after it
     (``united ``, ``united states ``): what a cell that begins a country name
-    but does not end it reads as. Built once per rule set (kept with it, so
-    its id is not reused while the entry lives)."""
-    got = _BEGINNINGS.get(id(places))
-    if got is None or got[0] is not places:
-        starts = frozenset(n[:i + 1] for n in _country_names(places) for i, c in enumerate(n) if c == " ")
-        got = _BEGINNINGS[id(places)] = (places, starts)
-    return got[1]
+    but does not end it reads as. Built once per rule set."""
+    return derived(_beginnings_of, places)
+
+
+def _beginnings_of(places: PlaceRules) -> frozenset[str]:
+    return frozenset(n[:i + 1] for n in _country_names(places) for i, c in enumerate(n) if c == " ")
 
 
 def _split_entry(text: str, places: PlaceRules) -> tuple[str, str] | None:

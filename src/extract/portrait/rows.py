@@ -13,6 +13,7 @@ import regex
 
 from extract.portrait.quantities import quantity
 from extract.read.textutil import trimmed
+from extract.rules.derived import derived
 from extract.rules.indicators import IndicatorRules, Label
 from extract.types import Line, Span
 
@@ -92,20 +93,17 @@ class _Classifier:
         return None if best is None else best[1:]
 
 
-_CLASSIFIERS: dict[int, _Classifier] = {}
-
-
 def _classifier(patterns: tuple) -> _Classifier:
-    """The classifier of one rule set's row patterns, built once (it holds
-    the patterns, so their id is not reused while it lives)."""
-    got = _CLASSIFIERS.get(id(patterns))
-    if got is None:
-        by_length: dict[int, list] = {}
-        for lab, sc, pattern, shortest, longest in patterns:
-            for n in range(shortest, longest + 1):
-                by_length.setdefault(n, []).append((lab, sc, pattern))
-        got = _CLASSIFIERS[id(patterns)] = _Classifier(patterns, {n: tuple(v) for n, v in by_length.items()}, {}, {})
-    return got
+    """The classifier of one rule set's row patterns, built once."""
+    return derived(_build_classifier, patterns)
+
+
+def _build_classifier(patterns: tuple) -> _Classifier:
+    by_length: dict[int, list] = {}
+    for lab, sc, pattern, shortest, longest in patterns:
+        for n in range(shortest, longest + 1):
+            by_length.setdefault(n, []).append((lab, sc, pattern))
+    return _Classifier(patterns, {n: tuple(v) for n, v in by_length.items()}, {}, {})
 
 
 def line_to_row(text: str, rules: IndicatorRules) -> Row | None:

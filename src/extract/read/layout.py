@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import regex
 
 from extract.read.textutil import lines_of
+from extract.rules.derived import derived
 from extract.types import Line
 
 # A word as a line breaker sees it: a no-break space does not end it.
@@ -139,7 +140,7 @@ def hard_before(text: str, soft: frozenset[int], starts, bullet_re=None) -> froz
     line always starts a block. (A dash or number that running text wraps
     onto a line start is read as a list marker too.)"""
     out = set()
-    patterns = _joined_patterns(tuple(starts))
+    patterns = derived(_joined_patterns, *starts)
     for k in soft:
         line = text[k + 1:k + 200]
         if any(p.match(text, k + 1) for p in patterns) or (bullet_re and bullet_re.match(line)):
@@ -149,21 +150,16 @@ def hard_before(text: str, soft: frozenset[int], starts, bullet_re=None) -> froz
 
 
 _GLOBAL_FLAGS = regex.compile(r"\(\?[a-zA-Z]+\)")  # an inline flag for the whole pattern: not joinable
-_JOINED: dict[tuple[int, ...], tuple[tuple, tuple]] = {}
-
-
-def _joined_patterns(starts: tuple) -> tuple:
+def _joined_patterns(*starts) -> tuple:
     """``starts`` as few patterns: those with the same flags joined into one
-    alternation (it matches at a place where one of them does), built once
-    per tuple of patterns (kept with them, so that their ids stay theirs)."""
-    key = tuple(id(p) for p in starts)
-    got = _JOINED.get(key)
-    if got is not None:
-        return got[1]
+    alternation (it matches at a place where one of them does)."""
     by_flags: dict[int, list] = {}
     alone = []
     for p in starts:
-        (alone.append(p) if _GLOBAL_FLAGS.search(p.pattern) else by_flags.setdefault(p.flags, []).append(p))
+        if _GLOBAL_FLAGS.search(p.pattern):
+            alone.append(p)
+        else:
+            by_flags.setdefault(p.flags, []).append(p)
     joined = list(alone)
     for flags, group in by_flags.items():
         if len(group) == 1:
@@ -173,9 +169,6 @@ def _joined_patterns(starts: tuple) -> tuple:
             joined.append(regex.compile("|".join(f"(?:{p.pattern})" for p in group), flags))
         except regex.error:
             joined += group
-    if len(_JOINED) > 64:
-        _JOINED.clear()
-    _JOINED[key] = (starts, tuple(joined))
     return tuple(joined)
 
 
