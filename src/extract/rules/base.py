@@ -7,12 +7,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import regex
-import yaml
 
 from extract.errors import RuleError
-
-# libyaml's safe loader when PyYAML was built with it (ten times faster), else PyYAML's own.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class Source(Protocol):
@@ -51,9 +47,14 @@ class RuleFile:
 
 def read_rule_file(path: Source, kind: str | None = None) -> dict:
     """The YAML mapping of a rule file, with a ``kind`` (``kind`` itself when
-    given); else ``RuleError``."""
+    given); else ``RuleError``. PyYAML is imported here, not with the
+    module: a run whose rules come from the cache on disk never needs it."""
+    import yaml
+
+    # libyaml's safe loader when PyYAML was built with it (ten times faster), else PyYAML's own.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(path.read_bytes().decode("utf-8"), Loader=_SAFE_LOADER)
+        data = yaml.load(path.read_bytes().decode("utf-8"), Loader=loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise RuleError(path.name, "-", f"not valid YAML: {exc}") from None
     if not isinstance(data, dict) or "kind" not in data:
