@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 import regex
 
 from extract.portrait.quantities import quantity
-from extract.read.textutil import trimmed
 from extract.rules.derived import derived
 from extract.rules.indicators import IndicatorRules, Label
 from extract.types import Line, Span
@@ -51,7 +50,12 @@ class Row:
 
 def compact(label: str) -> str:
     """The letters of ``label``, case-folded."""
+    if label.isascii():  # its letters are A-Z and a-z, and case-folded is lower-cased
+        return label.encode().translate(None, _NOT_ASCII_LETTERS).decode().lower()
     return "".join(filter(str.isalpha, label.casefold()))  # \p{L}, faster than a regex
+
+
+_NOT_ASCII_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
 
 
 def classify(label: str, rules: IndicatorRules) -> tuple[Label | None, Label | None, int] | None:
@@ -94,6 +98,8 @@ class _Classifier:
     seen: dict[str, tuple | None]
     lines: dict[str, Row | None]
     figures: dict[str, bool]  # value → ``is_figure``
+    longest: int  # the longest key a pattern matches
+    scopes: tuple[str, ...]  # the phrases of the scopes alone
 
     def read(self, key: str) -> tuple[Label | None, Label | None, int] | None:
         pieces = self.pieces.get(len(key))
@@ -130,7 +136,9 @@ def _build_classifier(rules: IndicatorRules) -> _Classifier:
     # the letters a line holds before the start of a word that precedes its first digit, colon, slash or bar
     letters = max(by_length, default=0) + 1
     prose = re.compile(rf"(?:[^A-Za-z0-9:/|\n]*+[A-Za-z]){{{letters}}}[^0-9:/|\n]*?[ \t][A-Za-z]")
-    return _Classifier(patterns, {n: tuple(v) for n, v in by_length.items()}, pieces, prose, {}, {}, {})
+    scopes = tuple(sc.phrase for lab, sc, *_ in patterns if lab is None and sc is not None)
+    return _Classifier(patterns, {n: tuple(v) for n, v in by_length.items()}, pieces, prose, {}, {}, {},
+                       letters - 1, scopes)
 
 
 def _parts(phrase: str, errors: int) -> list[str]:
@@ -142,15 +150,18 @@ def _parts(phrase: str, errors: int) -> list[str]:
 def line_to_row(text: str, rules: IndicatorRules) -> Row | None:
     """Read one printed line as an indicator row; None if it is not one.
     (Remembered: the readers ask for a line more than once.)"""
-    got = _row_of(text, _classifier(rules), rules)
-    return None if got is _PROSE else got
+    return _row(text, _classifier(rules), rules)
 
 
-_PROSE = object()  # what ``_row_of`` gives a line that is no row, alone or joined to the next (``_Classifier``)
+# What ``_row_of`` gives for a line that is no row, alone or joined to the
+# lines after it: prose (see ``_Classifier``), or a line whose value starts
+# where any longer text it opens reads the same label (``_line_to_row``).
+_PROSE = object()
+_NO_ROW = object()
 
 
 def _row_of(text: str, known: _Classifier, rules: IndicatorRules):
-    """``line_to_row``, or ``_PROSE`` when the line is prose."""
+    """``line_to_row``, or ``_PROSE`` or ``_NO_ROW``."""
     lines = known.lines
     got = lines.get(text, lines)
     if got is lines:
@@ -160,10 +171,20 @@ def _row_of(text: str, known: _Classifier, rules: IndicatorRules):
     return got
 
 
-def _line_to_row(text: str, known: _Classifier, rules: IndicatorRules) -> Row | None:
+def _row(text: str, known: _Classifier, rules: IndicatorRules) -> Row | None:
+    got = _row_of(text, known, rules)
+    return None if got is _PROSE or got is _NO_ROW else got
+
+
+def _line_to_row(text: str, known: _Classifier, rules: IndicatorRules):
+    """The row ``text`` reads as, or None, or ``_NO_ROW`` when ``text`` with
+    more after it reads as no row either: it is too long; or its first 101
+    characters hold no value start and no colon; or it has a value start, so
+    the text after it can only add a colon, and it holds a colon (the label
+    up to it was read), or those 101 characters, or more letters than a key."""
     body = text.rstrip()
     if len(body) > 200:
-        return None
+        return _NO_ROW
     head = body[:_LABEL_CHARS + 1]
     # Every kind of value start holds an ASCII digit or `n/a`: most prose has neither.
     start = _VALUE_START.search(body, 0, _LABEL_CHARS + 1) if _may_start_value(head) else None
@@ -171,12 +192,14 @@ def _line_to_row(text: str, known: _Classifier, rules: IndicatorRules) -> Row | 
     cut = len(body) if start is None else start.start()
     colon = body.find(":", 0, _LABEL_CHARS + 1)
     if cut > _LABEL_CHARS and colon < 0:
-        return None  # prose: no label is that long
+        return _NO_ROW  # prose: no label is that long
     got = _classify(body[:cut], known) if cut <= _LABEL_CHARS else None
     if got is None and colon > 0:  # `• GDP – city: Between USD 10,000 and USD 15,000`
         cut = colon + 1
         got = _classify(body[:colon], known)
     if got is None:
+        if start is not None and (colon >= 0 or len(body) > _LABEL_CHARS or _letters(body) > known.longest):
+            return _NO_ROW
         return None
     label_raw = body[:cut].rstrip(": \t") if body[:cut].rstrip().endswith(":") else body[:cut]
     lab, sc, errors = got
@@ -210,7 +233,11 @@ def is_figure(value: str, rules: IndicatorRules) -> bool:
     (``80,006 | (2010) |``), its first cell, less a year. Prose that follows an indicator
     word (``population, 36% is classified as …``) is none. (Remembered:
     tables print the same few values over and over.)"""
-    figures = _classifier(rules).figures
+    return _is_figure(value, _classifier(rules), rules)
+
+
+def _is_figure(value: str, known: _Classifier, rules: IndicatorRules) -> bool:
+    figures = known.figures
     got = figures.get(value)
     if got is None:
         if len(figures) > _SEEN_MAX:
@@ -254,9 +281,14 @@ def _joined(text: str, first: Line, last: Line, known: _Classifier, rules: Indic
     return _row(text[first.start:last.end].replace("\n", " "), known, rules)
 
 
-def _row(text: str, known: _Classifier, rules: IndicatorRules) -> Row | None:
-    got = _row_of(text, known, rules)
-    return None if got is _PROSE else got
+def _letters(text: str) -> int:
+    """How many ASCII letters ``text`` holds."""
+    data = text.encode("utf-8", "surrogatepass")
+    return len(data) - len(data.translate(None, _ASCII_LETTERS))
+
+
+_ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+_SPECIAL = re.compile("[0-9:/|]")  # what ends the label of every reading of a line (see ``_Classifier``)
 
 
 def read_row(text: str, lines: Sequence[Line], idx: Sequence[int], k: int,
@@ -281,7 +313,8 @@ def row_starts(text: str, lines: Sequence[Line], idx: Sequence[int],
     known = _classifier(rules)
     seen = known.lines
     for k, i in enumerate(idx):
-        if seen.get(lines[i].text) is _PROSE:
+        got = seen.get(lines[i].text)
+        if got is _PROSE or got is _NO_ROW:
             continue
         got = _read_row(text, lines, idx, k, rules, known)
         if got is not None:
@@ -292,13 +325,18 @@ def _read_row(text: str, lines: Sequence[Line], idx: Sequence[int], k: int, rule
               known: _Classifier) -> tuple[Row, Span, int] | None:
     line = lines[idx[k]]
     row = _row_of(line.text, known, rules)
-    if row is _PROSE:
+    if row is _PROSE or row is _NO_ROW:
         return None  # no row, alone or joined to the lines after it
     last = k
-    if row is None or (row.value_raw and not is_figure(row.value_raw, rules)):
+    if row is None or (row.value_raw and not _is_figure(row.value_raw, known, rules)):
         # A label that goes on on the next line (`Mean years of schooling (City) Men:` then `12.4 / …`;
         # `Coun` then `try 10,230`).
-        if k + 1 >= len(idx) or _row(lines[idx[k + 1]].text, known, rules) is not None:
+        if k + 1 >= len(idx):
+            return None
+        after = _row_of(lines[idx[k + 1]].text, known, rules)
+        if after is _PROSE and _SPECIAL.search(line.text) is None:
+            return None  # the two lines read as one are prose too
+        if after is not None and after is not _PROSE and after is not _NO_ROW:
             return None
         row = _joined(text, line, lines[idx[k + 1]], known, rules)
         if row is None or not _figure(row.value_raw, rules):
@@ -317,7 +355,8 @@ def _read_row(text: str, lines: Sequence[Line], idx: Sequence[int], k: int, rule
         tail = _label_tail(text, line, lines[idx[last + 1]], row, known)
         if tail is not None and not _has_figure(_read_row(text, lines, idx, last + 1, rules, known)):
             row, last = tail, last + 1
-    return row, Span(trimmed(line).start, trimmed(lines[idx[last]]).end), last + 1
+    end = lines[idx[last]]
+    return row, Span(line.start + len(line.text) - len(line.text.lstrip()), end.start + len(end.text.rstrip())), last + 1
 
 
 # The end of a label wrapped in its cell, below the line with the value: a
@@ -334,8 +373,10 @@ def _label_tail(text: str, line: Line, nxt: Line, row: Row, known: _Classifier) 
     (a scope the label prints) and, if the row has none, its year: a label
     wrapped in a narrow table cell whose value sits on its first line. A
     scope line that starts a row with a value of its own is no tail.
-    The label's span then runs from its first piece to its last."""
-    if not _may_be_tail(nxt.text):
+    The label's span then runs from its first piece to its last. (A scope
+    word as printed is one whose letters are its phrase: the letters of
+    such a line open with a scope's phrase.)"""
+    if not _may_be_tail(nxt.text) or not compact(nxt.text).startswith(known.scopes):
         return None
     m = _TAIL.fullmatch(nxt.text)
     if m is None or (m["year"] is not None and row.year_raw):
