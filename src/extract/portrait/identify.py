@@ -108,7 +108,8 @@ def _evidence(portrait: Portrait, text: str, names: _Names, counts: Counter,
     (``counts``: its mentions of each), and the member at its place in the
     list (the prior)."""
     header = names.header_members({fold_key(h.text) for h in portrait.header})
-    found = (m.group("domain") for m in people.email_domain_re.finditer(text))
+    at = text.find("@")  # where the first email can start (the pattern opens with ``@``)
+    found = (m.group("domain") for m in people.email_domain_re.finditer(text, at)) if at >= 0 else ()
     domains = _found(names.slugs, " ".join(d.replace(".", "").replace("-", "") for d in found).lower())
     mayors: set[int] = set()
     for m in {fold_key(m) for m in people.mayor_re.findall(text)}:

@@ -96,7 +96,7 @@ class _Classifier:
     pieces: dict[int, re.Pattern | None]  # key length → the parts, one of which a match holds (None: any key)
     prose: re.Pattern
     seen: dict[str, tuple | None]
-    lines: dict[str, Row | None]
+    lines: dict[str, object]  # text → its Row, None, ``_PROSE`` or ``_NO_ROW``
     figures: dict[str, bool]  # value → ``is_figure``
     longest: int  # the longest key a pattern matches
     scopes: tuple[str, ...]  # the phrases of the scopes alone
@@ -177,11 +177,14 @@ def _row(text: str, known: _Classifier, rules: IndicatorRules) -> Row | None:
 
 
 def _line_to_row(text: str, known: _Classifier, rules: IndicatorRules):
-    """The row ``text`` reads as, or None, or ``_NO_ROW`` when ``text`` with
-    more after it reads as no row either: it is too long; or its first 101
-    characters hold no value start and no colon; or it has a value start, so
-    the text after it can only add a colon, and it holds a colon (the label
-    up to it was read), or those 101 characters, or more letters than a key."""
+    """The row ``text`` reads as, or None; ``_NO_ROW`` when no text that
+    opens with ``text`` (the line joined to the lines after it) reads as a
+    row either: it runs over 200 characters; or its first 101 characters
+    hold no value start and no colon (no label is that long); or its value
+    starts in them, where it starts in any such text too, its label failed,
+    and so did its label up to a colon in them, or a longer text's first 101
+    characters are its own, or a colon further on would end a label of more
+    letters than any key."""
     body = text.rstrip()
     if len(body) > 200:
         return _NO_ROW
