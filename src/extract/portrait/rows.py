@@ -29,6 +29,11 @@ _CELL = regex.compile(r"\t+| {2,}|[ \t]*\|[ \t]*")  # a column gap, a cell rule
 _MAX_PIECES = 3  # a label, its value and its year, each on a line of its own
 _LABEL_CHARS = 100  # the longest a printed label runs, bullets, scope and cell gaps included
 _YEAR = regex.compile(r"\(\s*(?P<year>[^()]*?)\s*\)?\s*$")
+_DIGIT = re.compile("[0-9]")
+_SPECIAL = re.compile("[0-9:/|]")  # what ends the label of every reading of a line (see ``_Classifier``)
+_ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+_NOT_ASCII_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
+_SEEN_MAX = 65_536  # texts, keys and values remembered (then forgotten all at once)
 
 
 @dataclass(frozen=True)
@@ -55,9 +60,6 @@ def compact(label: str) -> str:
     return "".join(filter(str.isalpha, label.casefold()))  # \p{L}, faster than a regex
 
 
-_NOT_ASCII_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
-
-
 def classify(label: str, rules: IndicatorRules) -> tuple[Label | None, Label | None, int] | None:
     """The (label, scope, errors) a printed label reads as, or None."""
     return _classify(label, _classifier(rules))
@@ -73,9 +75,6 @@ def _classify(label: str, known: _Classifier) -> tuple[Label | None, Label | Non
             seen.clear()
         seen[key] = known.read(key)
     return seen[key]
-
-
-_SEEN_MAX = 65_536
 
 
 @dataclass
@@ -177,14 +176,12 @@ def _row(text: str, known: _Classifier, rules: IndicatorRules) -> Row | None:
 
 
 def _line_to_row(text: str, known: _Classifier, rules: IndicatorRules):
-    """The row ``text`` reads as, or None; ``_NO_ROW`` when no text that
-    opens with ``text`` (the line joined to the lines after it) reads as a
-    row either: it runs over 200 characters; or its first 101 characters
-    hold no value start and no colon (no label is that long); or its value
-    starts in them, where it starts in any such text too, its label failed,
-    and so did its label up to a colon in them, or a longer text's first 101
-    characters are its own, or a colon further on would end a label of more
-    letters than any key."""
+    """The row ``text`` reads as, or None; ``_NO_ROW`` when no text opening
+    with ``text`` (the line joined to the lines after it) is a row either:
+    over 200 characters; no value start or colon in its first 101; or a
+    value start there (any such text's too) whose label failed, and so did
+    the label up to a colon there, or the 101 are its own, or a colon
+    further on would end a label of more letters than any key."""
     body = text.rstrip()
     if len(body) > 200:
         return _NO_ROW
@@ -219,9 +216,6 @@ def _line_to_row(text: str, known: _Classifier, rules: IndicatorRules):
     label_raw = label_raw.strip()
     return Row(lab, sc, errors, label_raw, value_raw, cut + lead, cut + lead + len(value_raw),
                year_raw, ys, ye, label_lead, label_lead + len(label_raw))
-
-
-_DIGIT = re.compile("[0-9]")
 
 
 def _may_start_value(head: str) -> bool:
@@ -288,10 +282,6 @@ def _letters(text: str) -> int:
     """How many ASCII letters ``text`` holds."""
     data = text.encode("utf-8", "surrogatepass")
     return len(data) - len(data.translate(None, _ASCII_LETTERS))
-
-
-_ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
-_SPECIAL = re.compile("[0-9:/|]")  # what ends the label of every reading of a line (see ``_Classifier``)
 
 
 def read_row(text: str, lines: Sequence[Line], idx: Sequence[int], k: int,
