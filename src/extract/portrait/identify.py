@@ -31,6 +31,7 @@ the same city as the earlier one's header — is not a candidate for another
 city: it is matched to the earlier one's city with ``repeats`` set."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -101,13 +102,14 @@ def _names(members: tuple[Member, ...], places: PlaceRules) -> _Names:
                   _automaton({n: list(v) for n, v in holders.items() if n}), nameless)
 
 
-def _evidence(portrait: Portrait, text: str, names: _Names, index: MentionIndex,
+def _evidence(portrait: Portrait, text: str, names: _Names, counts: Counter,
               people: PeopleRules) -> dict[int, tuple[float, str]]:
-    """Member → (score, why) for the members the portrait gives evidence of,
-    and the member at its place in the list (the prior)."""
-    counts = index.count(text)
+    """Member → (score, why) for the members the portrait gives evidence of
+    (``counts``: its mentions of each), and the member at its place in the
+    list (the prior)."""
     header = names.header_members({fold_key(h.text) for h in portrait.header})
-    found = (m.group("domain") for m in people.email_domain_re.finditer(text))
+    at = text.find("@")  # where the first email can start (the pattern opens with ``@``)
+    found = (m.group("domain") for m in people.email_domain_re.finditer(text, at)) if at >= 0 else ()
     domains = _found(names.slugs, " ".join(d.replace(".", "").replace("-", "") for d in found).lower())
     mayors: set[int] = set()
     for m in {fold_key(m) for m in people.mayor_re.findall(text)}:
@@ -151,8 +153,9 @@ def _member_matches(seg: Segmentation, people: PeopleRules, places: PlaceRules,
         if p.index in repeats:
             continue
         piece = text[p.span.start:p.span.end]
-        mentions_of[p.index] = tuple(sorted(index.count(piece).items()))
-        for i, (score, why) in _evidence(p, piece, names, index, people).items():
+        counts = index.count(piece)
+        mentions_of[p.index] = tuple(sorted(counts.items()))
+        for i, (score, why) in _evidence(p, piece, names, counts, people).items():
             pairs.append((score, -abs(i - p.index), p.index, i, why))
     pairs.sort(reverse=True)
     taken_p, taken_m, out = set(), set(), {}
@@ -265,18 +268,40 @@ def _repeats(seg: Segmentation, names: _Names) -> dict[int, int]:
     """Portrait index → index of the earlier portrait it repeats: the same
     words, or a header naming the same (single) member city."""
     text = seg.document.match_text
-    first_by_words: dict[str, int] = {}
+    words = _Words(text)
+    first_by_words: dict[tuple[int, ...], list[Portrait]] = {}  # by ``_Words.shape``
     first_by_city: dict[int, int] = {}
     out = {}
     for p in seg.portraits:
-        words = " ".join(text[p.span.start:p.span.end].split())
+        shape = words.shape(p)
+        same = first_by_words.get(shape, ())
+        by_words = next((q.index for q in same if words.of(q) == words.of(p)), None) if same else None
         named = sorted(names.header_members({fold_key(h.text) for h in p.header}))
         city = named[0] if len(named) == 1 else None
-        earlier = first_by_words.get(words, first_by_city.get(city) if city is not None else None)
+        earlier = by_words if by_words is not None else first_by_city.get(city) if city is not None else None
         if earlier is not None:
             out[p.index] = earlier
             continue
-        first_by_words[words] = p.index
+        first_by_words.setdefault(shape, []).append(p)
         if city is not None:
             first_by_city[city] = p.index
     return out
+
+
+class _Words:
+    """A portrait's words (its text with white space squashed), read only
+    for portraits of the same ``shape``: how often it prints two letters,
+    which two texts of the same words share."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.read: dict[int, str] = {}
+
+    def shape(self, p: Portrait) -> tuple[int, int]:
+        return self.text.count("e", p.span.start, p.span.end), self.text.count("a", p.span.start, p.span.end)
+
+    def of(self, p: Portrait) -> str:
+        got = self.read.get(p.index)
+        if got is None:
+            got = self.read[p.index] = " ".join(self.text[p.span.start:p.span.end].split())
+        return got

@@ -86,15 +86,33 @@ def _beginnings_of(places: PlaceRules) -> frozenset[str]:
     return frozenset(n[:i + 1] for n in _country_names(places) for i, c in enumerate(n) if c == " ")
 
 
+def _code(name: str, places: PlaceRules) -> str:
+    """``country_code(name)``, remembered per rule set (lists name the same countries over and over)."""
+    codes = derived(_codes, places)
+    got = codes.get(name)
+    if got is None:
+        if len(codes) > _CODES_MAX:
+            codes.clear()
+        got = codes[name] = country_code(name, places)
+    return got
+
+
+def _codes(places: PlaceRules) -> dict[str, str]:
+    return {}
+
+
+_CODES_MAX = 65_536
+
+
 def _split_entry(text: str, places: PlaceRules) -> tuple[str, str] | None:
     """``Country<TAB>City``, or ``Country City`` whose longest leading words
     name a known country → (country, city)."""
     parts = [p.strip() for p in _COLUMN_GAP.split(text.strip()) if p.strip()]
-    if len(parts) == 2 and country_code(parts[0], places):
+    if len(parts) == 2 and _code(parts[0], places):
         return parts[0], parts[1]
     words = text.split()
     for n in range(len(words) - 1, 0, -1):
-        if country_code(" ".join(words[:n]), places):
+        if _code(" ".join(words[:n]), places):
             return " ".join(words[:n]), " ".join(words[n:])
     return None
 
@@ -139,7 +157,7 @@ class _Reader:
                 acc, j = joined, j + 1
                 continue
             body = self._body(joined.text)[0]
-            entry = body if country_code(body, self.places) else (_split_entry(body, self.places) or ("",))[0]
+            entry = body if _code(body, self.places) else (_split_entry(body, self.places) or ("",))[0]
             if len(entry.split()) > words:
                 return joined, j + 1
             break
@@ -151,7 +169,7 @@ class _Reader:
 
     def _add(self, country: str, city: str, marked: bool, span: Span) -> None:
         self.members.append(Member(city=city.strip(), country=" ".join(country.split()),
-                                   country_code=country_code(country, self.places),
+                                   country_code=_code(country, self.places),
                                    award_year=self.award_year if marked else None, span=span,
                                    rule=self.rules.member_heading_id))
 
@@ -160,9 +178,9 @@ class _Reader:
         country if ``city_only``): False if it is no entry."""
         body, marked = self._body(cell.text)
         single = len([p for p in _COLUMN_GAP.split(body.strip()) if p.strip()]) == 1
-        if city_only and not (single and self.countries and (marked or not country_code(body, self.places))):
+        if city_only and not (single and self.countries and (marked or not _code(body, self.places))):
             return False
-        if single and not marked and country_code(body, self.places):
+        if single and not marked and _code(body, self.places):
             self.countries.append(cell)
         elif single and body.strip() and self.countries:
             country = self.countries.popleft()

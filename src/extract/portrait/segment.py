@@ -13,14 +13,18 @@ entries, up to the award legend ``* UNESCO Learning City Awardee 2015``)
 gives the members, read by ``members.read_members``; it is no portrait's."""
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any
 
 from extract.portrait.cells import read_table
 from extract.portrait.members import read_members
-from extract.portrait.rows import Row, is_figure, read_row
+from extract.portrait.rows import Row, is_figure, row_starts
 from extract.read.layout import wrapped_start
 from extract.read.textutil import fold_key, lines_of
 from extract.rules import DocumentRules, Heading, IndicatorRules, PeopleRules, PlaceRules, Rules
+from extract.rules.derived import derived
 from extract.types import Document, Line, Portrait, Segmentation, Span
 
 _CONTACT_LINES = 8
@@ -48,15 +52,86 @@ def _starts_table(row: Row | None, rules: SegmentRules) -> bool:
     return bool(row and row.label and row.label.starts_table and is_figure(row.value_raw, rules.indicators))
 
 
-def _table_rows(doc: Document, lines: tuple[Line, ...], rules: SegmentRules) -> dict[int, tuple[Row, int]]:
-    """Each line that starts a row → the row and the index of the line after it."""
-    idx = [i for i, ln in enumerate(lines) if not ln.blank]
+_VISION, _CONTACT, _EMAIL, _BLANK = 1, 2, 4, 8
+_SEEN_MAX = 65_536
+
+
+@dataclass
+class _Marker:
+    """What segmenting asks of a line, as bits: the vision heading at its
+    start, the contact heading in it, an email in it, blank. Remembered by
+    the line's text (headings and blank lines recur in every portrait)."""
+
+    vision: Any
+    contact: Any
+    email: Any
+    seen: dict[str, int]
+
+    def mark(self, text: str) -> int:
+        got = ((_VISION if self.vision is not None and self.vision.match(text) else 0)
+               | (_CONTACT if self.contact is not None and self.contact.search(text) else 0)
+               | (_EMAIL if self.email.search(text) else 0) | (0 if text.strip() else _BLANK))
+        if len(self.seen) > _SEEN_MAX:
+            self.seen.clear()
+        self.seen[text] = got
+        return got
+
+
+def _marker(headings: tuple[Heading, ...], people: PeopleRules) -> _Marker:
+    vision = next((h.pattern for h in headings if h.section == "vision"), None)
+    contact = next((h.pattern for h in headings if h.section == "contact"), None)
+    return _Marker(vision, contact, people.email_domain_re, {})
+
+
+@dataclass(frozen=True)
+class _Marks:
+    """The indexes of a document's lines that are not blank, that open with
+    the vision heading, that hold the contact heading, that hold an email."""
+
+    filled: list[int]
+    vision: list[int]
+    contact: list[int]
+    email: list[int]
+
+
+def _marks(lines: tuple[Line, ...], rules: SegmentRules) -> _Marks:
+    marker = derived(_marker, rules.headings, rules.people)
+    get, mark = marker.seen.get, marker.mark
+    filled: list[int] = []
+    vision: list[int] = []
+    contact: list[int] = []
+    email: list[int] = []
+    for i, ln in enumerate(lines):
+        bits = get(ln.text)
+        if bits is None:
+            bits = mark(ln.text)
+        if bits == 0:
+            filled.append(i)
+        elif bits != _BLANK:
+            if not bits & _BLANK:
+                filled.append(i)
+            if bits & _VISION:
+                vision.append(i)
+            if bits & _CONTACT:
+                contact.append(i)
+            if bits & _EMAIL:
+                email.append(i)
+    return _Marks(filled, vision, contact, email)
+
+
+def _any_in(indexes: list[int], low: int, high: int) -> bool:
+    """Whether the sorted ``indexes`` hold one in ``[low, high)``."""
+    k = bisect_left(indexes, low)
+    return k < len(indexes) and indexes[k] < high
+
+
+def _table_rows(doc: Document, lines: tuple[Line, ...], idx: list[int], rules: SegmentRules
+                ) -> dict[int, tuple[Row, int]]:
+    """Each line that starts a row → the row and the index of the line after
+    it (``idx``: the indexes of the lines that are not blank)."""
     out = {}
-    for k in range(len(idx)):
-        got = read_row(doc.match_text, lines, idx, k, rules.indicators)
-        if got is None:
-            continue
-        row, after = got[0], idx[got[2] - 1] + 1
+    for k, (row, _, nxt) in row_starts(doc.match_text, lines, idx, rules.indicators):
+        after = idx[nxt - 1] + 1
         if row.label is not None and row.label.starts_table and not row.value_raw:
             # a table read column by column: its first label's value comes after the other labels
             table = read_table(doc.match_text, lines[idx[k]:], rules.indicators)
@@ -96,23 +171,62 @@ def _header(lines: tuple[Line, ...], anchor: int, floor: int, names: set[str], r
     return first
 
 
-def _contact_end(lines: tuple[Line, ...], start: int, stop: int, rules: SegmentRules) -> int | None:
+def _contact_end(marks: _Marks, start: int, stop: int) -> int | None:
     """Index after the last line of the contact block in ``lines[start:stop]``
-    (the line with its email), or None if there is no such block."""
-    contact = next((h for h in rules.headings if h.section == "contact"), None)
-    if contact is None:
+    (the line with its email, no more than ``_CONTACT_LINES`` lines that are
+    not blank after the heading's), or None if there is no such block."""
+    k = bisect_left(marks.contact, start)
+    if k == len(marks.contact) or marks.contact[k] >= stop:
         return None
-    for i in range(start, stop):
-        if contact.pattern.search(lines[i].text):
-            seen = 0
-            for j in range(i, stop):
-                if rules.people.email_domain_re.search(lines[j].text):
-                    return j + 1
-                seen += not lines[j].blank
-                if seen > _CONTACT_LINES:
-                    break
-            return None
-    return None
+    heading = marks.contact[k]
+    k = bisect_left(marks.email, heading)
+    if k == len(marks.email) or marks.email[k] >= stop:
+        return None
+    email = marks.email[k]
+    if bisect_left(marks.filled, email) - bisect_left(marks.filled, heading) > _CONTACT_LINES:
+        return None
+    return email + 1
+
+
+def _anchors(lines: tuple[Line, ...], rows: dict[int, tuple[Row, int]], marks: _Marks,
+             rules: SegmentRules) -> list[int]:
+    """The line where each portrait is anchored: a row that opens a table,
+    unless only rows and blank lines stand between it and the table before;
+    a vision heading after which comes no table, unless it is the first
+    since the last anchor. Lines inside a row are passed over."""
+    anchors: list[int] = []
+    in_table = False  # every line since the last anchor is a table row or blank
+    after = 0  # the first line not yet read
+    vision = set(marks.vision)
+    for i in sorted(rows.keys() | vision):
+        if i < after:
+            continue  # inside a row
+        if in_table and _any_in(marks.filled, after, i):
+            in_table = False  # a line between that is not blank and no row
+        row, after = rows.get(i, (None, i + 1))
+        if _starts_table(row, rules):
+            if not (anchors and in_table):  # a table right after a table is the same portrait's
+                anchors.append(i)
+            in_table = True
+            continue
+        if row is None and not lines[i].blank:
+            in_table = False
+        if i in vision and (not anchors or _any_in(marks.vision, anchors[-1] + 1, i)):
+            anchors.append(i)
+    return anchors
+
+
+def _line_at(lines: tuple[Line, ...], offset: int, default: int | None = None) -> int:
+    """Index of the first line that starts at ``offset`` or after it (``default`` if none)."""
+    i = bisect_left(lines, offset, key=_START)
+    if i == len(lines):
+        if default is None:
+            raise StopIteration  # as ``next`` of an empty run
+        return default
+    return i
+
+
+_START = attrgetter("start")
 
 
 def segment(doc: Document, rules: SegmentRules) -> Segmentation:
@@ -122,35 +236,20 @@ def segment(doc: Document, rules: SegmentRules) -> Segmentation:
     members, member_spans = member_list.members, member_list.lines
     names = {fold_key(n) for m in members for n in m.names} | {fold_key(m.country) for m in members}
     names |= {fold_key(alias) for _, _, alias in rules.places.city_aliases}
-    vision = next((h for h in rules.headings if h.section == "vision"), None)
-    anchors: list[int] = []
-    rows = _table_rows(doc, lines, rules)
-    in_table = False  # every line since the last anchor is a table row or blank
-    after = 0  # the line after the last row read
-    for i, ln in enumerate(lines):
-        if i < after:
-            continue
-        row, after = rows.get(i, (None, i))
-        if _starts_table(row, rules):
-            if not (anchors and in_table):  # a table right after a table is the same portrait's
-                anchors.append(i)
-            in_table = True
-            continue
-        if not ln.blank and row is None:
-            in_table = False
-        if vision and vision.pattern.match(ln.text) and (not anchors or _has_vision(lines, anchors[-1], i, vision)):
-            anchors.append(i)
+    marks = _marks(lines, rules)
+    rows = _table_rows(doc, lines, marks.filled, rules)
+    anchors = _anchors(lines, rows, marks, rules)
     # The member list, wherever it stands (front matter, after the portraits,
     # the last lines), is no portrait's: line indexes [list_first, list_end).
     list_first = list_end = len(lines)
     if member_spans:
-        list_first = next(i for i, ln in enumerate(lines) if ln.start >= member_spans[0].start)
-        list_end = next((i for i, ln in enumerate(lines) if ln.start >= member_spans[-1].end), len(lines))
+        list_first = _line_at(lines, member_spans[0].start)
+        list_end = _line_at(lines, member_spans[-1].end, len(lines))
     heads = []
     for k, a in enumerate(anchors):
         low = list_end if list_end <= a else 0
         if k:  # not above the previous portrait's table or contact block
-            low = max(low, anchors[k - 1] + 1, _contact_end(lines, anchors[k - 1], a, rules) or 0)
+            low = max(low, anchors[k - 1] + 1, _contact_end(marks, anchors[k - 1], a) or 0)
         heads.append(_header(lines, a, low, names, rules, doc.soft or frozenset()))
     portraits, outside = [], []
     floor = list_end if heads and list_end <= heads[0] else 0
@@ -160,7 +259,7 @@ def segment(doc: Document, rules: SegmentRules) -> Segmentation:
         stop = heads[k + 1] if k + 1 < len(heads) else len(lines)
         if anchor < list_first < stop:
             stop = list_first
-        end = _contact_end(lines, anchor, stop, rules) or stop
+        end = _contact_end(marks, anchor, stop) or stop
         body = lines[head:end]
         tail = tuple(ln for ln in lines[end:stop] if not ln.blank)
         if k + 1 == len(heads) and tail:
@@ -176,8 +275,3 @@ def segment(doc: Document, rules: SegmentRules) -> Segmentation:
                         member_unreadable=member_list.unreadable,
                         portraits=tuple(portraits), outside=tuple(s for s in outside if doc.match_text[s.start:s.end].strip()),
                         published_year=int(published.group("year")) if published else None)
-
-
-def _has_vision(lines: tuple[Line, ...], prev: int, i: int, vision) -> bool:
-    """Whether a vision heading was already seen between anchor ``prev`` and line ``i``."""
-    return any(vision.pattern.match(lines[j].text) for j in range(prev + 1, i))
