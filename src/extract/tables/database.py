@@ -101,9 +101,10 @@ def _values(chunk: pa.Table | pa.RecordBatch) -> Iterable[tuple[Any, ...]]:
     return zip(*(c.to_pylist() for c in columns))
 
 
-def _ids(chunk: pa.Table, column: str) -> list[Any]:
-    """The distinct values of a column of the chunk (no null)."""
-    return pc.unique(chunk.column(column).combine_chunks()).drop_null().to_pylist()
+def _ids(chunk: pa.Table, column: str) -> set[Any]:
+    """The distinct values of a column of the chunk (no null). (Its pieces one
+    by one: ``combine_chunks`` of no pieces imports pandas.)"""
+    return {v for piece in chunk.column(column).chunks for v in pc.unique(piece).drop_null().to_pylist()}
 
 
 class DatabaseWriter:

@@ -19,6 +19,7 @@ import ctypes
 import errno
 import fcntl
 import functools
+import io
 import json
 import math
 import os
@@ -30,10 +31,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from extract.errors import NotAnOutputFolder, OutputError
+from extract.tables.arrays import scalar, strings
 from extract.tables.arrow import arrow_schema, to_output
 from extract.tables.database import DatabaseWriter
 from extract.tables.dictionary import datapackage
@@ -66,27 +70,93 @@ def _checked(spec: TableSpec, table: pa.Table) -> pa.Table:
     return table
 
 
-def _chunk_to_csv(spec: TableSpec, table: pa.Table, writer) -> None:
-    """Rows as CSV lines (as pandas wrote them: a null is an empty cell, a
-    float is ``_format_float``), ``CSV_ROWS`` at a time."""
+def _csv_quoting() -> str | None:
+    """A regular expression class of the characters that make ``csv.writer``
+    (``QUOTE_MINIMAL``, lines ending in ``\\n``) quote a field, found by asking
+    it; None when its quoting is not "quote a field holding one of them" (then
+    the CSV is written by ``csv.writer`` itself)."""
+    def written(text: str) -> str:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL).writerow([text, "x"])
+        return out.getvalue()[:-len(",x\n")]
+
+    found = []
+    for c in map(chr, range(128)):
+        as_is = [written(t) == t for t in (c, f"a{c}b")]
+        quoted = [written(t) == '"' + t.replace('"', '""') + '"' for t in (c, f"a{c}b")]
+        if as_is == [False, False] and quoted == [True, True]:
+            found.append(c)
+        elif as_is != [True, True]:
+            return None
+    if written("") != "" or written("\u2028\x85") != "\u2028\x85":
+        return None
+    return "[" + "".join(re.escape(c) for c in found) + "]"
+
+
+_QUOTED = _csv_quoting()
+
+
+def _csv_cells(spec_type: str, column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """One column as its CSV cells (as pandas wrote them: a null is an empty
+    cell, a float is ``_format_float``, a whole number its digits, a text
+    quoted where ``csv.writer`` quotes it)."""
+    if spec_type == "float":
+        return strings([_format_float(x) for x in column.to_pylist()])
+    text = column if column.type == pa.string() else pc.cast(column, pa.string())  # a date: its ISO text
+    if spec_type == "Int":
+        return pc.fill_null(text, scalar(""))
+    quoted = pc.binary_join_element_wise(scalar('"'), pc.replace_substring(text, '"', '""'), scalar('"'), scalar(""))
+    text = pc.if_else(pc.match_substring_regex(text, _QUOTED), quoted, text)
+    return pc.fill_null(text, scalar(""))
+
+
+def _chunk_to_csv(spec: TableSpec, table: pa.Table, fh) -> None:
+    """Rows as CSV lines, the bytes ``csv.writer`` writes (``_csv_cells``):
+    each column formatted whole, the cells joined by Arrow and the lines'
+    bytes written as one piece."""
+    if not table.num_rows:
+        return
+    if _QUOTED is None or len(spec.columns) < 2:  # a lone empty cell is written ``""``
+        _chunk_to_csv_rows(spec, table, fh)
+        return
+    cells = [_csv_cells(c.type, column) for c, column in zip(spec.columns, table.columns)]
+    cells[-1] = pc.binary_join_element_wise(cells[-1], scalar(""), scalar("\n"))  # the line's end
+    lines = pc.binary_join_element_wise(*cells, scalar(","))
+    if isinstance(lines, pa.ChunkedArray):
+        chunks = lines.chunks
+    else:
+        chunks = [lines]
+    for chunk in chunks:
+        if len(chunk):
+            offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32, count=len(chunk) + 1, offset=chunk.offset * 4)
+            fh.write(memoryview(chunk.buffers()[2])[offsets[0]:offsets[-1]])
+
+
+def _chunk_to_csv_rows(spec: TableSpec, table: pa.Table, fh) -> None:
+    """Rows as CSV lines by ``csv.writer``, ``CSV_ROWS`` at a time."""
     floats = [c.type == "float" for c in spec.columns]
+    text = io.TextIOWrapper(fh, encoding="utf-8", newline="", write_through=True)
+    writer = csv.writer(text, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     for batch in table.to_batches(max_chunksize=CSV_ROWS):
         columns = [[_format_float(x) for x in column.to_pylist()] if is_float else column.to_pylist()
                    for column, is_float in zip(batch.columns, floats)]
         writer.writerows(zip(*columns))
+    text.flush()
+    text.detach()
 
 
 def _table_to_files(spec: TableSpec, rows: Rows, folder: Path, database: DatabaseWriter) -> None:
     """One table as CSV, Parquet (a row group per chunk) and rows of the database."""
     schema = arrow_schema(spec.name)
     chunks = [rows] if isinstance(rows, pa.Table) else rows()
-    with open(folder / f"{spec.name}.csv", "w", encoding="utf-8", newline="") as fh, \
+    with open(folder / f"{spec.name}.csv", "wb") as fh, \
             pq.ParquetWriter(folder / f"{spec.name}.parquet", schema, compression="zstd") as parquet:
-        writer = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-        writer.writerow(spec.names)
+        header = io.StringIO()
+        csv.writer(header, lineterminator="\n", quoting=csv.QUOTE_MINIMAL).writerow(spec.names)
+        fh.write(header.getvalue().encode("utf-8"))
         for chunk in chunks:
             chunk = _checked(spec, chunk)
-            _chunk_to_csv(spec, chunk, writer)
+            _chunk_to_csv(spec, chunk, fh)
             parquet.write_table(to_output(spec.name, chunk))
             database.add(spec.name, chunk)
 
