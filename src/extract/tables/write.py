@@ -39,7 +39,7 @@ import pyarrow.parquet as pq
 from extract.errors import NotAnOutputFolder, OutputError
 from extract.tables.arrays import scalar, strings
 from extract.tables.arrow import arrow_schema, to_output
-from extract.tables.database import DatabaseWriter
+from extract.tables.database import DatabaseThread, DatabaseWriter
 from extract.tables.dictionary import datapackage
 from extract.tables.schemas import TABLES, TableSpec
 
@@ -145,7 +145,8 @@ def _chunk_to_csv_rows(spec: TableSpec, table: pa.Table, fh) -> None:
     text.detach()
 
 
-def _table_to_files(spec: TableSpec, rows: Rows, folder: Path, database: DatabaseWriter) -> None:
+def _table_to_files(spec: TableSpec, rows: Rows, folder: Path,
+                    database: DatabaseWriter | DatabaseThread) -> None:
     """One table as CSV, Parquet (a row group per chunk) and rows of the database."""
     schema = arrow_schema(spec.name)
     chunks = [rows] if isinstance(rows, pa.Table) else rows()
@@ -156,16 +157,16 @@ def _table_to_files(spec: TableSpec, rows: Rows, folder: Path, database: Databas
         fh.write(header.getvalue().encode("utf-8"))
         for chunk in chunks:
             chunk = _checked(spec, chunk)
+            database.add(spec.name, chunk)
             _chunk_to_csv(spec, chunk, fh)
             parquet.write_table(to_output(spec.name, chunk))
-            database.add(spec.name, chunk)
 
 
 def _tables_to_folder(tables: Mapping[str, Rows], folder: Path) -> None:
     """Every table as CSV and Parquet and into the SQLite database of them all,
     then ``datapackage.json``, into ``folder``."""
     names = [t for t in TABLES if t in tables]
-    database = DatabaseWriter(folder / DATABASE, names)
+    database = DatabaseThread(folder / DATABASE, names)  # built while the CSV and Parquet files are written
     try:
         for name in names:
             _table_to_files(TABLES[name], tables[name], folder, database)
