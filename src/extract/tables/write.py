@@ -37,7 +37,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from extract.errors import NotAnOutputFolder, OutputError
-from extract.tables.arrays import scalar, strings
+from extract.tables.arrays import scalar, strings, to_numpy
 from extract.tables.arrow import arrow_schema, to_output
 from extract.tables.database import DatabaseThread, DatabaseWriter
 from extract.tables.dictionary import datapackage
@@ -100,13 +100,20 @@ def _csv_cells(spec_type: str, column: pa.Array | pa.ChunkedArray) -> pa.Array |
     """One column as its CSV cells (as pandas wrote them: a null is an empty
     cell, a float is ``_format_float``, a whole number its digits, a text
     quoted where ``csv.writer`` quotes it)."""
-    if spec_type == "float":
-        return strings([_format_float(x) for x in column.to_pylist()])
+    if spec_type == "float":  # each distinct number formatted once (a column holds few)
+        if isinstance(column, pa.ChunkedArray):
+            column = pa.concat_arrays(column.chunks)
+        encoded = pc.dictionary_encode(column)
+        formatted = strings([_format_float(x) for x in encoded.dictionary.to_pylist()])
+        return pc.fill_null(formatted.take(encoded.indices), scalar(""))
     text = column if column.type == pa.string() else pc.cast(column, pa.string())  # a date: its ISO text
     if spec_type == "Int":
         return pc.fill_null(text, scalar(""))
-    quoted = pc.binary_join_element_wise(scalar('"'), pc.replace_substring(text, '"', '""'), scalar('"'), scalar(""))
-    text = pc.if_else(pc.match_substring_regex(text, _QUOTED), quoted, text)
+    needs = pc.match_substring_regex(text, _QUOTED)
+    if to_numpy(needs).any():
+        quoted = pc.binary_join_element_wise(scalar('"'), pc.replace_substring(text, '"', '""'), scalar('"'),
+                                             scalar(""))
+        text = pc.if_else(needs, quoted, text)
     return pc.fill_null(text, scalar(""))
 
 
