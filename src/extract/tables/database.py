@@ -302,8 +302,9 @@ class DatabaseThread:
         self._raise()
 
     def abort(self) -> None:
-        self._queue.put(self._ABORT)
-        self._thread.join()
+        if self._thread.is_alive():
+            self._queue.put(self._ABORT)
+            self._thread.join()
 
 
 def tables_to_database(tables: Mapping[str, Rows], path: str | os.PathLike[str]) -> None:

@@ -3,10 +3,11 @@
 Input: per table name, its rows in key order: an Arrow table (``arrow.rows_to_table``)
 or a callable that yields them as Arrow tables a chunk at a time
 (``spill.TableSpill.chunks``). Output: ``<table>.csv`` and ``<table>.parquet``
-per table, ``extract.db`` (all tables in SQLite, ``database``) and
-``datapackage.json`` in ``out_dir``, byte-identical when re-run on the same
-rows (a chunk is a Parquet row group); each chunk goes to the three files as
-it comes, so no table is held whole. The new folder is built next to
+per table (the CSV lines made by ``csvlines``), ``extract.db`` (all tables
+in SQLite, ``database``, built in a thread of its own while the other files
+are written) and ``datapackage.json`` in ``out_dir``, byte-identical when
+re-run on the same rows (a chunk is a Parquet row group); each chunk goes to
+the three files as it comes, so no table is held whole. The new folder is built next to
 ``out_dir`` and swapped in at once, so a run killed at any moment leaves
 either the whole previous output or the whole new one. A run's tables wait
 in a spill folder next to ``out_dir`` (``spill_folder``), marked and locked
@@ -14,14 +15,11 @@ as the run's own.
 """
 from __future__ import annotations
 
-import csv
 import ctypes
 import errno
 import fcntl
 import functools
-import io
 import json
-import math
 import os
 import re
 import secrets
@@ -31,13 +29,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from extract.errors import NotAnOutputFolder, OutputError
-from extract.tables.arrays import scalar, strings, to_numpy
+from extract.tables import csvlines
 from extract.tables.arrow import arrow_schema, to_output
 from extract.tables.database import DatabaseThread, DatabaseWriter
 from extract.tables.dictionary import datapackage
@@ -50,17 +46,8 @@ MARKER = ".extract-run"  # in a folder this program made: the token of its name,
 _TOKEN = re.compile(r"[0-9a-f]{16}")
 AT_FDCWD, RENAME_EXCHANGE = -100, 2
 UNSUPPORTED = frozenset({errno.EINVAL, errno.ENOSYS, errno.EPERM, errno.EOPNOTSUPP})
-CSV_ROWS = 2048  # rows turned into Python values at a time for the CSV
 Rows = pa.Table | Callable[[], Iterable[pa.Table]]
-
-
-def _format_float(x: float | None) -> str:
-    """15 significant digits: ``80006``, ``268.05``, ``21705000``, no float noise."""
-    if x is None or math.isnan(x):
-        return ""
-    if math.isinf(x):
-        return "INF" if x > 0 else "-INF"
-    return "0" if x == 0 else format(x, ".15g")
+_format_float = csvlines.format_float  # read here by qa.diff_render and the tests
 
 
 def _checked(spec: TableSpec, table: pa.Table) -> pa.Table:
@@ -70,88 +57,6 @@ def _checked(spec: TableSpec, table: pa.Table) -> pa.Table:
     return table
 
 
-def _csv_quoting() -> str | None:
-    """A regular expression class of the characters that make ``csv.writer``
-    (``QUOTE_MINIMAL``, lines ending in ``\\n``) quote a field, found by asking
-    it; None when its quoting is not "quote a field holding one of them" (then
-    the CSV is written by ``csv.writer`` itself)."""
-    def written(text: str) -> str:
-        out = io.StringIO()
-        csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL).writerow([text, "x"])
-        return out.getvalue()[:-len(",x\n")]
-
-    found = []
-    for c in map(chr, range(128)):
-        as_is = [written(t) == t for t in (c, f"a{c}b")]
-        quoted = [written(t) == '"' + t.replace('"', '""') + '"' for t in (c, f"a{c}b")]
-        if as_is == [False, False] and quoted == [True, True]:
-            found.append(c)
-        elif as_is != [True, True]:
-            return None
-    if written("") != "" or written("\u2028\x85") != "\u2028\x85":
-        return None
-    return "[" + "".join(re.escape(c) for c in found) + "]"
-
-
-_QUOTED = _csv_quoting()
-
-
-def _csv_cells(spec_type: str, column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
-    """One column as its CSV cells (as pandas wrote them: a null is an empty
-    cell, a float is ``_format_float``, a whole number its digits, a text
-    quoted where ``csv.writer`` quotes it)."""
-    if spec_type == "float":  # each distinct number formatted once (a column holds few)
-        if isinstance(column, pa.ChunkedArray):
-            column = pa.concat_arrays(column.chunks)
-        encoded = pc.dictionary_encode(column)
-        formatted = strings([_format_float(x) for x in encoded.dictionary.to_pylist()])
-        return pc.fill_null(formatted.take(encoded.indices), scalar(""))
-    text = column if column.type == pa.string() else pc.cast(column, pa.string())  # a date: its ISO text
-    if spec_type == "Int":
-        return pc.fill_null(text, scalar(""))
-    needs = pc.match_substring_regex(text, _QUOTED)
-    if to_numpy(needs).any():
-        quoted = pc.binary_join_element_wise(scalar('"'), pc.replace_substring(text, '"', '""'), scalar('"'),
-                                             scalar(""))
-        text = pc.if_else(needs, quoted, text)
-    return pc.fill_null(text, scalar(""))
-
-
-def _chunk_to_csv(spec: TableSpec, table: pa.Table, fh) -> None:
-    """Rows as CSV lines, the bytes ``csv.writer`` writes (``_csv_cells``):
-    each column formatted whole, the cells joined by Arrow and the lines'
-    bytes written as one piece."""
-    if not table.num_rows:
-        return
-    if _QUOTED is None or len(spec.columns) < 2:  # a lone empty cell is written ``""``
-        _chunk_to_csv_rows(spec, table, fh)
-        return
-    cells = [_csv_cells(c.type, column) for c, column in zip(spec.columns, table.columns)]
-    cells[-1] = pc.binary_join_element_wise(cells[-1], scalar(""), scalar("\n"))  # the line's end
-    lines = pc.binary_join_element_wise(*cells, scalar(","))
-    if isinstance(lines, pa.ChunkedArray):
-        chunks = lines.chunks
-    else:
-        chunks = [lines]
-    for chunk in chunks:
-        if len(chunk):
-            offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32, count=len(chunk) + 1, offset=chunk.offset * 4)
-            fh.write(memoryview(chunk.buffers()[2])[offsets[0]:offsets[-1]])
-
-
-def _chunk_to_csv_rows(spec: TableSpec, table: pa.Table, fh) -> None:
-    """Rows as CSV lines by ``csv.writer``, ``CSV_ROWS`` at a time."""
-    floats = [c.type == "float" for c in spec.columns]
-    text = io.TextIOWrapper(fh, encoding="utf-8", newline="", write_through=True)
-    writer = csv.writer(text, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    for batch in table.to_batches(max_chunksize=CSV_ROWS):
-        columns = [[_format_float(x) for x in column.to_pylist()] if is_float else column.to_pylist()
-                   for column, is_float in zip(batch.columns, floats)]
-        writer.writerows(zip(*columns))
-    text.flush()
-    text.detach()
-
-
 def _table_to_files(spec: TableSpec, rows: Rows, folder: Path,
                     database: DatabaseWriter | DatabaseThread) -> None:
     """One table as CSV, Parquet (a row group per chunk) and rows of the database."""
@@ -159,13 +64,11 @@ def _table_to_files(spec: TableSpec, rows: Rows, folder: Path,
     chunks = [rows] if isinstance(rows, pa.Table) else rows()
     with open(folder / f"{spec.name}.csv", "wb") as fh, \
             pq.ParquetWriter(folder / f"{spec.name}.parquet", schema, compression="zstd") as parquet:
-        header = io.StringIO()
-        csv.writer(header, lineterminator="\n", quoting=csv.QUOTE_MINIMAL).writerow(spec.names)
-        fh.write(header.getvalue().encode("utf-8"))
+        fh.write(csvlines.header(spec))
         for chunk in chunks:
             chunk = _checked(spec, chunk)
             database.add(spec.name, chunk)
-            _chunk_to_csv(spec, chunk, fh)
+            csvlines.chunk_to_csv(spec, chunk, fh)
             parquet.write_table(to_output(spec.name, chunk))
 
 
