@@ -116,3 +116,31 @@ def test_written_in_the_swap_with_a_subset_of_tables(tmp_path):
     assert conn.execute("SELECT city_id, city FROM city_index").fetchall() == [("alpha-arg", "Alpha")]
     assert conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'").fetchall() == []
     conn.close()
+
+
+def test_the_sentence_of_a_passage_is_the_one_holding_the_words() -> None:
+    """``_sentence`` (a text folded once, sentence ends found by bisection)
+    gives what the plain reading of its docstring gives, on tricky texts."""
+    import random
+    import re
+
+    from extract.tables.database_views import _sentence
+
+    end = re.compile(r"[.!?](?=\s|$)")
+
+    def plain(text: str, words: str) -> str:
+        flat, words = " ".join(text.split()), " ".join(words.split())
+        at = flat.lower().find(words.lower())
+        if at < 0:
+            return flat
+        ends = [m.end() for m in end.finditer(flat)]
+        start = max([e for e in ends if e <= at] or [0])
+        stop = min([e for e in ends if e >= at + len(words)] or [len(flat)])
+        return flat[start:stop].strip()
+
+    pieces = list("ab .!?\n\tİIı") + ["x. ", "A!", " "]
+    rng = random.Random(5)
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        words = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 4)))
+        assert _sentence(text, words) == plain(text, words), (text, words)

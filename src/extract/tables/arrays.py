@@ -56,13 +56,18 @@ def strings(values: Sequence[Any]) -> pa.Array:
 
 def floats(values: Sequence[Any]) -> pa.Array:
     """Numbers (``None`` or NaN a null) as an Arrow float64 array."""
-    data = np.array([math.nan if v is None else v for v in values], dtype=np.float64)
+    if None in values:
+        values = [math.nan if v is None else v for v in values]
+    data = np.array(values, dtype=np.float64)
     valid = ~np.isnan(data)
     return pa.Array.from_buffers(pa.float64(), len(data), [_validity(valid), pa.py_buffer(data)])
 
 
 def ints(values: Sequence[Any]) -> pa.Array:
     """Whole numbers (``None`` a null; ``2015.0`` is 2015) as an Arrow int64 array."""
+    if None not in values and set(map(type, values)) <= {int}:  # whole numbers already: numpy reads them
+        data = np.array(values, dtype=np.int64)
+        return pa.Array.from_buffers(pa.int64(), len(data), [None, pa.py_buffer(data)])
     valid = np.array([v is not None for v in values], dtype=bool)
     data = np.array([0 if v is None else int(v) for v in values], dtype=np.int64)
     return pa.Array.from_buffers(pa.int64(), len(data), [_validity(valid), pa.py_buffer(data)])

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib import metadata
 from types import MappingProxyType
 from typing import Any
@@ -85,8 +85,23 @@ def sort_keys(table: str) -> list[tuple[str, str, str]]:
     return [(k, "ascending", "at_start") for k in TABLES[table].key]
 
 
-def _column(c: ColumnSpec, rows: list[dict[str, Any]]) -> pa.Array:
-    return _BUILD[c.type]([None if (v := row.get(c.name)) == "" else v for row in rows])
+def _values(c: ColumnSpec, values: Sequence[Any]) -> pa.Array:
+    """One column's values (an empty string a null) → its Arrow array."""
+    if "" in values:
+        values = [None if v == "" else v for v in values]
+    return _BUILD[c.type](values)
+
+
+def _columns(rows: list[dict[str, Any]], names: tuple[str, ...]) -> tuple[dict[str, Sequence[Any]], set[str]]:
+    """The rows' values per key (a key a row lacks: None), and the keys that
+    are no column. Rows that all have the same keys, in the same order (as
+    rows made by one function do), are turned into columns at once."""
+    shapes = set(map(tuple, rows))
+    unknown = set().union(*shapes) - set(names)
+    if len(shapes) == 1:
+        (keys,) = shapes
+        return dict(zip(keys, zip(*map(dict.values, rows)))), unknown
+    return {n: [row.get(n) for row in rows] for n in names}, unknown
 
 
 def rows_to_batch(table: str, rows: list[dict[str, Any]]) -> pa.RecordBatch:
@@ -94,10 +109,12 @@ def rows_to_batch(table: str, rows: list[dict[str, Any]]) -> pa.RecordBatch:
     the rows' order. A key that is not a column of the table raises
     ``ValueError``: that is a fault of the caller, not of the data."""
     spec = TABLES[table]
-    unknown = sorted({k for row in rows for k in row} - set(spec.names))
+    columns, unknown = _columns(rows, spec.names)
     if unknown:
-        raise ValueError(f"{table}: unknown column(s) {', '.join(unknown)}")
-    return pa.RecordBatch.from_arrays([_column(c, rows) for c in spec.columns], schema=plain_schema(table))
+        raise ValueError(f"{table}: unknown column(s) {', '.join(sorted(unknown))}")
+    missing = (None,) * len(rows)
+    return pa.RecordBatch.from_arrays([_values(c, columns.get(c.name, missing)) for c in spec.columns],
+                                      schema=plain_schema(table))
 
 
 def empty_batch(table: str) -> pa.RecordBatch:

@@ -5,7 +5,8 @@ Input: the tables as ``write_tables`` has them, name → its rows in key order:
 a pyarrow Table, or a callable that yields them a chunk at a time
 (``spill.TableSpill.chunks``), each with exactly the spec's columns.
 ``DatabaseWriter`` takes them a chunk at a time as ``write`` writes the
-other files (``tables_to_database``: all at once). Output: the database file
+other files (``DatabaseThread``: in a thread of its own, at the same time;
+``tables_to_database``: all at once). Output: the database file
 at ``path``, for browsing (``extract serve``: Datasette), searching and
 joining without code:
 
@@ -31,8 +32,11 @@ from __future__ import annotations
 
 import itertools
 import os
+import queue
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
 from typing import Any
 
 import pyarrow as pa
@@ -101,9 +105,10 @@ def _values(chunk: pa.Table | pa.RecordBatch) -> Iterable[tuple[Any, ...]]:
     return zip(*(c.to_pylist() for c in columns))
 
 
-def _ids(chunk: pa.Table, column: str) -> list[Any]:
-    """The distinct values of a column of the chunk (no null)."""
-    return pc.unique(chunk.column(column).combine_chunks()).drop_null().to_pylist()
+def _ids(chunk: pa.Table, column: str) -> set[Any]:
+    """The distinct values of a column of the chunk (no null). (Its pieces one
+    by one: ``combine_chunks`` of no pieces imports pandas.)"""
+    return {v for piece in chunk.column(column).chunks for v in pc.unique(piece).drop_null().to_pylist()}
 
 
 class DatabaseWriter:
@@ -118,6 +123,8 @@ class DatabaseWriter:
         if os.path.exists(path):
             os.remove(path)
         self.conn = sqlite3.connect(path, isolation_level=None)
+        self.conn.execute("PRAGMA page_size = 16384")  # fewer, fuller pages: less work to fill, a smaller file
+        self.conn.execute("PRAGMA cache_size = -32768")  # 32 MiB: indexes and full-text search built in memory
         self.conn.execute("PRAGMA journal_mode = MEMORY")
         self.conn.execute("BEGIN")
         self._current: str | None = None
@@ -243,6 +250,61 @@ class DatabaseWriter:
         city_index = [(i, *named.get(i, empty).values(), self._portraits.get(i, 0)) for i in sorted(self._city_ids)]
         documents = [(d, formats.get(d), self._document_portraits.get(d, 0)) for d in sorted(self._document_ids)]
         return {"city_index": city_index, "documents": documents}
+
+
+class DatabaseThread:
+    """A ``DatabaseWriter`` in a thread of its own, fed the chunks through a
+    short queue: SQLite and Arrow work without Python's lock, so the
+    database is built while the caller writes the other files. ``add``,
+    ``close`` and ``abort`` as ``DatabaseWriter``'s, in the same order; a
+    failure of the writer is raised by the next ``add`` or by ``close``."""
+
+    _END, _ABORT = object(), object()
+
+    def __init__(self, path: str | os.PathLike[str], names: Iterable[str], waiting: int = 2):
+        self._queue: queue.Queue = queue.Queue(maxsize=waiting)
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, args=(path, list(names)), name="extract.db", daemon=True)
+        self._thread.start()
+
+    def _work(self, path: str | os.PathLike[str], names: list[str]) -> None:
+        writer, item = None, None
+        try:
+            writer = DatabaseWriter(path, names)
+            while True:
+                item = self._queue.get()
+                if item is self._END:
+                    writer.close()
+                    return
+                if item is self._ABORT:
+                    writer.abort()
+                    return
+                writer.add(*item)
+        except BaseException as exc:  # raised in the caller's thread; the queue is drained so it never blocks
+            self._failure = exc
+            if writer is not None:
+                with suppress(Exception):
+                    writer.abort()
+            while item is not self._END and item is not self._ABORT:
+                item = self._queue.get()
+
+    def _raise(self) -> None:
+        if self._failure is not None:
+            raise self._failure
+
+    def add(self, table: str, chunk: pa.Table) -> None:
+        self._raise()
+        self._queue.put((table, chunk))
+
+    def close(self) -> None:
+        self._queue.put(self._END)
+        self._thread.join()
+        self._raise()
+
+    def abort(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(self._ABORT)
+            self._thread.join()
 
 
 def tables_to_database(tables: Mapping[str, Rows], path: str | os.PathLike[str]) -> None:

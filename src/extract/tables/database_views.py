@@ -17,6 +17,7 @@ and ``VIEWS``, name → (tables it needs, SQL): ``themes_by_city``,
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import sqlite3
@@ -35,17 +36,29 @@ DERIVED: Mapping[str, tuple[dict[str, type], tuple[str, ...]]] = {
                        ("city_id", "partner_city_id", "position")),
 }
 _LOOKUP = 4096  # first passages remembered while the partner rows are read
+_TEXTS = 64  # section texts remembered folded while the theme rows are read
+
+
+@functools.lru_cache(maxsize=_TEXTS)
+def _sentences(text: str) -> tuple[str, str, list[int]]:
+    """A text with its white space folded, that lowered, and where each of its
+    sentences ends (``SENTENCE_END``), in order. (Remembered: the tags of one
+    section come one after another.)"""
+    flat = " ".join(text.split())
+    return flat, flat.lower(), [m.end() for m in SENTENCE_END.finditer(flat)]
 
 
 def _sentence(text: str, words: str) -> str:
     """The sentence of ``text`` (white space folded) that holds ``words``; all of it when none does."""
-    flat, words = " ".join(text.split()), " ".join(words.split())
-    at = flat.lower().find(words.lower())
+    flat, lowered, ends = _sentences(text)
+    words = " ".join(words.split())
+    at = lowered.find(words.lower())
     if at < 0:
         return flat
-    ends = [m.end() for m in SENTENCE_END.finditer(flat)]
-    start = max([e for e in ends if e <= at] or [0])
-    end = min([e for e in ends if e >= at + len(words)] or [len(flat)])
+    before = bisect.bisect_right(ends, at)  # the last end at or before ``at``, the first at or after the words' end
+    after = bisect.bisect_left(ends, at + len(words))
+    start = ends[before - 1] if before else 0
+    end = ends[after] if after < len(ends) else len(flat)
     return flat[start:end].strip()
 
 

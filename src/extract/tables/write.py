@@ -3,10 +3,11 @@
 Input: per table name, its rows in key order: an Arrow table (``arrow.rows_to_table``)
 or a callable that yields them as Arrow tables a chunk at a time
 (``spill.TableSpill.chunks``). Output: ``<table>.csv`` and ``<table>.parquet``
-per table, ``extract.db`` (all tables in SQLite, ``database``) and
-``datapackage.json`` in ``out_dir``, byte-identical when re-run on the same
-rows (a chunk is a Parquet row group); each chunk goes to the three files as
-it comes, so no table is held whole. The new folder is built next to
+per table (the CSV lines made by ``csvlines``), ``extract.db`` (all tables
+in SQLite, ``database``, built in a thread of its own while the other files
+are written) and ``datapackage.json`` in ``out_dir``, byte-identical when
+re-run on the same rows (a chunk is a Parquet row group); each chunk goes to
+the three files as it comes, so no table is held whole. The new folder is built next to
 ``out_dir`` and swapped in at once, so a run killed at any moment leaves
 either the whole previous output or the whole new one. A run's tables wait
 in a spill folder next to ``out_dir`` (``spill_folder``), marked and locked
@@ -14,13 +15,11 @@ as the run's own.
 """
 from __future__ import annotations
 
-import csv
 import ctypes
 import errno
 import fcntl
 import functools
 import json
-import math
 import os
 import re
 import secrets
@@ -34,8 +33,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from extract.errors import NotAnOutputFolder, OutputError
+from extract.tables import csvlines
 from extract.tables.arrow import arrow_schema, to_output
-from extract.tables.database import DatabaseWriter
+from extract.tables.database import DatabaseThread, DatabaseWriter
 from extract.tables.dictionary import datapackage
 from extract.tables.schemas import TABLES, TableSpec
 
@@ -46,17 +46,8 @@ MARKER = ".extract-run"  # in a folder this program made: the token of its name,
 _TOKEN = re.compile(r"[0-9a-f]{16}")
 AT_FDCWD, RENAME_EXCHANGE = -100, 2
 UNSUPPORTED = frozenset({errno.EINVAL, errno.ENOSYS, errno.EPERM, errno.EOPNOTSUPP})
-CSV_ROWS = 2048  # rows turned into Python values at a time for the CSV
 Rows = pa.Table | Callable[[], Iterable[pa.Table]]
-
-
-def _format_float(x: float | None) -> str:
-    """15 significant digits: ``80006``, ``268.05``, ``21705000``, no float noise."""
-    if x is None or math.isnan(x):
-        return ""
-    if math.isinf(x):
-        return "INF" if x > 0 else "-INF"
-    return "0" if x == 0 else format(x, ".15g")
+_format_float = csvlines.format_float  # read here by qa.diff_render and the tests
 
 
 def _checked(spec: TableSpec, table: pa.Table) -> pa.Table:
@@ -66,36 +57,26 @@ def _checked(spec: TableSpec, table: pa.Table) -> pa.Table:
     return table
 
 
-def _chunk_to_csv(spec: TableSpec, table: pa.Table, writer) -> None:
-    """Rows as CSV lines (as pandas wrote them: a null is an empty cell, a
-    float is ``_format_float``), ``CSV_ROWS`` at a time."""
-    floats = [c.type == "float" for c in spec.columns]
-    for batch in table.to_batches(max_chunksize=CSV_ROWS):
-        columns = [[_format_float(x) for x in column.to_pylist()] if is_float else column.to_pylist()
-                   for column, is_float in zip(batch.columns, floats)]
-        writer.writerows(zip(*columns))
-
-
-def _table_to_files(spec: TableSpec, rows: Rows, folder: Path, database: DatabaseWriter) -> None:
+def _table_to_files(spec: TableSpec, rows: Rows, folder: Path,
+                    database: DatabaseWriter | DatabaseThread) -> None:
     """One table as CSV, Parquet (a row group per chunk) and rows of the database."""
     schema = arrow_schema(spec.name)
     chunks = [rows] if isinstance(rows, pa.Table) else rows()
-    with open(folder / f"{spec.name}.csv", "w", encoding="utf-8", newline="") as fh, \
+    with open(folder / f"{spec.name}.csv", "wb") as fh, \
             pq.ParquetWriter(folder / f"{spec.name}.parquet", schema, compression="zstd") as parquet:
-        writer = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-        writer.writerow(spec.names)
+        fh.write(csvlines.header(spec))
         for chunk in chunks:
             chunk = _checked(spec, chunk)
-            _chunk_to_csv(spec, chunk, writer)
-            parquet.write_table(to_output(spec.name, chunk))
             database.add(spec.name, chunk)
+            csvlines.chunk_to_csv(spec, chunk, fh)
+            parquet.write_table(to_output(spec.name, chunk))
 
 
 def _tables_to_folder(tables: Mapping[str, Rows], folder: Path) -> None:
     """Every table as CSV and Parquet and into the SQLite database of them all,
     then ``datapackage.json``, into ``folder``."""
     names = [t for t in TABLES if t in tables]
-    database = DatabaseWriter(folder / DATABASE, names)
+    database = DatabaseThread(folder / DATABASE, names)  # built while the CSV and Parquet files are written
     try:
         for name in names:
             _table_to_files(TABLES[name], tables[name], folder, database)

@@ -1,0 +1,129 @@
+"""Rows of a table → the lines of its CSV file, the bytes ``csv.writer`` writes.
+
+Input: a chunk of a table's rows (an Arrow table with the spec's columns,
+``arrow.plain_schema``). Output: its CSV lines (``chunk_to_csv``), as pandas
+wrote them: a null is an empty cell, a float is ``format_float`` (15
+significant digits), a whole number its digits, a text quoted where
+``csv.writer`` (``QUOTE_MINIMAL``, lines ending in ``\\n``) quotes it, its
+quotes doubled; ``header`` is the line of column names. Each column is
+formatted whole by Arrow and the cells joined by Arrow (a float column's
+distinct numbers are formatted in Python, once each); the characters that
+make ``csv.writer`` quote a cell are found by asking it, when the module is
+loaded, so the lines are its own whatever the Python version
+(``chunk_to_csv_rows``, ``csv.writer`` itself, is the reference and the
+fallback).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from typing import BinaryIO
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from extract.tables.arrays import scalar, strings, to_numpy
+from extract.tables.schemas import TableSpec
+
+CSV_ROWS = 2048  # rows turned into Python values at a time by ``chunk_to_csv_rows``
+
+
+def format_float(x: float | None) -> str:
+    """15 significant digits: ``80006``, ``268.05``, ``21705000``, no float noise."""
+    if x is None or math.isnan(x):
+        return ""
+    if math.isinf(x):
+        return "INF" if x > 0 else "-INF"
+    return "0" if x == 0 else format(x, ".15g")
+
+
+def header(spec: TableSpec) -> bytes:
+    """The line of the table's column names."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL).writerow(spec.names)
+    return out.getvalue().encode("utf-8")
+
+
+def _quoting() -> str | None:
+    """A regular expression class of the characters that make ``csv.writer``
+    (``QUOTE_MINIMAL``, lines ending in ``\\n``) quote a field, found by asking
+    it; None when its quoting is not "quote a field holding one of them" (then
+    the CSV is written by ``csv.writer`` itself)."""
+    def written(text: str) -> str:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL).writerow([text, "x"])
+        return out.getvalue()[:-len(",x\n")]
+
+    found = []
+    for c in map(chr, range(128)):
+        as_is = [written(t) == t for t in (c, f"a{c}b")]
+        quoted = [written(t) == '"' + t.replace('"', '""') + '"' for t in (c, f"a{c}b")]
+        if as_is == [False, False] and quoted == [True, True]:
+            found.append(c)
+        elif as_is != [True, True]:
+            return None
+    if written("") != "" or written("\u2028\x85") != "\u2028\x85":
+        return None
+    return "[" + "".join(re.escape(c) for c in found) + "]"
+
+
+QUOTED = _quoting()
+
+
+def _cells(spec_type: str, column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """One column as its CSV cells (as pandas wrote them: a null is an empty
+    cell, a float is ``format_float``, a whole number its digits, a text
+    quoted where ``csv.writer`` quotes it)."""
+    if spec_type == "float":  # each distinct number formatted once (a column holds few)
+        if isinstance(column, pa.ChunkedArray):
+            column = pa.concat_arrays(column.chunks)
+        encoded = pc.dictionary_encode(column)
+        formatted = strings([format_float(x) for x in encoded.dictionary.to_pylist()])
+        return pc.fill_null(formatted.take(encoded.indices), scalar(""))
+    text = column if column.type == pa.string() else pc.cast(column, pa.string())  # a date: its ISO text
+    if spec_type == "Int":
+        return pc.fill_null(text, scalar(""))
+    needs = pc.match_substring_regex(text, QUOTED)
+    if to_numpy(needs).any():
+        quoted = pc.binary_join_element_wise(scalar('"'), pc.replace_substring(text, '"', '""'), scalar('"'),
+                                             scalar(""))
+        text = pc.if_else(needs, quoted, text)
+    return pc.fill_null(text, scalar(""))
+
+
+def chunk_to_csv(spec: TableSpec, table: pa.Table, fh: BinaryIO) -> None:
+    """Rows as CSV lines, the bytes ``csv.writer`` writes (``_cells``):
+    each column formatted whole, the cells joined by Arrow and the lines'
+    bytes written as one piece."""
+    if not table.num_rows:
+        return
+    if QUOTED is None or len(spec.columns) < 2:  # a lone empty cell is written ``""``
+        chunk_to_csv_rows(spec, table, fh)
+        return
+    cells = [_cells(c.type, column) for c, column in zip(spec.columns, table.columns)]
+    cells[-1] = pc.binary_join_element_wise(cells[-1], scalar(""), scalar("\n"))  # the line's end
+    lines = pc.binary_join_element_wise(*cells, scalar(","))
+    if isinstance(lines, pa.ChunkedArray):
+        chunks = lines.chunks
+    else:
+        chunks = [lines]
+    for chunk in chunks:
+        if len(chunk):
+            offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32, count=len(chunk) + 1, offset=chunk.offset * 4)
+            fh.write(memoryview(chunk.buffers()[2])[offsets[0]:offsets[-1]])
+
+
+def chunk_to_csv_rows(spec: TableSpec, table: pa.Table, fh: BinaryIO) -> None:
+    """Rows as CSV lines by ``csv.writer``, ``CSV_ROWS`` at a time."""
+    floats = [c.type == "float" for c in spec.columns]
+    text = io.TextIOWrapper(fh, encoding="utf-8", newline="", write_through=True)
+    writer = csv.writer(text, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    for batch in table.to_batches(max_chunksize=CSV_ROWS):
+        columns = [[format_float(x) for x in column.to_pylist()] if is_float else column.to_pylist()
+                   for column, is_float in zip(batch.columns, floats)]
+        writer.writerows(zip(*columns))
+    text.flush()
+    text.detach()
