@@ -147,8 +147,9 @@ def _edged(texts: list[str], gutter: tuple[int, int]) -> tuple[int, int]:
 def _gutter(texts: list[str], rules: ColumnRules) -> tuple[int, int] | None:
     """The gutter of a page set in two columns, from its own lines, or None."""
     least = max(rules.min_lines, rules.min_share * len(texts))
+    gap = " " * rules.min_gutter
     gaps = regex.compile(rf"\S {{{rules.min_gutter},}}\S")
-    if sum(1 for t in texts if gaps.search(t)) < least:
+    if sum(1 for t in texts if gap in t and gaps.search(t)) < least:
         return None  # too few lines with a gap wide enough: no need to look closer
     bands = _bands(texts, rules, int(rules.max_crossing * len(texts)))
     return next((_edged(texts, g) for g in bands if _is_gutter(texts, g, rules, least)), None)
