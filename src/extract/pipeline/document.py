@@ -27,10 +27,10 @@ from extract.portrait.segment import SegmentRules, segment
 from extract.read.detect import Detection, detect_format
 from extract.read.furniture import drop_furniture
 from extract.read.ingest import ENCODING_NAMES, GUESSED_ENCODINGS, ingest
-from extract.read.layout import continued_breaks, hard_before, soft_breaks
+from extract.read.layout import TextLines, continued_breaks, hard_before, soft_breaks
 from extract.read.limits import Limits
 from extract.read.markdown import read_markdown
-from extract.read.textutil import OTHER_DIGIT, blank, lines_of
+from extract.read.textutil import OTHER_DIGIT, blank
 from extract.rules import Rules
 from extract.rules.formats import format_rules
 from extract.tables.records import challenge_to_rows, finding_to_row, result_to_rows, with_page
@@ -70,7 +70,7 @@ def document(item: Input, rules: Rules, batch: Batch, limits: Limits) -> int:
             shown[:200], furniture[0].start, furniture[0].end), doc.page_starts))
     with clock.stage("layout"):
         plain = blank(doc.text, furniture)
-        lines = lines_of(plain)
+        lines = TextLines.of(plain)
         soft = doc.soft if doc.soft is not None else soft_breaks(plain, lines)
         beside_furniture = {n for s in furniture for n in (s.start - 1, s.end)}
         soft = (soft | continued_breaks(plain, rules.text.continuation_words, lines)) - beside_furniture
