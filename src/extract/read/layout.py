@@ -11,9 +11,11 @@ each of its lines is a paragraph or a list entry.
 A *logical line* is a run of lines joined by soft breaks."""
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, compress, count
+from operator import add, not_
 
 import regex
 
@@ -41,28 +43,51 @@ class Shifted:
 
 @dataclass(frozen=True)
 class TextLines:
-    """The lines of a text as the tests of this module read them: what
-    ``lines_of`` gives, without a ``Line`` per line. ``texts``: each line
-    without its line end; ``ends``: the offset of each line's end;
+    """The lines of a text as ``soft_breaks`` and ``continued_breaks`` read
+    them: what ``lines_of`` gives, without a ``Line`` per line. ``texts``:
+    each line without its line end; ``ends``: the offset of each line's end;
     ``fixed``: whether the line is blank or set in columns, so that no break
-    next to it is a wrap."""
+    next to it is a wrap; ``pairs``: the index of each line that, like the
+    line after it, is not fixed (the breaks that may be wraps)."""
 
-    texts: tuple[str, ...]
-    ends: tuple[int, ...]
-    fixed: tuple[bool, ...]
+    texts: list[str]
+    ends: list[int]
+    fixed: list[bool]
+    pairs: list[int]
+    tabs: bool  # whether any line holds a tab
 
     @classmethod
     def of(cls, text: str) -> TextLines:
         texts = text.split("\n")
         if not texts[-1]:  # the text ends with a line end (or is empty): no line after it
             texts.pop()
-        ends = tuple(end + k for k, end in enumerate(accumulate(map(len, texts))))
-        return cls(tuple(texts), ends, _fixed(texts))
+        ends = list(map(add, accumulate(map(len, texts)), count()))
+        # a line is set in columns only where the text holds a tab or two spaces in a row
+        fixed = list(map(not_, map(str.strip, texts)))
+        for gap in ("\t", "  "):
+            at = text.find(gap)
+            while at >= 0:
+                k = bisect_left(ends, at)  # the line that holds it
+                fixed[k] = fixed[k] or _is_row(texts[k])
+                at = text.find(gap, ends[k])
+        return cls._of(texts, ends, fixed, "\t" in text)
 
     @classmethod
     def of_lines(cls, lines: Sequence[Line]) -> TextLines:
         texts = [ln.text for ln in lines]
-        return cls(tuple(texts), tuple(ln.end for ln in lines), _fixed(texts))
+        fixed = [not inner or "\t" in inner or "  " in inner for inner in map(str.strip, texts)]
+        return cls._of(texts, [ln.end for ln in lines], fixed, any("\t" in t for t in texts))
+
+    @classmethod
+    def _of(cls, texts: list[str], ends: list[int], fixed: list[bool], tabs: bool) -> TextLines:
+        return cls(texts, ends, fixed, [k for k in range(len(texts) - 1) if not (fixed[k] or fixed[k + 1])], tabs)
+
+
+def _is_row(line: str) -> bool:
+    """A line set in columns (a table row, a list of members): a tab or a run
+    of spaces inside it. It is never wrapped."""
+    inner = line.strip()
+    return "\t" in inner or "  " in inner
 
 
 def _measured(line: str) -> int:
@@ -75,25 +100,27 @@ def wrap_width(lines: Sequence[Line]) -> int | None:
     wrapped: most of the long lines end close to one width. Lines set in
     columns are left out: they are never wrapped, and a tab there stands for
     as many columns as the reader's tab stops say, not the writer's."""
-    return _width(TextLines.of_lines(lines))
+    text_lines = TextLines.of_lines(lines)
+    return _width(text_lines, _widths(text_lines))
 
 
-def _width(lines: TextLines) -> int | None:
-    """``wrap_width`` of ``lines``."""
-    lengths = sorted(_measured(t) for t, fixed in zip(lines.texts, lines.fixed) if not fixed)
+def _widths(lines: TextLines) -> list[int]:
+    """``_measured`` of each line."""
+    if lines.tabs:
+        return [_measured(t) for t in lines.texts]
+    return list(map(len, map(str.rstrip, lines.texts)))
+
+
+def _width(lines: TextLines, widths: list[int]) -> int | None:
+    """``wrap_width`` of ``lines``, their ``_widths`` given."""
+    lengths = sorted(compress(widths, map(not_, lines.fixed)))
     if len(lengths) < _MIN_LINES:
         return None
     width = lengths[int(0.98 * (len(lengths) - 1))]
-    full = sum(1 for n in lengths if 0.8 * width <= n <= width)
+    full = bisect_right(lengths, width) - bisect_left(lengths, 0.8 * width)  # 0.8 * width <= n <= width
     if width > _MAX_WIDTH or full < _FULL_SHARE * len(lengths):
         return None
     return width
-
-
-def _pairs(lines: TextLines):
-    """(index, line, next line) of each two lines in a row that are neither fixed."""
-    texts, fixed = lines.texts, lines.fixed
-    return ((k, texts[k], texts[k + 1]) for k in range(len(texts) - 1) if not (fixed[k] or fixed[k + 1]))
 
 
 def soft_breaks(text: str, lines: TextLines | None = None) -> frozenset[int]:
@@ -101,12 +128,13 @@ def soft_breaks(text: str, lines: TextLines | None = None) -> frozenset[int]:
     own text, where a no-break space still binds two words); ``lines``:
     ``TextLines.of(text)``, when the caller has it."""
     lines = TextLines.of(text) if lines is None else lines
-    width = _width(lines)
+    widths = _widths(lines)
+    width = _width(lines, widths)
     if width is None:
         return frozenset()
-    ends = lines.ends
-    return frozenset(ends[k] for k, a, b in _pairs(lines)
-                     if _measured(a) + 1 + len(_FIRST_WORD.search(b).group()) > width)
+    texts, ends = lines.texts, lines.ends
+    return frozenset(ends[k] for k in lines.pairs
+                     if widths[k] + 1 + len(_FIRST_WORD.search(texts[k + 1]).group()) > width)
 
 
 _ENDS_CLAUSE = regex.compile(r"[.!?:;]['\u2019\"\u201d)]*[ \t]*$")
@@ -123,17 +151,11 @@ def continued_breaks(text: str, continuation_words: frozenset[str] = frozenset()
     ``rules/text.yaml``: ``Mayor of`` / ``X``). Not beside a row set in
     columns. ``lines``: ``TextLines.of(text)``, when the caller has it."""
     lines = TextLines.of(text) if lines is None else lines
-    ends = lines.ends
+    texts, ends = lines.texts, lines.ends
     # a line that is not fixed is not blank: it has a last word
-    return frozenset(ends[k] for k, a, b in _pairs(lines)
-                     if (_GOES_ON.match(b) and not _ENDS_CLAUSE.search(a))
-                     or a.rsplit(None, 1)[-1].casefold() in continuation_words)
-
-
-def _fixed(texts: Sequence[str]) -> tuple[bool, ...]:
-    """Per line: blank or set in columns (a table row, a list of members: a
-    tab or a run of spaces inside it), so that no break next to it is a wrap."""
-    return tuple(not inner or "\t" in inner or "  " in inner for inner in map(str.strip, texts))
+    return frozenset(ends[k] for k in lines.pairs
+                     if (_GOES_ON.match(texts[k + 1]) and not _ENDS_CLAUSE.search(texts[k]))
+                     or texts[k].rsplit(None, 1)[-1].casefold() in continuation_words)
 
 
 def logical_end(text: str, pos: int, soft: Container[int], stop: int | None = None) -> int:
