@@ -61,33 +61,18 @@ class TextLines:
         texts = text.split("\n")
         if not texts[-1]:  # the text ends with a line end (or is empty): no line after it
             texts.pop()
-        ends = list(map(add, accumulate(map(len, texts)), count()))
-        # a line is set in columns only where the text holds a tab or two spaces in a row
-        fixed = list(map(not_, map(str.strip, texts)))
-        for gap in ("\t", "  "):
-            at = text.find(gap)
-            while at >= 0:
-                k = bisect_left(ends, at)  # the line that holds it
-                fixed[k] = fixed[k] or _is_row(texts[k])
-                at = text.find(gap, ends[k])
-        return cls._of(texts, ends, fixed, "\t" in text)
+        return cls._of(texts, list(map(add, accumulate(map(len, texts)), count())), "\t" in text)
 
     @classmethod
     def of_lines(cls, lines: Sequence[Line]) -> TextLines:
         texts = [ln.text for ln in lines]
-        fixed = [not inner or "\t" in inner or "  " in inner for inner in map(str.strip, texts)]
-        return cls._of(texts, [ln.end for ln in lines], fixed, any("\t" in t for t in texts))
+        return cls._of(texts, [ln.end for ln in lines], any("\t" in t for t in texts))
 
     @classmethod
-    def _of(cls, texts: list[str], ends: list[int], fixed: list[bool], tabs: bool) -> TextLines:
+    def _of(cls, texts: list[str], ends: list[int], tabs: bool) -> TextLines:
+        # blank, or set in columns (a table row, a list of members: a tab or a run of spaces inside it)
+        fixed = [not inner or "\t" in inner or "  " in inner for inner in map(str.strip, texts)]
         return cls(texts, ends, fixed, [k for k in range(len(texts) - 1) if not (fixed[k] or fixed[k + 1])], tabs)
-
-
-def _is_row(line: str) -> bool:
-    """A line set in columns (a table row, a list of members): a tab or a run
-    of spaces inside it. It is never wrapped."""
-    inner = line.strip()
-    return "\t" in inner or "  " in inner
 
 
 def _measured(line: str) -> int:
@@ -137,8 +122,13 @@ def soft_breaks(text: str, lines: TextLines | None = None) -> frozenset[int]:
                      if widths[k] + 1 + len(_FIRST_WORD.search(texts[k + 1]).group()) > width)
 
 
-_ENDS_CLAUSE = regex.compile(r"[.!?:;]['\u2019\"\u201d)]*[ \t]*$")
 _GOES_ON = regex.compile(r"^[ \t]*\p{Ll}")
+
+
+def _ends_clause(line: str) -> bool:
+    """Whether ``line`` ends a clause: closing punctuation, then perhaps
+    closing quotes or brackets, then perhaps spaces or tabs."""
+    return line.rstrip(" \t").rstrip("'\u2019\"\u201d)").endswith((".", "!", "?", ":", ";"))
 
 
 def continued_breaks(text: str, continuation_words: frozenset[str] = frozenset(),
@@ -154,7 +144,7 @@ def continued_breaks(text: str, continuation_words: frozenset[str] = frozenset()
     texts, ends = lines.texts, lines.ends
     # a line that is not fixed is not blank: it has a last word
     return frozenset(ends[k] for k in lines.pairs
-                     if (_GOES_ON.match(texts[k + 1]) and not _ENDS_CLAUSE.search(texts[k]))
+                     if (_GOES_ON.match(texts[k + 1]) and not _ends_clause(texts[k]))
                      or texts[k].rsplit(None, 1)[-1].casefold() in continuation_words)
 
 
@@ -186,9 +176,12 @@ def hard_before(text: str, soft: frozenset[int], starts, bullet_re=None) -> froz
     heading) matches at its start or that opens with a list marker: such a
     line always starts a block. (A dash or number that running text wraps
     onto a line start is read as a list marker too.)"""
-    patterns = derived(_joined_patterns, *starts)
-    return frozenset(k for k in soft if not (any(p.match(text, k + 1) for p in patterns)
-                                             or (bullet_re and bullet_re.match(text[k + 1:k + 200]))))
+    kept = list(soft)
+    for p in derived(_joined_patterns, *starts):
+        kept = [k for k in kept if not p.match(text, k + 1)]
+    if bullet_re:
+        kept = [k for k in kept if not bullet_re.match(text[k + 1:k + 200])]
+    return frozenset(kept)
 
 
 _GLOBAL_FLAGS = regex.compile(r"\(\?[a-zA-Z]+\)")  # an inline flag for the whole pattern: not joinable
