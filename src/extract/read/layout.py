@@ -54,30 +54,24 @@ class TextLines:
     ends: list[int]
     fixed: list[bool]
     pairs: list[int]
-    tabs: bool  # whether any line holds a tab
 
     @classmethod
     def of(cls, text: str) -> TextLines:
         texts = text.split("\n")
         if not texts[-1]:  # the text ends with a line end (or is empty): no line after it
             texts.pop()
-        return cls._of(texts, list(map(add, accumulate(map(len, texts)), count())), "\t" in text)
+        return cls._of(texts, list(map(add, accumulate(map(len, texts)), count())))
 
     @classmethod
     def of_lines(cls, lines: Sequence[Line]) -> TextLines:
         texts = [ln.text for ln in lines]
-        return cls._of(texts, [ln.end for ln in lines], any("\t" in t for t in texts))
+        return cls._of(texts, [ln.end for ln in lines])
 
     @classmethod
-    def _of(cls, texts: list[str], ends: list[int], tabs: bool) -> TextLines:
+    def _of(cls, texts: list[str], ends: list[int]) -> TextLines:
         # blank, or set in columns (a table row, a list of members: a tab or a run of spaces inside it)
         fixed = [not inner or "\t" in inner or "  " in inner for inner in map(str.strip, texts)]
-        return cls(texts, ends, fixed, [k for k in range(len(texts) - 1) if not (fixed[k] or fixed[k + 1])], tabs)
-
-
-def _measured(line: str) -> int:
-    """The width of a line as printed: without trailing white space, tabs expanded."""
-    return len(line.rstrip().expandtabs()) if "\t" in line else len(line.rstrip())
+        return cls(texts, ends, fixed, [k for k in range(len(texts) - 1) if not (fixed[k] or fixed[k + 1])])
 
 
 def wrap_width(lines: Sequence[Line]) -> int | None:
@@ -90,10 +84,8 @@ def wrap_width(lines: Sequence[Line]) -> int | None:
 
 
 def _widths(lines: TextLines) -> list[int]:
-    """``_measured`` of each line."""
-    if lines.tabs:
-        return [_measured(t) for t in lines.texts]
-    return list(map(len, map(str.rstrip, lines.texts)))
+    """The width of each line as printed: without trailing white space, tabs expanded."""
+    return list(map(len, map(str.expandtabs, map(str.rstrip, lines.texts))))
 
 
 def _width(lines: TextLines, widths: list[int]) -> int | None:
