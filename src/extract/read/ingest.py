@@ -224,4 +224,6 @@ def text_document(path: Path, data: bytes, columns: ColumnRules) -> Document:
 
 def page_starts(text: str) -> tuple[int, ...]:
     """Where each page of a text starts: after each form feed (as ``pdftotext`` writes)."""
+    if "\x0c" not in text:
+        return (0,)
     return (0,) + tuple(m.end() for m in _FORM_FEED.finditer(text) if m.end() < len(text))
