@@ -107,8 +107,8 @@ def _looks_binary(text: str, outside: frozenset[str]) -> bool:
     """Whether decoded text is mostly not text: more than 5% control
     characters (NULs among them) or undecodable bytes in its first 64k
     characters, wherever in them they fall. ``outside``: the characters of
-    ``text`` outside ASCII (``non_ascii``); text without any such character
-    is not looked at further."""
+    ``text`` outside ASCII (``non_ascii``); text that holds none of the
+    characters counted, there or among its ASCII ones, is not counted."""
     head = text[:65536]
     if not (outside & _NOT_TEXT_OUTSIDE or any(c in head for c in _NOT_TEXT_ASCII)):
         return False

@@ -12,7 +12,7 @@ from anyascii import anyascii
 
 from extract.types import Line, Span
 
-_WORD = regex.compile(r"[\p{L}\p{N}']+")
+_LAST_WORD = regex.compile(r"(?r)[\p{L}\p{N}']+")  # a word, looked for from the end
 _NOT_NAME = regex.compile(r"[^\w'-]+")
 _NOT_SLUG = regex.compile(r"[^a-z0-9]+")
 _BROKEN_HYPHEN = regex.compile(r"(?<=\p{Ll})- (?=\p{Ll})")
@@ -88,8 +88,8 @@ def lines_of(text: str, start: int = 0, end: int | None = None) -> tuple[Line, .
 
 def trimmed(line: Line) -> Span:
     """The span of a line without its leading and trailing white space."""
-    lead = len(line.text) - len(line.text.lstrip())
-    return Span(line.start + lead, line.start + len(line.text.rstrip()))
+    text, start = line.text, line.start
+    return Span(start + len(text) - len(text.lstrip()), start + len(text.rstrip()))
 
 
 def fold_words(s: str) -> str:
@@ -142,8 +142,9 @@ def squash(s: str) -> str:
 
 
 def last_word(s: str) -> str:
-    words = _WORD.findall(s)
-    return words[-1].lower() if words else ""
+    """The last word of ``s``, lower case (found from the end of ``s``)."""
+    word = _LAST_WORD.search(s)
+    return word.group().lower() if word else ""
 
 
 def continues(prev: str, nxt: str, continuation_words: frozenset[str]) -> bool:
