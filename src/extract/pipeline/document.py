@@ -27,10 +27,10 @@ from extract.portrait.segment import SegmentRules, segment
 from extract.read.detect import Detection, detect_format
 from extract.read.furniture import drop_furniture
 from extract.read.ingest import ENCODING_NAMES, GUESSED_ENCODINGS, ingest
-from extract.read.layout import continued_breaks, hard_before, soft_breaks
+from extract.read.layout import TextLines, continued_breaks, hard_before, soft_breaks
 from extract.read.limits import Limits
 from extract.read.markdown import read_markdown
-from extract.read.textutil import OTHER_DIGIT, blank, lines_of
+from extract.read.textutil import OTHER_DIGIT, blank, non_ascii
 from extract.rules import Rules
 from extract.rules.formats import format_rules
 from extract.tables.records import challenge_to_rows, finding_to_row, result_to_rows, with_page
@@ -70,7 +70,7 @@ def document(item: Input, rules: Rules, batch: Batch, limits: Limits) -> int:
             shown[:200], furniture[0].start, furniture[0].end), doc.page_starts))
     with clock.stage("layout"):
         plain = blank(doc.text, furniture)
-        lines = lines_of(plain)
+        lines = TextLines.of(plain)
         soft = doc.soft if doc.soft is not None else soft_breaks(plain, lines)
         beside_furniture = {n for s in furniture for n in (s.start - 1, s.end)}
         soft = (soft | continued_breaks(plain, rules.text.continuation_words, lines)) - beside_furniture
@@ -144,7 +144,8 @@ def ingest_findings(doc: Document, rules: Rules, limits: Limits) -> list[Finding
             f"{doc.replaced:,} byte(s) not valid {ENCODING_NAMES.get(doc.encoding, doc.encoding)} replaced by U+FFFD"
             f"{where}; the rest was read", ", ".join(map(str, at)) if at[0] is not None else "",
             at[0], at[0] + 1 if at[0] is not None else None))
-    other = [] if doc.text.isascii() else [m.start() for m in OTHER_DIGIT.finditer(doc.text)]
+    digits = any(OTHER_DIGIT.match(c) for c in non_ascii(doc.text))  # cheaper than a regex over the text
+    other = [m.start() for m in OTHER_DIGIT.finditer(doc.text)] if digits else []
     if other:
         scripts = sorted({unicodedata.name(doc.text[i], "DIGIT").split(" DIGIT")[0].title() for i in other})
         found.append(make_finding(

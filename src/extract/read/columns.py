@@ -147,8 +147,9 @@ def _edged(texts: list[str], gutter: tuple[int, int]) -> tuple[int, int]:
 def _gutter(texts: list[str], rules: ColumnRules) -> tuple[int, int] | None:
     """The gutter of a page set in two columns, from its own lines, or None."""
     least = max(rules.min_lines, rules.min_share * len(texts))
+    gap = " " * rules.min_gutter
     gaps = regex.compile(rf"\S {{{rules.min_gutter},}}\S")
-    if sum(1 for t in texts if gaps.search(t)) < least:
+    if sum(1 for t in texts if gap in t and gaps.search(t)) < least:
         return None  # too few lines with a gap wide enough: no need to look closer
     bands = _bands(texts, rules, int(rules.max_crossing * len(texts)))
     return next((_edged(texts, g) for g in bands if _is_gutter(texts, g, rules, least)), None)
@@ -217,17 +218,36 @@ def _relay(rows: list[_Row], page: int, gutter: tuple[int, int]) -> tuple[str, C
     return text, ColumnRegion(page=page, span=Span(start, end), gutter=gutter, moves=tuple(moves))
 
 
+def _page_lines(content: str, rules: ColumnRules) -> list[str]:
+    """The non-blank lines of a page, without trailing white space; none
+    when no line holds a gap as wide as a gutter: such a page is not looked at."""
+    if " " * rules.min_gutter not in content:
+        return []
+    return [ln.rstrip() for ln in content.split("\n") if ln.strip()]
+
+
+def _may_show_gutter(content: str, rules: ColumnRules) -> bool:
+    """Whether a page has the lines to show a gutter of its own (``_gutter``):
+    ``min_lines`` non-blank lines, and as many gaps as wide as a gutter as
+    ``_gutter`` wants lines with one (counted without building the lines)."""
+    gap = " " * rules.min_gutter
+    if gap not in content:
+        return False
+    lines = sum(map(bool, map(str.strip, content.split("\n"))))
+    return lines >= rules.min_lines and content.count(gap) >= max(rules.min_lines, rules.min_share * lines)
+
+
 def read_columns(text: str, rules: ColumnRules) -> tuple[str, tuple[ColumnRegion, ...]]:
     """``text`` with every region of two columns side by side read column by
     column (same length, see the module), and those regions."""
     pages, starts = text.split("\f"), [0]
     for content in pages:
         starts.append(starts[-1] + len(content) + 1)
-    gap = " " * rules.min_gutter  # a page without a gap that wide holds no gutter: not looked at
-    texts = [[ln.rstrip() for ln in content.split("\n") if ln.strip()] if gap in content else [] for content in pages]
-    gutters = [_gutter(t, rules) if len(t) >= rules.min_lines else None for t in texts]
+    gutters = [_gutter(_page_lines(content, rules), rules) if _may_show_gutter(content, rules) else None
+               for content in pages]
     known = [g for g in gutters if g]
-    gutters = [g or _gutter_like(t, rules, known) for g, t in zip(gutters, texts)]
+    if known:
+        gutters = [g or _gutter_like(_page_lines(content, rules), rules, known) for g, content in zip(gutters, pages)]
     out, regions = [], []
     for page, (content, start, gutter) in enumerate(zip(pages, starts, gutters), 1):
         if gutter is None:

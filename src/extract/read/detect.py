@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from extract.rules.derived import derived
 from extract.rules.formats import Format
 
 
@@ -21,10 +22,23 @@ class Detection:
     looked_for: str    # every format and its signals, for the error of an unknown document
 
 
-def _score(fmt: Format, text: str) -> tuple[float, list[str]]:
+def _score(fmt: Format, text: str, counts: dict, best: float | None) -> tuple[float, list[str]] | None:
+    """The score of ``fmt`` and the signals seen; None as soon as the
+    signals left could not lift it to its threshold and over ``best`` (the
+    best score so far): it cannot win, and its other patterns are not run.
+    ``counts``: the matches of each pattern already counted."""
     score, seen = 0.0, []
-    for sg in fmt.signals:
-        n = sum(1 for _ in sg.pattern.finditer(text))
+    for k, sg in enumerate(fmt.signals):
+        reach = score  # the score with every signal left that adds to it, summed in the same order
+        for rest in fmt.signals[k:]:
+            if rest.weight > 0:
+                reach += rest.weight
+        if reach < fmt.threshold or (best is not None and reach <= best):
+            return None
+        key = (sg.pattern.pattern, sg.pattern.flags)
+        n = counts.get(key)
+        if n is None:
+            n = counts[key] = sum(1 for _ in sg.pattern.finditer(text))
         if n >= sg.min_count and (sg.max_count is None or n <= sg.max_count):
             score += sg.weight
             seen.append(sg.id + (f" x{n}" if n > 1 else ""))
@@ -36,14 +50,23 @@ def _short(signal_id: str) -> str:
     return signal_id.rsplit(".", 1)[-1].split("-", 1)[-1]
 
 
+def _looked_for(formats: tuple[Format, ...]) -> str:
+    """Every format and its signals, for the error of an unknown document."""
+    return "; ".join(f"{f.format}: {', '.join(_short(s.id) for s in f.signals)}" for f in formats)
+
+
 def detect_format(text: str, formats: tuple[Format, ...]) -> Detection:
     """The format of a (folded) document text."""
     best: tuple[float, Format, list[str]] | None = None
+    counts: dict[tuple[str, int], int] = {}
     for fmt in formats:
-        score, seen = _score(fmt, text)
+        scored = _score(fmt, text, counts, best[0] if best else None)
+        if scored is None:
+            continue
+        score, seen = scored
         if score >= fmt.threshold and (best is None or score > best[0]):
             best = (score, fmt, seen)
-    looked_for = "; ".join(f"{f.format}: {', '.join(_short(s.id) for s in f.signals)}" for f in formats)
+    looked_for = derived(_looked_for, formats)
     if best is None:
         return Detection("", 0.0, "", looked_for)
     score, fmt, seen = best

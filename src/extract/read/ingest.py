@@ -32,7 +32,7 @@ from extract.errors import InputError
 from extract.read.columns import read_columns
 from extract.read.limits import Limits
 from extract.read.repair import repair_text
-from extract.read.textutil import blank, fold
+from extract.read.textutil import blank, fold, non_ascii
 from extract.rules.text import ColumnRules, shipped_columns
 from extract.types import Document, Span
 
@@ -40,6 +40,9 @@ _FORM_FEED = regex.compile("\x0c")
 _LINE = regex.compile(r"[^\n]+")
 # control characters other than line ends and tabs, and the replacement character
 _NOT_TEXT = regex.compile(r"[^\P{Cc}\t\n\r\x0b\x0c\x85]|\ufffd")
+# The same, listed (the control characters are a fixed set, all below U+0100).
+_NOT_TEXT_ASCII = "".join(c for c in map(chr, range(0x80)) if _NOT_TEXT.match(c))
+_NOT_TEXT_OUTSIDE = frozenset(c for c in map(chr, [*range(0x80, 0x100), 0xFFFD]) if _NOT_TEXT.match(c))
 _LONE_SURROGATE = regex.compile(r"[\ud800-\udfff]")
 _OUTSIDE_ASCII = regex.compile(r"[^\x00-\x7f\ufffd]")
 # Encodings ``decode`` can only guess, with the names a person knows them by.
@@ -100,11 +103,15 @@ def decode(data: bytes) -> tuple[str, str, int]:
     return data.decode("cp1252", errors="replace"), "cp1252", 0
 
 
-def _looks_binary(text: str) -> bool:
+def _looks_binary(text: str, outside: frozenset[str]) -> bool:
     """Whether decoded text is mostly not text: more than 5% control
     characters (NULs among them) or undecodable bytes in its first 64k
-    characters, wherever in them they fall."""
+    characters, wherever in them they fall. ``outside``: the characters of
+    ``text`` outside ASCII (``non_ascii``); text that holds none of the
+    characters counted, there or among its ASCII ones, is not counted."""
     head = text[:65536]
+    if not (outside & _NOT_TEXT_OUTSIDE or any(c in head for c in _NOT_TEXT_ASCII)):
+        return False
     bad = len(_NOT_TEXT.findall(head))
     return bad > 0.05 * len(head)
 
@@ -197,21 +204,26 @@ def ingest(path: str | Path, limits: Limits = Limits(), columns: ColumnRules | N
 def text_document(path: Path, data: bytes, columns: ColumnRules) -> Document:
     """The bytes of a text file → a ``Document``; ``InputError`` if binary or empty."""
     text, encoding, replaced = decode(data)
-    if _looks_binary(text):
+    outside = non_ascii(text)
+    if _looks_binary(text, outside):
         raise InputError(str(path), "is binary, not text")
     if not text.strip():
         raise InputError(str(path), "is empty")
-    text, repair = repair_text(text)
+    text, repair = repair_text(text, outside)
     repaired = ""
     if repair is not None:
         shown = "; ".join(f"{bad!r} → {good!r}" for bad, good in repair.examples)
         repaired = f"mojibake undone in {repair.words} word(s) ({repair.steps}), e.g. {shown}"
+        outside = non_ascii(text)
+    # the columns read move characters, and drop white space at most: ``outside`` still holds them all
     text, regions = read_columns(text, columns)
-    return Document(document_id=path.name, path=str(path), text=text, match_text=fold(text),
+    return Document(document_id=path.name, path=str(path), text=text, match_text=fold(text, outside),
                     encoding=encoding, page_starts=page_starts(text), repaired=repaired, columns=regions,
                     replaced=replaced)
 
 
 def page_starts(text: str) -> tuple[int, ...]:
     """Where each page of a text starts: after each form feed (as ``pdftotext`` writes)."""
+    if "\x0c" not in text:
+        return (0,)
     return (0,) + tuple(m.end() for m in _FORM_FEED.finditer(text) if m.end() < len(text))

@@ -11,12 +11,14 @@ each of its lines is a paragraph or a list entry.
 A *logical line* is a run of lines joined by soft breaks."""
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
+from itertools import accumulate, compress, count
+from operator import add, not_
 
 import regex
 
-from extract.read.textutil import lines_of
 from extract.rules.derived import derived
 from extract.types import Line
 
@@ -39,76 +41,103 @@ class Shifted:
         return isinstance(k, int) and k + self.offset in self.soft
 
 
-def wrap_width(lines: tuple[Line, ...]) -> int | None:
+@dataclass(frozen=True)
+class TextLines:
+    """The lines of a text as ``soft_breaks`` and ``continued_breaks`` read
+    them: what ``lines_of`` gives, without a ``Line`` per line. ``texts``:
+    each line without its line end; ``ends``: the offset of each line's end;
+    ``fixed``: whether the line is blank or set in columns, so that no break
+    next to it is a wrap; ``pairs``: the index of each line that, like the
+    line after it, is not fixed (the breaks that may be wraps)."""
+
+    texts: list[str]
+    ends: list[int]
+    fixed: list[bool]
+    pairs: list[int]
+
+    @classmethod
+    def of(cls, text: str) -> TextLines:
+        texts = text.split("\n")
+        if not texts[-1]:  # the text ends with a line end (or is empty): no line after it
+            texts.pop()
+        return cls._of(texts, list(map(add, accumulate(map(len, texts)), count())))
+
+    @classmethod
+    def of_lines(cls, lines: Sequence[Line]) -> TextLines:
+        texts = [ln.text for ln in lines]
+        return cls._of(texts, [ln.end for ln in lines])
+
+    @classmethod
+    def _of(cls, texts: list[str], ends: list[int]) -> TextLines:
+        # blank, or set in columns (a table row, a list of members: a tab or a run of spaces inside it)
+        fixed = [not inner or "\t" in inner or "  " in inner for inner in map(str.strip, texts)]
+        return cls(texts, ends, fixed, [k for k in range(len(texts) - 1) if not (fixed[k] or fixed[k + 1])])
+
+
+def wrap_width(lines: Sequence[Line]) -> int | None:
     """The column width ``lines`` are wrapped at, or None if they are not
     wrapped: most of the long lines end close to one width. Lines set in
     columns are left out: they are never wrapped, and a tab there stands for
     as many columns as the reader's tab stops say, not the writer's."""
-    lengths = sorted(len(ln.text.rstrip().expandtabs()) for ln in lines if not ln.blank and not _is_row(ln.text))
+    text_lines = TextLines.of_lines(lines)
+    return _width(text_lines, _widths(text_lines))
+
+
+def _widths(lines: TextLines) -> list[int]:
+    """The width of each line as printed: without trailing white space, tabs expanded."""
+    return list(map(len, map(str.expandtabs, map(str.rstrip, lines.texts))))
+
+
+def _width(lines: TextLines, widths: list[int]) -> int | None:
+    """``wrap_width`` of ``lines``, their ``_widths`` given."""
+    lengths = sorted(compress(widths, map(not_, lines.fixed)))
     if len(lengths) < _MIN_LINES:
         return None
     width = lengths[int(0.98 * (len(lengths) - 1))]
-    full = sum(1 for n in lengths if 0.8 * width <= n <= width)
+    full = bisect_right(lengths, width) - bisect_left(lengths, 0.8 * width)  # 0.8 * width <= n <= width
     if width > _MAX_WIDTH or full < _FULL_SHARE * len(lengths):
         return None
     return width
 
 
-def soft_breaks(text: str, lines: tuple[Line, ...] | None = None) -> frozenset[int]:
+def soft_breaks(text: str, lines: TextLines | None = None) -> frozenset[int]:
     """Offsets of the ``\\n`` of every soft break of ``text`` (the document's
-    own text, where a no-break space still binds two words); ``lines``: its
-    lines, when the caller has them."""
-    lines = lines_of(text) if lines is None else lines
-    width = wrap_width(lines)
+    own text, where a no-break space still binds two words); ``lines``:
+    ``TextLines.of(text)``, when the caller has it."""
+    lines = TextLines.of(text) if lines is None else lines
+    widths = _widths(lines)
+    width = _width(lines, widths)
     if width is None:
         return frozenset()
-    out = set()
-    fixed = _fixed(lines)
-    for k, (a, b) in enumerate(zip(lines, lines[1:])):
-        if fixed[k] or fixed[k + 1]:
-            continue
-        word = _FIRST_WORD.search(b.text)
-        if len(a.text.rstrip().expandtabs()) + 1 + len(word.group()) > width:
-            out.add(a.end)
-    return frozenset(out)
+    texts, ends = lines.texts, lines.ends
+    return frozenset(ends[k] for k in lines.pairs
+                     if widths[k] + 1 + len(_FIRST_WORD.search(texts[k + 1]).group()) > width)
 
 
-_ENDS_CLAUSE = regex.compile(r"[.!?:;]['\u2019\"\u201d)]*[ \t]*$")
 _GOES_ON = regex.compile(r"^[ \t]*\p{Ll}")
 
 
+def _ends_clause(line: str) -> bool:
+    """Whether ``line`` ends a clause: closing punctuation, then perhaps
+    closing quotes or brackets, then perhaps spaces or tabs."""
+    return line.rstrip(" \t").rstrip("'\u2019\"\u201d)").endswith((".", "!", "?", ":", ";"))
+
+
 def continued_breaks(text: str, continuation_words: frozenset[str] = frozenset(),
-                     lines: tuple[Line, ...] | None = None) -> frozenset[int]:
+                     lines: TextLines | None = None) -> frozenset[int]:
     """Offsets of the ``\n`` after which a line goes on in lower case from a
     line that ends no clause (``Transforming into an educational and`` /
     ``cultural centre``): wraps whatever the width of the lines, as in a
     heading or tagline set over two short lines; and after a line that ends
     with a word no sentence ends with (``continuation_words`` of
     ``rules/text.yaml``: ``Mayor of`` / ``X``). Not beside a row set in
-    columns. ``lines``: the lines of ``text``, when the caller has them."""
-    lines = lines_of(text) if lines is None else lines
-    out = set()
-    fixed = _fixed(lines)
-    for k, (a, b) in enumerate(zip(lines, lines[1:])):
-        if fixed[k] or fixed[k + 1]:
-            continue
-        words = a.text.split()
-        if (_GOES_ON.match(b.text) and not _ENDS_CLAUSE.search(a.text)) or (
-                words and words[-1].casefold() in continuation_words):
-            out.add(a.end)
-    return frozenset(out)
-
-
-def _is_row(line: str) -> bool:
-    """A line set in columns (a table row, a list of members): a tab or a run
-    of spaces inside it. It is never wrapped."""
-    inner = line.strip()
-    return "\t" in inner or "  " in inner
-
-
-def _fixed(lines: Sequence[Line]) -> list[bool]:
-    """Per line: blank or set in columns, so that no break next to it is a wrap."""
-    return [ln.blank or _is_row(ln.text) for ln in lines]
+    columns. ``lines``: ``TextLines.of(text)``, when the caller has it."""
+    lines = TextLines.of(text) if lines is None else lines
+    texts, ends = lines.texts, lines.ends
+    # a line that is not fixed is not blank: it has a last word
+    return frozenset(ends[k] for k in lines.pairs
+                     if (_GOES_ON.match(texts[k + 1]) and not _ends_clause(texts[k]))
+                     or texts[k].rsplit(None, 1)[-1].casefold() in continuation_words)
 
 
 def logical_end(text: str, pos: int, soft: Container[int], stop: int | None = None) -> int:
@@ -139,20 +168,30 @@ def hard_before(text: str, soft: frozenset[int], starts, bullet_re=None) -> froz
     heading) matches at its start or that opens with a list marker: such a
     line always starts a block. (A dash or number that running text wraps
     onto a line start is read as a list marker too.)"""
-    out = set()
-    patterns = derived(_joined_patterns, *starts)
-    for k in soft:
-        line = text[k + 1:k + 200]
-        if any(p.match(text, k + 1) for p in patterns) or (bullet_re and bullet_re.match(line)):
-            continue
-        out.add(k)
-    return frozenset(out)
+    kept = list(soft)
+    for p in derived(_joined_patterns, *starts):
+        kept = [k for k in kept if not p.match(text, k + 1)]
+    if bullet_re:
+        kept = [k for k in kept if not bullet_re.match(text[k + 1:k + 200])]
+    return frozenset(kept)
 
 
 _GLOBAL_FLAGS = regex.compile(r"\(\?[a-zA-Z]+\)")  # an inline flag for the whole pattern: not joinable
+# The flags a group of a pattern can set for itself, as it writes them.
+_SCOPED_FLAGS = {regex.IGNORECASE: "i", regex.MULTILINE: "m", regex.DOTALL: "s"}
+# A reference to a group by number or name (a backreference, a subroutine
+# call, a condition): it might mean another group in patterns joined together.
+_GROUP_REFERENCE = regex.compile(r"\\[1-9]|\\g|\(\?(?:P[=>]|&|R|[0-9]|[+-][0-9]|\()")
+
+
 def _joined_patterns(*starts) -> tuple:
     """``starts`` as few patterns: those with the same flags joined into one
-    alternation (it matches at a place where one of them does)."""
+    alternation (it matches at a place where one of them does); and these
+    joined into one, each with its own flags set for its group, when they
+    differ only in flags a group can set and refer to no group. One pattern
+    is also much faster to match than several apart: ``regex`` first looks
+    for a pattern's required string (``Participating``) in all of the text
+    after the position, an alternation has none."""
     by_flags: dict[int, list] = {}
     alone = []
     for p in starts:
@@ -160,7 +199,7 @@ def _joined_patterns(*starts) -> tuple:
             alone.append(p)
         else:
             by_flags.setdefault(p.flags, []).append(p)
-    joined = list(alone)
+    joined = []
     for flags, group in by_flags.items():
         if len(group) == 1:
             joined += group
@@ -169,7 +208,33 @@ def _joined_patterns(*starts) -> tuple:
             joined.append(regex.compile("|".join(f"(?:{p.pattern})" for p in group), flags))
         except regex.error:
             joined += group
-    return tuple(joined)
+    return tuple(alone) + _scoped_join(joined)
+
+
+def _scoped_join(patterns: list) -> tuple:
+    """``patterns`` that differ only in flags a group can set joined into
+    one, each in a group that sets the flags it differs in from the first
+    (``(?i:…)``); those that refer to a group stay as they are."""
+    scoped = sum(_SCOPED_FLAGS)
+    kinds: dict[int, list] = {}
+    out = []
+    for p in patterns:
+        if _GROUP_REFERENCE.search(p.pattern):
+            out.append(p)
+        else:
+            kinds.setdefault(p.flags & ~scoped, []).append(p)
+    for kind in kinds.values():
+        base = kind[0].flags
+        groups = []
+        for p in kind:
+            on = "".join(c for f, c in _SCOPED_FLAGS.items() if p.flags & f and not base & f)
+            off = "".join(c for f, c in _SCOPED_FLAGS.items() if base & f and not p.flags & f)
+            groups.append(f"(?{on}{'-' + off if off else ''}:{p.pattern})")
+        try:
+            out.append(regex.compile("|".join(groups), base) if len(kind) > 1 else kind[0])
+        except regex.error:
+            out += kind
+    return tuple(out)
 
 
 def wrapped_start(lines: Sequence[Line], i: int, soft: Container[int], floor: int = 0,

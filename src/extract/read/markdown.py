@@ -68,6 +68,8 @@ class MarkdownSigns:
 def markdown_signs(text: str) -> MarkdownSigns | None:
     """The Markdown structure of ``text``, or None when it is not Markdown
     (no pipe table and fewer than three ATX headings)."""
+    if "|" not in text and "#" not in text:  # neither a pipe table nor a heading
+        return None
     lines = text.split("\n")
     tables = sum(1 for a, b in zip(lines, lines[1:]) if _SEPARATOR.match(b) and _TABLE_ROW.match(a))
     headings = sum(1 for ln in lines if _HEADING.match(ln) and not ln.lstrip().startswith("#!"))

@@ -3,15 +3,16 @@ the stages match on), lines with offsets, slugs, folding for comparison, and re-
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
+from itertools import accumulate, count
+from operator import add
 
 import regex
 from anyascii import anyascii
 
 from extract.types import Line, Span
 
-_WORD = regex.compile(r"[\p{L}\p{N}']+")
+_LAST_WORD = regex.compile(r"(?r)[\p{L}\p{N}']+")  # a word, looked for from the end
 _NOT_NAME = regex.compile(r"[^\w'-]+")
 _NOT_SLUG = regex.compile(r"[^a-z0-9]+")
 _BROKEN_HYPHEN = regex.compile(r"(?<=\p{Ll})- (?=\p{Ll})")
@@ -25,34 +26,57 @@ _FOLD = str.maketrans({
 })
 
 
-# Whether there is anything to fold: the text the stages fold (``match_text``)
-# mostly is folded already, and ``translate`` takes some 100 ns a character
-# once the text holds any non-ASCII letter. ASCII text can only hold the
-# ASCII characters folded (a substring test each); other text is searched.
-_FOLDABLE = re.compile("[\r" + "".join(re.escape(chr(c)) for c in _FOLD) + "]")
-_FOLDABLE_ASCII = "\r" + "".join(chr(c) for c in _FOLD if c < 128)
+# What ``fold`` changes, as str.replace pairs: ``translate`` takes some 100 ns
+# a character once the text holds any non-ASCII letter, a ``replace`` of one
+# character less than 1 ns. Every character maps to one that is no key, so
+# the order of the replacements does not matter.
+_FOLD_CHARS = {chr(k): v for k, v in _FOLD.items()}
+_FOLD_ASCII = "".join(c for c in _FOLD_CHARS if c.isascii())
 # A decimal digit of another script than ASCII (fullwidth, Arabic-Indic, Devanagari …).
 OTHER_DIGIT = regex.compile(r"(?![0-9])\p{Nd}")
+_ASCII_BYTES = bytes(range(128))
 
 
-def fold(text: str) -> str:
+def non_ascii(text: str) -> frozenset[str]:
+    """The characters of ``text`` outside ASCII, each once. Its UTF-8 bytes
+    without the ASCII ones are the UTF-8 of those characters alone (no byte
+    of a multi-byte sequence is ASCII): three passes in C, several times
+    faster than a regex or ``set`` over the text."""
+    if text.isascii():
+        return frozenset()
+    rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+    return frozenset(rest.decode("utf-8", "surrogatepass"))
+
+
+def fold(text: str, outside: frozenset[str] | None = None) -> str:
     """``text`` with line ends, spaces and quotes folded, and every decimal
     digit of another script read as its ASCII digit (``unicodedata.decimal``),
-    same length."""
-    if text.isascii():
-        if not any(c in text for c in _FOLDABLE_ASCII):
-            return text
-    elif not (_FOLDABLE.search(text) or OTHER_DIGIT.search(text)):
-        return text
-    text = text.replace("\r\n", " \n").replace("\r", "\n")
+    same length. ``outside``: the characters outside ASCII ``text`` may hold
+    (``non_ascii(text)``, or more), when the caller has them."""
+    folded = [c for c in _FOLD_ASCII if c in text]
+    digits = False
     if not text.isascii():
+        outside = non_ascii(text) if outside is None else outside
+        folded += [c for c in outside if c in _FOLD_CHARS]
+        digits = any(OTHER_DIGIT.match(c) for c in outside)
+    if "\r" in text:
+        text = text.replace("\r\n", " \n").replace("\r", "\n")
+    if digits:
         text = OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m[0])), text)
-    return text.translate(_FOLD)
+    for c in folded:
+        text = text.replace(c, _FOLD_CHARS[c])
+    return text
 
 
 def lines_of(text: str, start: int = 0, end: int | None = None) -> tuple[Line, ...]:
     """The lines of ``text[start:end]`` with their offsets in ``text``."""
     end = len(text) if end is None else end
+    if 0 <= start < end <= len(text):  # one split, the offsets summed in C
+        texts = text[start:end].split("\n")
+        if not texts[-1]:  # the slice ends with a line end: no line after it
+            texts.pop()
+        ends = list(map(add, accumulate(map(len, texts)), count(start)))
+        return tuple(map(Line, [start] + [e + 1 for e in ends[:-1]], ends, texts))
     out, pos = [], start
     while pos < end:
         nl = text.find("\n", pos, end)
@@ -64,8 +88,8 @@ def lines_of(text: str, start: int = 0, end: int | None = None) -> tuple[Line, .
 
 def trimmed(line: Line) -> Span:
     """The span of a line without its leading and trailing white space."""
-    lead = len(line.text) - len(line.text.lstrip())
-    return Span(line.start + lead, line.start + len(line.text.rstrip()))
+    text, start = line.text, line.start
+    return Span(start + len(text) - len(text.lstrip()), start + len(text.rstrip()))
 
 
 def fold_words(s: str) -> str:
@@ -114,12 +138,13 @@ def slug(s: str) -> str:
 def squash(s: str) -> str:
     """White space runs to one space, ends stripped; `non- governmental` → `non-governmental`."""
     s = " ".join(s.split())
-    return _BROKEN_HYPHEN.sub("-", s)
+    return _BROKEN_HYPHEN.sub("-", s) if "- " in s else s
 
 
 def last_word(s: str) -> str:
-    words = _WORD.findall(s)
-    return words[-1].lower() if words else ""
+    """The last word of ``s``, lower case (found from the end of ``s``)."""
+    word = _LAST_WORD.search(s)
+    return word.group().lower() if word else ""
 
 
 def continues(prev: str, nxt: str, continuation_words: frozenset[str]) -> bool:
