@@ -79,6 +79,15 @@ def _unclaimed(ctx: Context, claimed: list[Span]) -> list[Finding]:
     return out
 
 
+def _blank_from(text: str, at: int) -> bool:
+    """Whether ``text[at:]`` is white space only (``not text[at:].strip()``),
+    read from the end, without copying the rest of the document."""
+    k = len(text)
+    while k > at and text[k - 1].isspace():
+        k -= 1
+    return k <= at
+
+
 def _table_findings(ctx: Context, table_end: int) -> list[Finding]:
     """A portrait without the indicator table its format has, or a document
     that ends inside the table (cut off)."""
@@ -89,7 +98,7 @@ def _table_findings(ctx: Context, table_end: int) -> list[Finding]:
             return [ctx.finding("indicator_table_missing", "indicators", "",
                                 "The portrait has no indicator table.", "", p.span.start, p.span.start)]
         return []
-    if not ctx.text[table_end:].strip():
+    if _blank_from(ctx.text, table_end):
         return [ctx.finding("portrait_truncated", "cities", "portrait",
                             "the document ends inside this portrait's indicator table (cut off?)",
                             ctx.text[p.lines[p.table_start].start:table_end][-200:], p.span.start, table_end)]
@@ -102,7 +111,7 @@ def _cut_in_body(ctx: Context, sections: tuple) -> list[Finding]:
     p = ctx.portrait
     fmt = format_rules(ctx.rules.formats, ctx.doc.source_format)
     seen = {s.section for s in sections}
-    if not fmt or not fmt.sections or fmt.sections[-1] in seen or ctx.text[p.span.end:].strip():
+    if not fmt or not fmt.sections or fmt.sections[-1] in seen or not _blank_from(ctx.text, p.span.end):
         return []
     missing = ", ".join(s for s in fmt.sections if s not in seen)
     last = trimmed(next(ln for ln in reversed(p.lines) if not ln.blank))  # where the cut is
