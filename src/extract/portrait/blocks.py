@@ -104,9 +104,16 @@ def lines_to_blocks(ctx: Context, start: int, end: int, cut: tuple[Span, ...],
                 else:
                     open_.append(["para", "", "", 0, [body], body_s, body_s + len(body)])
             gap = False
-    blocks = [Block(kind, marker, raw, level, squash(" ".join(bodies)), s, e)
-              for kind, marker, raw, level, bodies, s, e in open_]
+    blocks = [Block(kind, marker, raw, level, _squashed(bodies), s, e) for kind, marker, raw, level, bodies, s, e in open_]
     return _rejoin(ctx, blocks, findings, section), findings
+
+
+def _squashed(bodies: list[str]) -> str:
+    """``squash`` of the bodies joined by spaces; its pattern (a hyphen and a
+    space between lower-case letters) is looked for only where the white
+    space folded leaves a hyphen before a space."""
+    joined = " ".join(" ".join(bodies).split())
+    return squash(joined) if "- " in joined else joined
 
 
 def _goes_on(last: list, seg: str, at_line_start: bool, wrapped: bool) -> bool:
@@ -128,8 +135,10 @@ def _broken_entry(prev: Block, nxt: Block, words: frozenset[str]) -> bool:
     ``prev`` ends with a continuation word and no punctuation, ``nxt`` starts
     in lower case."""
     t = prev.text.rstrip()
-    return (t[-1:].isalpha() and last_word(t) in words and not t[:-len(last_word(t))].rstrip().endswith((";", ","))
-            and nxt.text[:1].islower())
+    if not (nxt.text[:1].islower() and t[-1:].isalpha()):
+        return False
+    word = last_word(t)
+    return word in words and not t[:-len(word)].rstrip().endswith((";", ","))
 
 
 def _rejoin(ctx: Context, blocks: list[Block], findings: list[Finding], section: str) -> list[Block]:
