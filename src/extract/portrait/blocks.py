@@ -8,15 +8,14 @@ are left out as if they were blank."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from extract.portrait.context import Context
-from extract.read.textutil import continues, last_word, lines_of, squash
+from extract.read.textutil import continues, last_word, squash
 from extract.types import Finding, Span
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     kind: str  # "para" or "item"
     marker: str
     marker_raw: str
@@ -44,53 +43,90 @@ def _visible(text: str, start: int, end: int, cut: Sequence[Span]) -> list[tuple
 
 def lines_to_blocks(ctx: Context, start: int, end: int, cut: tuple[Span, ...],
                     section: str = "") -> tuple[list[Block], list[Finding]]:
-    text, rules = ctx.text, ctx.rules.text
-    blocks: list[Block] = []
+    """The blocks of ``ctx.text[start:end]``, line by line, and the findings
+    of list markers with nothing after them.
+
+    A block's lines are gathered as their bodies and squashed once when the
+    block is done: squashing the bodies joined by spaces gives the text that
+    squashing it line by line would (``squash`` only folds white space and
+    joins ``- `` between lower-case letters, neither of which depends on
+    where the joining started), and the last character of a block's text,
+    all that ``_goes_on`` reads of it, is the last of its last body."""
+    text, soft_breaks = ctx.text, ctx.soft
+    bullet = ctx.rules.text.bullet_re.match
+    wrapped = bool(soft_breaks)
+    # [kind, marker, marker_raw, level, bodies, start, end] of each block; bodies are stripped and not empty
+    open_: list[list] = []
     findings: list[Finding] = []
     gap = True  # a blank line (or cut text) since the last block line
     soft = False  # whether the line above wraps on into the next
     cut = sorted((c for c in cut if c.end > start and c.start < end), key=lambda c: c.start)
-    for line in lines_of(text, start, end):
-        soft, wraps = line.end in ctx.soft, soft  # `soft` now tells whether this line wraps on
-        pieces = _visible(text, line.start, line.end, cut)
+    cut_from = min((c.start for c in cut), default=end)  # lines wholly before or after every cut span are whole
+    cut_to = max((c.end for c in cut), default=start)
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        line_start, line_end = pos, end if nl < 0 else nl
+        pos = line_end + 1
+        soft, wraps = line_end in soft_breaks, soft  # `soft` now tells whether this line wraps on
+        if line_end <= cut_from or line_start >= cut_to:
+            pieces = [(line_start, line_end)] if text[line_start:line_end].strip() else ()
+        else:
+            pieces = _visible(text, line_start, line_end, cut)
         if not pieces:
             gap = True
             continue
+        first = True
         for s, e in pieces:
             seg = text[s:e]
             # A marker on a line wrapped into from the line above is text, not a list entry.
-            m = rules.bullet_re.match(seg) if s == pieces[0][0] and not wraps else None
-            body_s = s + (m.end() if m else len(seg) - len(seg.lstrip()))
-            body = text[body_s:e].rstrip()
-            if m and not body:  # a marker with nothing after it
-                lead = s + len(seg) - len(seg.lstrip())
-                findings.append(ctx.finding("item_empty", "items", f"item@{lead}", "A list marker with no text after it.",
-                                            text[lead:e].strip(), lead, lead + len(text[lead:e].strip())))
-                continue
+            m = bullet(seg) if first and not wraps else None
+            first = False
             if m:
-                marker_raw = m.group("marker").strip()
-                level = 2 if m.group("indent") else 1
+                body = seg[m.end():].rstrip()
                 lead = s + len(seg) - len(seg.lstrip())  # the entry starts at its marker
-                blocks.append(Block("item", marker_raw.split()[-1], marker_raw, level, squash(body),
-                                    lead, body_s + len(body)))
-            elif blocks and not gap and (wraps or _goes_on(blocks[-1], seg, line.start == s, bool(ctx.soft))):
-                last = blocks[-1]
-                blocks[-1] = replace(last, text=squash(last.text + " " + body), end=body_s + len(body))
+                if not body:  # a marker with nothing after it
+                    shown = text[lead:e].strip()
+                    findings.append(ctx.finding("item_empty", "items", f"item@{lead}",
+                                                "A list marker with no text after it.", shown, lead, lead + len(shown)))
+                    continue
+                marker_raw = m.group("marker").strip()
+                open_.append(["item", marker_raw.split()[-1], marker_raw, 2 if m.group("indent") else 1, [body],
+                              lead, s + m.end() + len(body)])
             else:
-                blocks.append(Block("para", "", "", 0, squash(body), body_s, body_s + len(body)))
+                stripped = seg.lstrip()
+                body_s = s + len(seg) - len(stripped)
+                body = stripped.rstrip()
+                if open_ and not gap and (wraps or _goes_on(open_[-1], seg, line_start == s, wrapped)):
+                    last = open_[-1]
+                    last[4].append(body)
+                    last[6] = body_s + len(body)
+                else:
+                    open_.append(["para", "", "", 0, [body], body_s, body_s + len(body)])
             gap = False
+    blocks = [Block(kind, marker, raw, level, _squashed(bodies), s, e) for kind, marker, raw, level, bodies, s, e in open_]
     return _rejoin(ctx, blocks, findings, section), findings
 
 
-def _goes_on(last: Block, seg: str, at_line_start: bool, wrapped: bool) -> bool:
+def _squashed(bodies: list[str]) -> str:
+    """``squash`` of the bodies joined by spaces; its pattern (a hyphen and a
+    space between lower-case letters) is looked for only where the white
+    space folded leaves a hyphen before a space."""
+    joined = " ".join(" ".join(bodies).split())
+    return squash(joined) if "- " in joined else joined
+
+
+def _goes_on(last: list, seg: str, at_line_start: bool, wrapped: bool) -> bool:
     """Whether a line without a marker, not wrapped into from the line above,
-    continues the block above it. In a wrapped text only a sentence going on
-    in lower case does; otherwise a paragraph runs to a blank line."""
-    if last.kind == "para" and not wrapped:
+    continues the block above it (``last``: its kind and bodies, see
+    ``lines_to_blocks``). In a wrapped text only a sentence going on in lower
+    case does; otherwise a paragraph runs to a blank line."""
+    kind = last[0]
+    if kind == "para" and not wrapped:
         return True
-    if last.kind == "item" and at_line_start and seg[:1] in " \t":
+    if kind == "item" and at_line_start and seg[:1] in " \t":
         return True  # a hanging indent under a list entry
-    return not last.text.rstrip().endswith((".", ";", ":", "!", "?")) and seg.lstrip()[:1].islower()
+    return not last[4][-1].endswith((".", ";", ":", "!", "?")) and seg.lstrip()[:1].islower()
 
 
 def _broken_entry(prev: Block, nxt: Block, words: frozenset[str]) -> bool:
@@ -99,8 +135,10 @@ def _broken_entry(prev: Block, nxt: Block, words: frozenset[str]) -> bool:
     ``prev`` ends with a continuation word and no punctuation, ``nxt`` starts
     in lower case."""
     t = prev.text.rstrip()
-    return (t[-1:].isalpha() and last_word(t) in words and not t[:-len(last_word(t))].rstrip().endswith((";", ","))
-            and nxt.text[:1].islower())
+    if not (nxt.text[:1].islower() and t[-1:].isalpha()):
+        return False
+    word = last_word(t)
+    return word in words and not t[:-len(word)].rstrip().endswith((";", ","))
 
 
 def _rejoin(ctx: Context, blocks: list[Block], findings: list[Finding], section: str) -> list[Block]:
@@ -115,13 +153,13 @@ def _rejoin(ctx: Context, blocks: list[Block], findings: list[Finding], section:
             findings.append(ctx.finding("item_rejoined", "items", f"{section}:{entry}",
                                         "A list entry broken onto a second bullet was joined again.",
                                         prev.text + " / " + b.text, prev.start, b.end))
-            out[-1] = replace(prev, text=prev.text + " " + b.text, end=b.end)
+            out[-1] = prev._replace(text=prev.text + " " + b.text, end=b.end)
             continue
         if prev and prev.kind == b.kind == "para" and continues(prev.text, b.text, words):
             findings.append(ctx.finding("paragraph_rejoined", "sections", f"paragraph@{b.start}",
                                         "A paragraph broken by a page break was joined again.",
                                         prev.text[-40:] + " / " + b.text[:40], prev.end, b.start))
-            out[-1] = replace(prev, text=prev.text + " " + b.text, end=b.end)
+            out[-1] = prev._replace(text=prev.text + " " + b.text, end=b.end)
         else:
             out.append(b)
     return out

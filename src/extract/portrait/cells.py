@@ -74,7 +74,7 @@ def read_table(text: str, lines: tuple[Line, ...], rules: IndicatorRules) -> Tab
     index in ``lines`` after the table. Blank lines are skipped. A line that
     holds only a value or a year goes on the table while some row lacks one,
     or when a row follows it."""
-    idx = [i for i, ln in enumerate(lines) if not ln.blank]
+    idx = [i for i, ln in enumerate(lines) if ln.text.strip()]  # not blank
     out: list[tuple[Row, Span]] = []
     loose: list[Loose] = []
     end, k = 0, 0

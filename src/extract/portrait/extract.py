@@ -3,6 +3,8 @@ items, contacts → a ``PortraitResult``, with every line of the portrait
 claimed by a field or reported as ``unclaimed_text``."""
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from extract.portrait.contacts import extract_contacts
 from extract.portrait.context import Context
 from extract.portrait.indicators import extract_indicators
@@ -49,19 +51,41 @@ def _boilerplate(ctx: Context, start: int, end: int) -> Extracted:
 
 
 def _unclaimed(ctx: Context, claimed: list[Span]) -> list[Finding]:
+    """An ``unclaimed_text`` finding for each line of the portrait that no
+    claimed span overlaps. A line's trimmed span ``[a, b)`` is claimed when
+    some span starts before ``b`` and ends after ``a``: among the spans that
+    start before ``b`` (a prefix of them sorted by start), the one that ends
+    last tells."""
     out = []
     spans = sorted(claimed, key=lambda s: s.start)
-    lines = list(ctx.portrait.lines) + list(ctx.portrait.tail)
-    for line in lines:
-        if line.blank:
+    starts = [s.start for s in spans]
+    reach, last = [], -1  # reach[k]: the greatest end among spans[:k + 1]
+    for s in spans:
+        last = max(last, s.end)
+        reach.append(last)
+    for line in (*ctx.portrait.lines, *ctx.portrait.tail):
+        text = line.text
+        body = text.strip()
+        if not body:
             continue
-        t = trimmed(line)
-        if any(s.start < t.end and t.start < s.end for s in spans):
+        a = line.start + len(text) - len(text.lstrip())
+        b = a + len(body)
+        k = bisect_left(starts, b)  # spans[:k] start before b
+        if k and reach[k - 1] > a:
             continue
-        out.append(ctx.finding("unclaimed_text", "portraits", f"line@{t.start}",
+        out.append(ctx.finding("unclaimed_text", "portraits", f"line@{a}",
                                "No extractor claimed this line of the portrait.",
-                               ctx.text[t.start:t.end][:200], t.start, t.end))
+                               ctx.text[a:b][:200], a, b))
     return out
+
+
+def _blank_from(text: str, at: int) -> bool:
+    """Whether ``text[at:]`` is white space only (``not text[at:].strip()``),
+    read from the end, without copying the rest of the document."""
+    k = len(text)
+    while k > at and text[k - 1].isspace():
+        k -= 1
+    return k <= at
 
 
 def _table_findings(ctx: Context, table_end: int) -> list[Finding]:
@@ -74,7 +98,7 @@ def _table_findings(ctx: Context, table_end: int) -> list[Finding]:
             return [ctx.finding("indicator_table_missing", "indicators", "",
                                 "The portrait has no indicator table.", "", p.span.start, p.span.start)]
         return []
-    if not ctx.text[table_end:].strip():
+    if _blank_from(ctx.text, table_end):
         return [ctx.finding("portrait_truncated", "cities", "portrait",
                             "the document ends inside this portrait's indicator table (cut off?)",
                             ctx.text[p.lines[p.table_start].start:table_end][-200:], p.span.start, table_end)]
@@ -87,7 +111,7 @@ def _cut_in_body(ctx: Context, sections: tuple) -> list[Finding]:
     p = ctx.portrait
     fmt = format_rules(ctx.rules.formats, ctx.doc.source_format)
     seen = {s.section for s in sections}
-    if not fmt or not fmt.sections or fmt.sections[-1] in seen or ctx.text[p.span.end:].strip():
+    if not fmt or not fmt.sections or fmt.sections[-1] in seen or not _blank_from(ctx.text, p.span.end):
         return []
     missing = ", ".join(s for s in fmt.sections if s not in seen)
     last = trimmed(next(ln for ln in reversed(p.lines) if not ln.blank))  # where the cut is

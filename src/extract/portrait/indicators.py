@@ -26,7 +26,10 @@ _YEAR = regex.compile(r"(?:19|20)[0-9]{2}")
 def _damaged(label: str) -> bool:
     """Whether a label that matched without a letter lost is damaged all the
     same: a word split by a tab, a stray mark, a bracket lost."""
-    return bool(_SPLIT.search(label)) or label.count("(") != label.count(")")
+    if label.count("(") != label.count(")"):
+        return True
+    # _SPLIT needs a tab or one of its marks
+    return any(c in label for c in "\t;,.|\\") and bool(_SPLIT.search(label))
 
 
 def _year(raw: str) -> int | None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import regex
 
 from extract.rules import IndicatorRules
+from extract.rules.derived import derived
 
 _THOUSANDS = regex.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
 _PLAIN = regex.compile(r"[0-9]+(?:\.[0-9]+)?")
@@ -28,6 +29,8 @@ class Quantity:
 def number(raw: str) -> tuple[float | None, str]:
     """A printed number → (value, repair code or ``""``); (None, "") if unreadable."""
     s = raw.strip()
+    if s.isascii() and s.isdigit():  # ASCII digits only: what _PLAIN matches without a decimal point
+        return float(s), ""
     if _PLAIN.fullmatch(s):
         return float(s), ""
     if _THOUSANDS.fullmatch(s):
@@ -39,8 +42,29 @@ def number(raw: str) -> tuple[float | None, str]:
     return None, ""
 
 
+_MEMO_MOST = 4096  # figures remembered per rules; more start the memo again
+_UNREAD = object()
+
+
+def _memo(_rules: IndicatorRules) -> dict[str, Quantity | None]:
+    return {}
+
+
 def quantity(raw: str, rules: IndicatorRules) -> Quantity | None:
-    """A printed figure, with its units dropped → a value or a range; None if unreadable."""
+    """A printed figure, with its units dropped → a value or a range; None if
+    unreadable. Remembered per rules: a table's value is read when its row
+    is told (``rows.is_figure``) and again when it is extracted."""
+    memo = derived(_memo, rules)
+    got = memo.get(raw, _UNREAD)
+    if got is _UNREAD:
+        if len(memo) >= _MEMO_MOST:
+            memo.clear()
+        got = memo[raw] = _quantity(raw, rules)
+    return got  # type: ignore[return-value]
+
+
+def _quantity(raw: str, rules: IndicatorRules) -> Quantity | None:
+    """``quantity``, read afresh."""
     bare = " ".join(rules.unit_re.sub(" ", raw).split()) if rules.unit_re else " ".join(raw.split())
     value, repair = number(bare)
     if value is not None:

@@ -11,6 +11,7 @@ quote split across a page. The quote and speaker text are claimed, so the
 sections leave them out."""
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Container
 
 import regex
@@ -49,11 +50,28 @@ def _opens(t: str, i: int, opens: str, soft: Container[int]) -> int:
     return 0
 
 
-def _close(t: str, i: int, ctx: Context, soft: Container[int]) -> int | None:
-    """Offset of the quote mark closing the quote opened at ``i``."""
+def _marks(t: str, chars: str) -> list[int]:
+    """The offsets in ``t`` of every character of ``chars``, in order."""
+    out = []
+    for c in set(chars):
+        k = t.find(c)
+        while k >= 0:
+            out.append(k)
+            k = t.find(c, k + 1)
+    out.sort()
+    return out
+
+
+def _close(t: str, i: int, ctx: Context, soft: Container[int], marks: list[int]) -> int | None:
+    """Offset of the quote mark closing the quote opened at ``i``. Only line
+    ends and quote marks (``marks``: their offsets in ``t``) can close it or
+    stop it, so only they are looked at."""
     opens, closes = ctx.rules.text.open_quotes, ctx.rules.text.close_quotes
-    depth, j, stop = 1, i + 1, min(len(t), i + MAX_QUOTE)
-    while j < stop:
+    depth, stop = 1, min(len(t), i + MAX_QUOTE)
+    for k in range(bisect_right(marks, i), len(marks)):
+        j = marks[k]
+        if j >= stop:
+            break
         c = t[j]
         if c == "\n" and (_PARAGRAPH_BREAK.match(t, j) or any(h.pattern.match(t, j + 1) for h in ctx.rules.headings)):
             return None  # a quote does not run over a paragraph break or a heading
@@ -67,7 +85,6 @@ def _close(t: str, i: int, ctx: Context, soft: Container[int]) -> int | None:
                 depth -= 1
                 if depth == 0:
                     return j
-        j += 1
     return None
 
 
@@ -153,18 +170,20 @@ def extract_quotes(ctx: Context, start: int, end: int) -> Extracted:
     t = ctx.text[start:end]
     soft = Shifted(ctx.soft, start)
     quotes, claimed, findings, unclosed = [], [], [], []
-    candidate = ctx.rules.text.open_quote_re
+    # where a quote may open (any opening quote mark: ``open_quote_re``), and what ends one
+    starts = _marks(t, ctx.rules.text.open_quotes)
+    marks = _marks(t, "\n" + ctx.rules.text.open_quotes + ctx.rules.text.close_quotes)
     i = 0
     while i < len(t):
-        m = candidate.search(t, i)
-        if m is None:
+        k = bisect_left(starts, i)
+        if k == len(starts):
             break
-        i = m.start()
+        i = starts[k]
         strength = _opens(t, i, ctx.rules.text.open_quotes, soft)
         if not strength:
             i += 1
             continue
-        j = _close(t, i, ctx, soft)
+        j = _close(t, i, ctx, soft, marks)
         if j is None:
             qe = logical_end(t, i, soft)
             sp = _speaker_after(t, qe, ctx, soft)

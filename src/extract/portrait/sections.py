@@ -6,18 +6,65 @@ The text is re-joined from its blocks (see ``blocks``): one line per paragraph
 or list entry, quotes and their speakers left out."""
 from __future__ import annotations
 
+import regex
+
 from extract.portrait.blocks import Block, lines_to_blocks
 from extract.portrait.context import Context
 from extract.read.textutil import lines_of, trimmed
+from extract.rules import Heading
+from extract.rules.derived import derived
 from extract.rules.formats import format_rules
 from extract.types import Extracted, Section, Span
+
+# How ``rules.headings`` builds a heading's pattern, up to the heading itself:
+# at a line start, or glued to the text before it, after spaces or tabs.
+_LEAD = r"(?:^|(?<=[^\s]))[ \t]*"
+_SPECIAL = set("()[]{}.^$*+?|\\#")
+
+
+def _heading_tails(headings: tuple[Heading, ...]) -> tuple:
+    """For each heading, its pattern without the lead (``_LEAD``), compiled,
+    when the heading it names starts with a literal character that is not
+    white space; else None (the pattern is searched as it is).
+
+    The lead matches only where a run of spaces and tabs starts: at a line
+    start or after a character that is not white space; the rest cannot
+    start on a space or tab, so it starts where the run ends. The pattern's
+    first match from ``cursor`` is therefore the first match of the tail at
+    some ``q`` where the pattern matches from the start of the run of spaces
+    and tabs before ``q`` (not before ``cursor``): the tail, which starts
+    with a literal, is found quickly; the pattern is then tried at one place."""
+    out = []
+    for h in headings:
+        src, flags = h.pattern.pattern, h.pattern.flags
+        rest = src[len(_LEAD):]
+        first = rest[len("(?P<h>"):len("(?P<h>") + 2]
+        literal = (first[:1] == "\\" and first[1:] and not first[1:].isalnum() and not first[1:].isspace()) or \
+                  (first[:1] and first[:1] not in _SPECIAL and not first[:1].isspace())
+        if src.startswith(_LEAD) and rest.startswith("(?P<h>") and literal and not flags & regex.VERBOSE:
+            out.append(regex.compile(rest, flags))
+        else:
+            out.append(None)
+    return tuple(out)
 
 
 def _headings(ctx: Context, start: int, end: int) -> list[tuple[str, str, int, int]]:
     """(section, rule id, heading start, heading end) in order of appearance."""
-    found, cursor = [], start
-    for h in ctx.rules.headings:
-        m = h.pattern.search(ctx.text, cursor, end)
+    found, cursor, text = [], start, ctx.text
+    for h, tail in zip(ctx.rules.headings, derived(_heading_tails, ctx.rules.headings)):
+        if tail is None:
+            m = h.pattern.search(text, cursor, end)
+        else:
+            m, pos = None, cursor
+            while m is None:
+                t = tail.search(text, pos, end)
+                if t is None:
+                    break
+                lead = t.start()  # where the run of spaces and tabs before the heading starts
+                while lead > cursor and text[lead - 1] in " \t":
+                    lead -= 1
+                m = h.pattern.match(text, lead, end)
+                pos = t.start() + 1
         if m is None:
             continue
         found.append((h.section, h.id, m.start("h"), m.end()))

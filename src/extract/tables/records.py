@@ -15,9 +15,30 @@ def _names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
 
+def _fields(record):
+    """A record's fields by name, in their order: the instance's own
+    attributes when they are just its fields (a dataclass instance holds
+    nothing else; not to be changed), else read one by one."""
+    names = _names(type(record))
+    got = vars(record)
+    return got if tuple(got) == names else {name: getattr(record, name) for name in names}
+
+
 def _flat(record) -> dict:
     """A record's fields as a dict, one level (records hold plain values)."""
-    return {name: getattr(record, name) for name in _names(type(record))}
+    return dict(_fields(record))
+
+
+def _page(row: dict, page_starts: tuple[int, ...]) -> dict:
+    """``row`` given the 1-based page its ``char_start`` falls on, in place (see ``with_page``)."""
+    start = row.get("char_start")
+    row["page"] = bisect_right(page_starts, start) if start is not None else None
+    return row
+
+
+def _rows(base: dict, records, page_starts: tuple[int, ...]) -> list[dict]:
+    """``base`` and each record's fields, with its page, as one dict each."""
+    return [_page({**base, **_fields(r)}, page_starts) for r in records]
 
 
 def _span_text(spans) -> str:
@@ -54,20 +75,25 @@ def result_to_rows(r: PortraitResult, doc: Document, format_evidence: str = "") 
     if r.contacts:
         c = r.contacts[0]
         city.update(contact_name=c.name, contact_role=c.role, contact_email=c.email)
-    tables = {
-        "cities": [city],
-        "indicators": [dict(base, **_flat(i)) for i in r.indicators],
-        "sections": [dict(base, **_flat(s)) for s in r.sections],
-        "items": [dict(base, **_flat(i)) for i in r.items],
-        "contacts": [dict(base, **_flat(c)) for c in r.contacts],
-        "quotes": [dict(base, **{k: v for k, v in _flat(q).items() if k != "spans"}, spans=_span_text(q.spans))
-                   for q in r.quotes],
+    pages = doc.page_starts
+    quotes = []
+    for q in r.quotes:
+        row = {**base, **_fields(q)}
+        del row["spans"]  # the spans come last, as text
+        row["spans"] = _span_text(q.spans)
+        quotes.append(_page(row, pages))
+    return {
+        "cities": [_page(city, pages)],
+        "indicators": _rows(base, r.indicators, pages),
+        "sections": _rows(base, r.sections, pages),
+        "items": _rows(base, r.items, pages),
+        "contacts": _rows(base, r.contacts, pages),
+        "quotes": quotes,
     }
-    return {t: [with_page(row, doc.page_starts) for row in rows] for t, rows in tables.items()}
 
 
 def finding_to_row(f: Finding, page_starts: tuple[int, ...] = (0,)) -> dict:
-    return with_page(_flat(f), page_starts)
+    return _page(_flat(f), page_starts)
 
 
 def with_page(row: dict, page_starts: tuple[int, ...]) -> dict:
