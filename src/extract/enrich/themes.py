@@ -42,11 +42,14 @@ def text_to_ranges(doc_text: str, start: int, end: int, text: str) -> list[tuple
     the slice missing from ``text`` cut it in two when they are words (a quote
     left out of a section) and are blanked when they are bare marks (a list
     marker where a broken entry goes on)."""
-    piece = fold(doc_text[start:end])
-    found, kept = words_of(piece), words_of(fold(text))
+    piece, folded = fold(doc_text[start:end]), fold(text)
+    found = words_of(piece)
     if not found:
         return []
-    deleted = [] if found == kept else deleted_words(found, kept)
+    if piece == folded or found == words_of(folded):  # all of it, from its first word to its last
+        s, e = piece.find(found[0]), piece.rfind(found[-1]) + len(found[-1])
+        return [(start + s, start + e, piece[s:e])]
+    deleted = deleted_words(found, words_of(folded))
     # Only the words up to the last deleted one need their offsets: the rest
     # is kept, one stretch from the next word to the last. A word is found
     # from the end of the one before it (only white space lies between), the

@@ -48,6 +48,10 @@ _NOTHING: frozenset[str] = frozenset()
 _EMPTY: Entry = ((), (), (), (), _NOTHING, None)
 
 
+def is_none(value: object) -> bool:
+    return value is None
+
+
 def _compiled(regex: Regex | None):
     return re.compile(*regex) if regex is not None else None
 
@@ -230,8 +234,9 @@ class Tokenizer:
             offsets = list(map(add, accumulate(map(len, chunks), initial=0), count()))
         cache = self.cache
         entries = list(map(cache.get, chunks))
-        if not all(entries):  # an entry is a non-empty tuple
-            entries = [e if e is not None else self.remember(c) for c, e in zip(chunks, entries)]
+        if not all(entries):  # an entry is a non-empty tuple; each new chunk is read once
+            new = {c: self.remember(c) for c in set(compress(chunks, map(is_none, entries)))}
+            entries = [e if e is not None else new[c] for c, e in zip(chunks, entries)]
         starts = [o + r for o, e in zip(offsets, entries) for r in e[0]]
         words = [w for e in entries for w in e[1]]
         # the tokens a special phrase may start at: those of one that ends in
