@@ -26,13 +26,28 @@ spaCy's algorithm (``Tokenizer.__call__`` in its ``tokenizer.pyx``), ported:
    special cases); of overlapping ones the longest (then first) wins, and
    where the text it covers is a special case, its tokens replace them. The
    cache also holds, for each piece, where such a sequence starts and ends
-   in it or runs on past its end, so that the pass follows only those."""
+   in it or runs on past its end, so that the pass follows only those.
+
+``Tokenizer.chunked(text)`` gives the same tokens chunk by chunk (each
+chunk's start, its tokens), with no work per token. A chunk has the tokens
+it has alone (cached by its text) unless step 3 finds a special phrase
+across a single space (the only gap it crosses) that touches it: such a
+sequence retokenizes nothing (no special case longer than one character
+holds a space) but may keep one inside a chunk from being retokenized. Its
+text is the phrase's words with single spaces or nothing between them, so
+an automaton of those texts finds every place where one may be; the chunks
+there are tokenized with their neighbours, as far as a special phrase may
+reach (the sequences that touch a chunk, and those that overlap these, lie
+within that many chunks of it)."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from itertools import accumulate, compress, count
 from operator import add, contains, itemgetter
+
+import ahocorasick
 
 from extract.rules.tokenizer import Regex, TokenizerRules
 
@@ -46,14 +61,23 @@ _END = ""  # the key that ends a special phrase in the trie (no token is empty)
 Entry = tuple[tuple[int, ...], tuple[str, ...], tuple[int, ...], tuple[int, ...], frozenset[str], str | None]
 _NOTHING: frozenset[str] = frozenset()
 _EMPTY: Entry = ((), (), (), (), _NOTHING, None)
-
-
-def is_none(value: object) -> bool:
-    return value is None
+# A chunk's tokens as it has them alone: their offsets in it, their texts,
+# their lower-case texts.
+Alone = tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]]
 
 
 def _compiled(regex: Regex | None):
     return re.compile(*regex) if regex is not None else None
+
+
+def phrase_to_spread(words: tuple[str, ...]) -> list[str]:
+    """The texts a special phrase has across at least one single space:
+    its words with a space or nothing between each two, not nothing
+    throughout."""
+    texts = [words[0]]
+    for word in words[1:]:
+        texts = [t + gap + word for t in texts for gap in ("", " ")]
+    return [t for t in texts if " " in t]
 
 
 def phrases_to_trie(phrases: Iterable[tuple[str, ...]]) -> dict:
@@ -92,6 +116,14 @@ class Tokenizer:
         self.spaced = any(w.isspace() for p in phrases for w in p) if spaced is None else spaced
         self.cache: dict[str, Entry] = {}
         self.most = most
+        self.alone: dict[str, Alone] = {}
+        self.reach = max(map(len, phrases), default=1) - 1  # chunks a special phrase runs on past its first
+        self.local = not any(" " in t and len(t) > 1 for t in rules.specials)
+        self.spread = ahocorasick.Automaton()  # the texts of special phrases across a single space
+        for text in sorted({t for p in phrases for t in phrase_to_spread(p)}):
+            self.spread.add_word(text, len(text))
+        if len(self.spread):
+            self.spread.make_automaton()
 
     # --- one run ----------------------------------------------------------------
 
@@ -227,6 +259,64 @@ class Tokenizer:
 
     def tokens(self, text: str) -> tuple[list[int], list[str]]:
         """The starts and texts of the tokens of ``text`` that are not white space."""
+        chunked = self.chunked(text)
+        if chunked is None:
+            return self.tokens_together(text)
+        offsets, alone = chunked
+        return ([o + r for o, a in zip(offsets, alone) for r in a[0]],
+                [w for a in alone for w in a[1]])
+
+    def chunked(self, text: str) -> tuple[list[int], list[Alone]] | None:
+        """The tokens of ``text`` chunk by chunk (see the module docstring):
+        each chunk's start in it and its tokens (their offsets in it, texts,
+        lower-case texts); None in spaCy's way with white space
+        (``spaced``) or when a special case longer than one character holds
+        a space."""
+        if self.spaced or not self.local:
+            return None
+        chunks = text.split(" ")
+        alone = list(map(self.alone.get, chunks))
+        if not all(alone):  # each is a non-empty tuple; each new chunk is read once
+            new = {c: self.chunk_alone(c) for c in set(chunks).difference(self.alone)}
+            alone = (list(map(self.alone.get, chunks)) if new.keys() <= self.alone.keys()
+                     else [a if a is not None else new[c] for c, a in zip(chunks, alone)])
+        offsets = list(map(add, accumulate(map(len, chunks), initial=0), count()))
+        if len(self.spread):
+            for end, size in self.spread.iter(text):
+                self.retokenize(text, chunks, offsets, alone, end + 1 - size, end + 1)
+        return offsets, alone
+
+    def retokenize(self, text: str, chunks: list[str], offsets: list[int], alone: list[Alone],
+                   start: int, end: int) -> None:
+        """The chunks that ``text[start:end]`` (a special phrase across a
+        single space) touches, in ``alone``, given the tokens they have in
+        the text read as a whole: those of the text from ``reach`` chunks
+        before them to ``reach`` chunks after."""
+        k0, k1 = bisect_right(offsets, start) - 1, bisect_right(offsets, end - 1) - 1
+        lo, hi = max(0, k0 - self.reach), min(len(chunks) - 1, k1 + self.reach)
+        base = offsets[lo]
+        starts, words = self.tokens_together(text[base:offsets[hi] + len(chunks[hi])])
+        for k in range(k0, k1 + 1):
+            at = offsets[k] - base
+            i, j = bisect_left(starts, at), bisect_left(starts, at + len(chunks[k]))
+            alone[k] = (tuple(s - at for s in starts[i:j]), tuple(words[i:j]), tuple(map(str.lower, words[i:j])))
+
+    def chunk_alone(self, chunk: str) -> Alone:
+        """A chunk's tokens as it has them alone, cached while the cache
+        holds fewer than ``most``."""
+        entry = self.cache.get(chunk) or self.remember(chunk)
+        if entry[2]:  # a special phrase ends in it: the last pass may change its tokens
+            starts, words = self.tokens_together(chunk)
+            alone = (tuple(starts), tuple(words), tuple(map(str.lower, words)))
+        else:
+            alone = (entry[0], entry[1], tuple(map(str.lower, entry[1])))
+        if len(self.alone) < self.most:
+            self.alone[chunk] = alone
+        return alone
+
+    def tokens_together(self, text: str) -> tuple[list[int], list[str]]:
+        """``tokens``, the text read as a whole (steps 1 to 3 of the module
+        docstring)."""
         if self.spaced:
             chunks, offsets = self.runs_of(text)
         else:  # the text between single spaces: a run, or runs with the white space between them
@@ -235,7 +325,7 @@ class Tokenizer:
         cache = self.cache
         entries = list(map(cache.get, chunks))
         if not all(entries):  # an entry is a non-empty tuple; each new chunk is read once
-            new = {c: self.remember(c) for c in set(compress(chunks, map(is_none, entries)))}
+            new = {c: self.remember(c) for c in set(chunks).difference(cache)}
             entries = [e if e is not None else new[c] for c, e in zip(chunks, entries)]
         starts = [o + r for o, e in zip(offsets, entries) for r in e[0]]
         words = [w for e in entries for w in e[1]]
