@@ -18,16 +18,7 @@ tried only in windows around the words it cannot match without (its anchor
 rarest in the batch), each window as wide as the pattern's reach and inside
 one piece; a pattern without anchor or reach is tried on every piece whole.
 The matcher finds every match in a window, and every match of a pattern
-lies in the window of the anchor word it holds.
-
-Where the tokenizer gives a batch's tokens chunk by chunk
-(``Tokenizer.chunked``), no work is done per token: what each chunk holds
-for the rules (the phrases inside it, those begun in it and still open at
-its end, its words that an anchor holds) is kept by the chunk's text
-(``Chunker``), so a batch costs a few passes over its chunks in C, Python
-work only at the chunks that begin a phrase or hold a pattern's rarest
-anchor, and the tokens of a pattern's window are gathered from the chunks
-around its anchor."""
+lies in the window of the anchor word it holds."""
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
@@ -35,9 +26,9 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from itertools import accumulate, chain, compress, count
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any
 
-from extract.enrich.tokenize import Chunks, Tokenizer
+from extract.enrich.tokenize import Tokenizer
 from extract.enrich.tokenmatch import step_to_check, words_to_matches
 from extract.rules.themes import Anchor, ThemeMatcher, TokenPattern
 
@@ -104,7 +95,7 @@ class Tokens:
             self.offsets, self.alone, self.bases = [0], [(tuple(starts),)], [0, len(starts)]
             self.lower = list(map(str.lower, self.words))
         else:
-            self.offsets, self.alone = chunked.offsets, chunked.tokens
+            self.offsets, self.alone = chunked
             self.words = list(chain.from_iterable(map(itemgetter(1), self.alone)))
             self.lower = list(chain.from_iterable(map(itemgetter(2), self.alone)))
             self.bases = list(accumulate(map(len, map(itemgetter(1), self.alone)), initial=0))
@@ -130,19 +121,7 @@ class Tokens:
 
 
 def batch_to_spans(matcher: ThemeMatcher, batch: list[str]) -> list[list[Span]]:
-    """Every rule match in each piece of one batch: chunk by chunk where the
-    tokenizer gives the tokens so and every pattern has an anchor and a
-    reach, else token by token."""
-    text = "\n".join(batch)
-    if all(p.anchors and p.reach is not None for p in matcher.patterns):
-        chunks = tokenizer_of(matcher).chunked(text)
-        if chunks is not None:
-            return chunks_to_spans(matcher, batch, chunks)
-    return tokens_to_spans(matcher, batch)
-
-
-def tokens_to_spans(matcher: ThemeMatcher, batch: list[str]) -> list[list[Span]]:
-    """Every rule match in each piece of one batch, from its tokens."""
+    """Every rule match in each piece of one batch."""
     tokens = Tokens(matcher, batch)
     found: set[tuple[int, int, str, str]] = set()  # token from, token to, label, rule
     lengths, seconds, phrases, lower = matcher.lengths, matcher.seconds, matcher.phrases, tokens.lower
@@ -224,203 +203,3 @@ def patterns_to_windows(matcher: ThemeMatcher, tokens: Tokens) -> list[tuple[Tok
                 windows.append((w0, w1))
         out.append((pattern, windows))
     return out
-
-
-# --- chunk by chunk -----------------------------------------------------------------
-
-_END = ""  # the key of a phrase's (label, rule) pairs in the trie (no token is empty)
-
-
-class Held(NamedTuple):
-    """What a chunk's tokens hold for the rules: ``inside``, the phrases
-    matched within it (first token, the token after the last, label, rule);
-    ``open``, the phrases begun in it and still open at its end (first
-    token, the trie node reached); ``anchored``, the lower-case texts of its
-    tokens that an anchor of a pattern holds, in order."""
-
-    inside: tuple[tuple[int, int, str, str], ...]
-    open: tuple[tuple[int, dict], ...]
-    anchored: tuple[str, ...]
-
-
-class Chunker:
-    """The phrases as a trie of lower-case tokens (``_END`` keys the
-    ``(label, rule)`` pairs of the phrase ending there), the anchors' words
-    and regular expressions, and what each chunk's text holds (``held``, at
-    most ``most``), with the texts that begin a phrase (``phrasing``) and
-    those that hold an anchor's word (``anchoring``)."""
-
-    def __init__(self, matcher: ThemeMatcher):
-        self.trie: dict = {}
-        for words, hits in matcher.phrases.items():
-            node = self.trie
-            for word in words:
-                node = node.setdefault(word, {})
-            node[_END] = hits
-        anchors = {a for p in matcher.patterns for a in p.anchors}
-        self.words = frozenset().union(*(a for a in anchors if isinstance(a, frozenset)))
-        self.regexes = [a for a in anchors if not isinstance(a, frozenset)]
-        self.held: dict[str, Held] = {}
-        self.phrasing: set[str] = set()
-        self.anchoring: set[str] = set()
-        self.most = matcher.memo.most
-
-    def read(self, chunk: str, lower: tuple[str, ...]) -> Held:
-        """What a chunk (its tokens' lower-case texts ``lower``) holds,
-        kept by its text while there is room."""
-        held = self.lower_to_held(lower)
-        if len(self.held) < self.most:
-            self.held[chunk] = held
-            if held.inside or held.open:
-                self.phrasing.add(chunk)
-            if held.anchored:
-                self.anchoring.add(chunk)
-        return held
-
-    def lower_to_held(self, lower: tuple[str, ...]) -> Held:
-        """What tokens (their lower-case texts) hold for the rules."""
-        inside, open_, n = [], [], len(lower)
-        for f in range(n):
-            node, j = self.trie.get(lower[f]), f + 1
-            while node is not None:
-                inside += [(f, j, label, rule) for label, rule in node.get(_END, ())]
-                if j == n:
-                    if len(node) > (_END in node):
-                        open_.append((f, node))
-                    break
-                node, j = node.get(lower[j]), j + 1
-        words, regexes = self.words, self.regexes
-        anchored = tuple(w for w in lower if w in words or any(r.search(w) for r in regexes))
-        return Held(tuple(inside), tuple(open_), anchored)
-
-
-def chunker_of(matcher: ThemeMatcher) -> Chunker:
-    """The matcher's ``Chunker``, made on first use and kept in its memo."""
-    if matcher.memo.chunker is None:
-        matcher.memo.chunker = Chunker(matcher)
-    return matcher.memo.chunker
-
-
-def chunks_to_spans(matcher: ThemeMatcher, batch: list[str], chunks: Chunks) -> list[list[Span]]:
-    """Every rule match in each piece of one batch, from its tokens chunk by
-    chunk (see the module docstring): the same as ``tokens_to_spans``."""
-    chunker = chunker_of(matcher)
-    texts, offsets, tokens, changed = chunks
-    counts = Counter(texts)
-    tokenizer = tokenizer_of(matcher)
-    held = {c: chunker.read(c, (tokenizer.alone.get(c) or tokenizer.chunk_alone(c))[2])
-            for c in counts.keys() - chunker.held.keys()}
-    held_of = chunker.held.get
-    # the chunks whose tokens are not those their text has alone are read on their own
-    own = {k: chunker.lower_to_held(tokens[k][2]) for k in changed}
-
-    def get(k: int) -> Held:
-        return own.get(k) or held_of(texts[k]) or held[texts[k]]
-
-    def start(k: int, x: int) -> int:
-        return offsets[k] + tokens[k][0][x]
-
-    def end(k: int, x: int) -> int:
-        return offsets[k] + tokens[k][0][x] + len(tokens[k][1][x])
-
-    found: set[tuple[int, int, str, str]] = set()  # start, end, label, rule
-    phrasing = chunker.phrasing | {c for c, h in held.items() if h.inside or h.open}
-    for k in sorted(set(compress(count(), map(phrasing.__contains__, texts))).union(own)):
-        here = get(k)
-        found.update((start(k, f), end(k, j - 1), label, rule) for f, j, label, rule in here.inside)
-        for f, node in here.open:
-            k2 = k + 1
-            while node is not None and k2 < len(texts):
-                for x, word in enumerate(tokens[k2][2]):
-                    node = node.get(word)
-                    if node is None:
-                        break
-                    found.update((start(k, f), end(k2, x), label, rule) for label, rule in node.get(_END, ()))
-                k2 += 1
-    piece_starts = list(accumulate((len(p) + 1 for p in batch[:-1]), initial=0))
-    chosen = chunks_to_patterns(matcher, chunker, counts, held, own, texts)
-    wanted = set().union(*(rarest for _, rarest, _ in chosen))
-    anchoring = {c for c in counts.keys() & (chunker.anchoring | held.keys())
-                 if not wanted.isdisjoint(get_text_held(c, held_of, held).anchored)}
-    at: dict[str, list[tuple[int, int]]] = {}  # a wanted word → its tokens (chunk, token in it)
-    for k in sorted(set(compress(count(), map(anchoring.__contains__, texts))).difference(own).union(own)):
-        for x, word in enumerate(tokens[k][2]):
-            if word in wanted:
-                at.setdefault(word, []).append((k, x))
-    checks = checks_of(matcher)
-    for pattern, rarest, others in chosen:
-        for k, x in sorted(place for word in rarest for place in at.get(word, ())):
-            window = window_of(tokens, offsets, piece_starts, batch, k, x, pattern.reach or 0)
-            words = [tokens[kk][1][xx] for kk, xx in window]
-            lower = [tokens[kk][2][xx] for kk, xx in window]
-            if others and not all(ws.intersection(lower) for ws in others):
-                continue  # another word the pattern needs is not within reach
-            for s, e in words_to_matches(pattern.steps, checks[id(pattern)], words, lower):
-                found.add((start(*window[s]), end(*window[e - 1]), pattern.label, pattern.rule))
-    out: list[list[Span]] = [[] for _ in batch]
-    for s, e, label, rule in sorted(found):
-        k = bisect_right(piece_starts, s) - 1
-        if e <= piece_starts[k] + len(batch[k]):  # a phrase may run on into the next piece
-            out[k].append((label, rule, s - piece_starts[k], e - piece_starts[k]))
-    return out
-
-
-def get_text_held(chunk: str, held_of: Any, held: dict[str, Held]) -> Held:
-    return held_of(chunk) or held[chunk]
-
-
-def chunks_to_patterns(matcher: ThemeMatcher, chunker: Chunker, counts: Counter, held: dict[str, Held],
-                       own: dict[int, Held], texts: list[str]) -> list[tuple[TokenPattern, set[str], list[set[str]]]]:
-    """Each token pattern whose anchors all have a word in the batch, with
-    the words of its anchor rarest in the batch and those of the others:
-    the choice ``patterns_to_windows`` makes, from the words of each chunk
-    that an anchor holds, counted by the chunk's count."""
-    words: Counter = Counter()
-    for chunk in counts.keys() & (chunker.anchoring | held.keys()):
-        for word in get_text_held(chunk, chunker.held.get, held).anchored:
-            words[word] += counts[chunk]
-    for k, here in own.items():
-        words.subtract(get_text_held(texts[k], chunker.held.get, held).anchored)
-        words.update(here.anchored)
-    words = +words  # less the words counted out
-
-    def words_of(anchor: Anchor) -> set[str]:
-        return {w for w in anchor if w in words} if isinstance(anchor, frozenset) else {
-            w for w in words if anchor.search(w)}
-
-    out = []
-    for pattern in matcher.patterns:
-        present = [words_of(a) for a in pattern.anchors]
-        if all(present):
-            rarest = min(present, key=lambda ws: sum(words[w] for w in ws))
-            out.append((pattern, rarest, [ws for ws in present if ws is not rarest]))
-    return out
-
-
-def window_of(tokens: list, offsets: list[int], piece_starts: list[int], batch: list[str], k: int, x: int,
-              reach: int) -> list[tuple[int, int]]:
-    """The tokens (chunk, token in it) within ``reach`` of token ``x`` of
-    chunk ``k`` and in its piece: ``reach - 1`` on each side at most."""
-    at = offsets[k] + tokens[k][0][x]
-    p = bisect_right(piece_starts, at) - 1
-    first, last = piece_starts[p], piece_starts[p] + len(batch[p])
-    before: list[tuple[int, int]] = []
-    kk, xx = k, x
-    while len(before) < reach - 1:
-        xx -= 1
-        while xx < 0 and kk > 0:
-            kk -= 1
-            xx = len(tokens[kk][0]) - 1
-        if xx < 0 or offsets[kk] + tokens[kk][0][xx] < first:
-            break
-        before.append((kk, xx))
-    after: list[tuple[int, int]] = []
-    kk, xx = k, x
-    while len(after) < reach - 1:
-        xx += 1
-        while kk < len(tokens) and xx >= len(tokens[kk][0]):
-            kk, xx = kk + 1, 0
-        if kk == len(tokens) or offsets[kk] + tokens[kk][0][xx] >= last:
-            break
-        after.append((kk, xx))
-    return before[::-1] + [(k, x)] + after

@@ -46,7 +46,6 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from itertools import accumulate, compress, count
 from operator import add, contains, itemgetter
-from typing import NamedTuple
 
 import ahocorasick
 
@@ -65,19 +64,6 @@ _EMPTY: Entry = ((), (), (), (), _NOTHING, None)
 # A chunk's tokens as it has them alone: their offsets in it, their texts,
 # their lower-case texts.
 Alone = tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]]
-
-
-class Chunks(NamedTuple):
-    """A text's tokens chunk by chunk: the chunks' ``texts`` (the text split
-    at single spaces), their ``offsets`` in it (one more: where a chunk after
-    the last would start), the ``tokens`` of each (``Alone``), and the
-    chunks whose tokens are not those they have alone (``changed``, rare:
-    a special phrase across a space in the text)."""
-
-    texts: list[str]
-    offsets: list[int]
-    tokens: list[Alone]
-    changed: list[int]
 
 
 def _compiled(regex: Regex | None):
@@ -276,13 +262,16 @@ class Tokenizer:
         chunked = self.chunked(text)
         if chunked is None:
             return self.tokens_together(text)
-        return ([o + r for o, a in zip(chunked.offsets, chunked.tokens) for r in a[0]],
-                [w for a in chunked.tokens for w in a[1]])
+        offsets, alone = chunked
+        return ([o + r for o, a in zip(offsets, alone) for r in a[0]],
+                [w for a in alone for w in a[1]])
 
-    def chunked(self, text: str) -> Chunks | None:
-        """The tokens of ``text`` chunk by chunk (see the module docstring
-        and ``Chunks``); None in spaCy's way with white space (``spaced``)
-        or when a special case longer than one character holds a space."""
+    def chunked(self, text: str) -> tuple[list[int], list[Alone]] | None:
+        """The tokens of ``text`` chunk by chunk (see the module docstring):
+        each chunk's start in it and its tokens (their offsets in it, texts,
+        lower-case texts); None in spaCy's way with white space
+        (``spaced``) or when a special case longer than one character holds
+        a space."""
         if self.spaced or not self.local:
             return None
         chunks = text.split(" ")
@@ -292,32 +281,25 @@ class Tokenizer:
             alone = (list(map(self.alone.get, chunks)) if new.keys() <= self.alone.keys()
                      else [a if a is not None else new[c] for c, a in zip(chunks, alone)])
         offsets = list(map(add, accumulate(map(len, chunks), initial=0), count()))
-        changed: set[int] = set()
         if len(self.spread):
             for end, size in self.spread.iter(text):
-                changed |= self.retokenize(text, chunks, offsets, alone, end + 1 - size, end + 1)
-        return Chunks(chunks, offsets, alone, sorted(changed))
+                self.retokenize(text, chunks, offsets, alone, end + 1 - size, end + 1)
+        return offsets, alone
 
     def retokenize(self, text: str, chunks: list[str], offsets: list[int], alone: list[Alone],
-                   start: int, end: int) -> set[int]:
+                   start: int, end: int) -> None:
         """The chunks that ``text[start:end]`` (a special phrase across a
         single space) touches, in ``alone``, given the tokens they have in
         the text read as a whole: those of the text from ``reach`` chunks
-        before them to ``reach`` chunks after; the chunks whose tokens are
-        not those they have alone."""
+        before them to ``reach`` chunks after."""
         k0, k1 = bisect_right(offsets, start) - 1, bisect_right(offsets, end - 1) - 1
         lo, hi = max(0, k0 - self.reach), min(len(chunks) - 1, k1 + self.reach)
         base = offsets[lo]
         starts, words = self.tokens_together(text[base:offsets[hi] + len(chunks[hi])])
-        changed = set()
         for k in range(k0, k1 + 1):
             at = offsets[k] - base
             i, j = bisect_left(starts, at), bisect_left(starts, at + len(chunks[k]))
-            together = (tuple(s - at for s in starts[i:j]), tuple(words[i:j]), tuple(map(str.lower, words[i:j])))
-            if together != alone[k]:
-                alone[k] = together
-                changed.add(k)
-        return changed
+            alone[k] = (tuple(s - at for s in starts[i:j]), tuple(words[i:j]), tuple(map(str.lower, words[i:j])))
 
     def chunk_alone(self, chunk: str) -> Alone:
         """A chunk's tokens as it has them alone, cached while the cache

@@ -52,13 +52,11 @@ class Memo:
     """What matching builds and learns as it goes, kept with the compiled
     rules and bounded, never pickled (a memo unpickles empty): the tokenizer
     compiled (``enrich.tokenize.Tokenizer``, with what it has tokenized), each
-    token pattern's checks, the words tried against the
-    regular-expression anchors, with those each one matches, and what each
-    chunk of text holds for the rules (``enrich.themematch.Chunker``)."""
+    token pattern's checks, and the words tried against the
+    regular-expression anchors, with those each one matches."""
 
     most: int = 100_000
     tokenizer: Any = None
-    chunker: Any = None
     checks: dict[int, list] = field(default_factory=dict)
     tried: set[str] = field(default_factory=set)
     matching: dict[Any, set[str]] = field(default_factory=dict)
