@@ -33,12 +33,13 @@ chunk's start, its tokens), with no work per token. A chunk has the tokens
 it has alone (cached by its text) unless step 3 finds a special phrase
 across a single space (the only gap it crosses) that touches it: such a
 sequence retokenizes nothing (no special case longer than one character
-holds a space) but may keep one inside a chunk from being retokenized. Its
-text is the phrase's words with single spaces or nothing between them, so
-an automaton of those texts finds every place where one may be; the chunks
-there are tokenized with their neighbours, as far as a special phrase may
-reach (the sequences that touch a chunk, and those that overlap these, lie
-within that many chunks of it)."""
+holds a space) but may keep one inside a chunk from being retokenized. It
+holds two of the phrase's words one after the other with the space between,
+the last token of a chunk (ending where the chunk ends) and the first of the
+next (starting where it starts), as the tokenizer splits them without the
+last pass; where two chunks meet so, they are tokenized with their
+neighbours, as far as a special phrase may reach (the sequences that touch
+a chunk, and those that overlap these, lie within that many chunks of it)."""
 from __future__ import annotations
 
 import re
@@ -46,8 +47,6 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from itertools import accumulate, compress, count
 from operator import add, contains, itemgetter
-
-import ahocorasick
 
 from extract.rules.tokenizer import Regex, TokenizerRules
 
@@ -62,22 +61,14 @@ Entry = tuple[tuple[int, ...], tuple[str, ...], tuple[int, ...], tuple[int, ...]
 _NOTHING: frozenset[str] = frozenset()
 _EMPTY: Entry = ((), (), (), (), _NOTHING, None)
 # A chunk's tokens as it has them alone: their offsets in it, their texts,
-# their lower-case texts.
-Alone = tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]]
+# their lower-case texts; of its tokens before the last pass, the last when
+# it ends the chunk and a special phrase goes on after it, the first when it
+# starts the chunk.
+Alone = tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...], str | None, str | None]
 
 
 def _compiled(regex: Regex | None):
     return re.compile(*regex) if regex is not None else None
-
-
-def phrase_to_spread(words: tuple[str, ...]) -> list[str]:
-    """The texts a special phrase has across at least one single space:
-    its words with a space or nothing between each two, not nothing
-    throughout."""
-    texts = [words[0]]
-    for word in words[1:]:
-        texts = [t + gap + word for t in texts for gap in ("", " ")]
-    return [t for t in texts if " " in t]
 
 
 def phrases_to_trie(phrases: Iterable[tuple[str, ...]]) -> dict:
@@ -119,11 +110,10 @@ class Tokenizer:
         self.alone: dict[str, Alone] = {}
         self.reach = max(map(len, phrases), default=1) - 1  # chunks a special phrase runs on past its first
         self.local = not any(" " in t and len(t) > 1 for t in rules.specials)
-        self.spread = ahocorasick.Automaton()  # the texts of special phrases across a single space
-        for text in sorted({t for p in phrases for t in phrase_to_spread(p)}):
-            self.spread.add_word(text, len(text))
-        if len(self.spread):
-            self.spread.make_automaton()
+        self.pairs: dict[str, set[str]] = {}  # a word of a special phrase → the words after it
+        for p in phrases:
+            for a, b in zip(p, p[1:]):
+                self.pairs.setdefault(a, set()).add(b)
 
     # --- one run ----------------------------------------------------------------
 
@@ -281,9 +271,11 @@ class Tokenizer:
             alone = (list(map(self.alone.get, chunks)) if new.keys() <= self.alone.keys()
                      else [a if a is not None else new[c] for c, a in zip(chunks, alone)])
         offsets = list(map(add, accumulate(map(len, chunks), initial=0), count()))
-        if len(self.spread):
-            for end, size in self.spread.iter(text):
-                self.retokenize(text, chunks, offsets, alone, end + 1 - size, end + 1)
+        pairs = self.pairs
+        meets = [(k, alone[k][3], alone[k + 1][4]) for k in compress(count(), map(itemgetter(3), alone[:-1]))]
+        for k, last, first in meets:
+            if first is not None and first in pairs[last]:  # a special phrase may run on across the space
+                self.retokenize(text, chunks, offsets, alone, offsets[k + 1] - 1 - len(last), offsets[k + 1] + len(first))
         return offsets, alone
 
     def retokenize(self, text: str, chunks: list[str], offsets: list[int], alone: list[Alone],
@@ -299,17 +291,21 @@ class Tokenizer:
         for k in range(k0, k1 + 1):
             at = offsets[k] - base
             i, j = bisect_left(starts, at), bisect_left(starts, at + len(chunks[k]))
-            alone[k] = (tuple(s - at for s in starts[i:j]), tuple(words[i:j]), tuple(map(str.lower, words[i:j])))
+            alone[k] = (tuple(s - at for s in starts[i:j]), tuple(words[i:j]), tuple(map(str.lower, words[i:j])),
+                        None, None)
 
     def chunk_alone(self, chunk: str) -> Alone:
         """A chunk's tokens as it has them alone, cached while the cache
         holds fewer than ``most``."""
         entry = self.cache.get(chunk) or self.remember(chunk)
+        offsets, words = entry[0], entry[1]
+        last = words[-1] if words and offsets[-1] + len(words[-1]) == len(chunk) and words[-1] in self.pairs else None
+        first = words[0] if words and offsets[0] == 0 else None
         if entry[2]:  # a special phrase ends in it: the last pass may change its tokens
-            starts, words = self.tokens_together(chunk)
-            alone = (tuple(starts), tuple(words), tuple(map(str.lower, words)))
+            starts, together = self.tokens_together(chunk)
+            alone = (tuple(starts), tuple(together), tuple(map(str.lower, together)), last, first)
         else:
-            alone = (entry[0], entry[1], tuple(map(str.lower, entry[1])))
+            alone = (offsets, words, tuple(map(str.lower, words)), last, first)
         if len(self.alone) < self.most:
             self.alone[chunk] = alone
         return alone
