@@ -28,18 +28,13 @@ spaCy's algorithm (``Tokenizer.__call__`` in its ``tokenizer.pyx``), ported:
    cache also holds, for each piece, where such a sequence starts and ends
    in it or runs on past its end, so that the pass follows only those.
 
-``Tokenizer.chunked(text)`` gives the same tokens chunk by chunk (each
-chunk's start, its tokens), with no work per token. A chunk has the tokens
-it has alone (cached by its text) unless step 3 finds a special phrase
-across a single space (the only gap it crosses) that touches it: such a
-sequence retokenizes nothing (no special case longer than one character
-holds a space) but may keep one inside a chunk from being retokenized. It
-holds two of the phrase's words one after the other with the space between,
-the last token of a chunk (ending where the chunk ends) and the first of the
-next (starting where it starts), as the tokenizer splits them without the
-last pass; where two chunks meet so, they are tokenized with their
-neighbours, as far as a special phrase may reach (the sequences that touch
-a chunk, and those that overlap these, lie within that many chunks of it)."""
+``Tokenizer.chunked(text)`` gives the same tokens chunk by chunk, from a
+cache of each chunk's tokens alone: step 3 crosses no gap but a single
+space, and a special phrase across one retokenizes nothing (no special case
+longer than a character holds a space) but may keep one inside a chunk from
+being retokenized; where two chunks meet with two words of a phrase (the
+last token of one, the first of the next), they are tokenized with as many
+chunks on each side as a phrase may reach."""
 from __future__ import annotations
 
 import re
@@ -60,10 +55,8 @@ _END = ""  # the key that ends a special phrase in the trie (no token is empty)
 Entry = tuple[tuple[int, ...], tuple[str, ...], tuple[int, ...], tuple[int, ...], frozenset[str], str | None]
 _NOTHING: frozenset[str] = frozenset()
 _EMPTY: Entry = ((), (), (), (), _NOTHING, None)
-# A chunk's tokens as it has them alone: their offsets in it, their texts,
-# their lower-case texts; of its tokens before the last pass, the last when
-# it ends the chunk and a special phrase goes on after it, the first when it
-# starts the chunk.
+# A chunk's tokens alone: offsets, texts, lower-case texts; before step 3, its
+# last (if it ends the chunk and a special phrase goes on) and first token.
 Alone = tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...], str | None, str | None]
 
 
@@ -252,16 +245,11 @@ class Tokenizer:
         chunked = self.chunked(text)
         if chunked is None:
             return self.tokens_together(text)
-        offsets, alone = chunked
-        return ([o + r for o, a in zip(offsets, alone) for r in a[0]],
-                [w for a in alone for w in a[1]])
+        return [o + r for o, a in zip(*chunked) for r in a[0]], [w for a in chunked[1] for w in a[1]]
 
     def chunked(self, text: str) -> tuple[list[int], list[Alone]] | None:
-        """The tokens of ``text`` chunk by chunk (see the module docstring):
-        each chunk's start in it and its tokens (their offsets in it, texts,
-        lower-case texts); None in spaCy's way with white space
-        (``spaced``) or when a special case longer than one character holds
-        a space."""
+        """Each chunk's start in ``text`` and its tokens (module docstring);
+        None when ``spaced`` or a special case of a space and more."""
         if self.spaced or not self.local:
             return None
         chunks = text.split(" ")
@@ -271,19 +259,16 @@ class Tokenizer:
             alone = (list(map(self.alone.get, chunks)) if new.keys() <= self.alone.keys()
                      else [a if a is not None else new[c] for c, a in zip(chunks, alone)])
         offsets = list(map(add, accumulate(map(len, chunks), initial=0), count()))
-        pairs = self.pairs
         meets = [(k, alone[k][3], alone[k + 1][4]) for k in compress(count(), map(itemgetter(3), alone[:-1]))]
         for k, last, first in meets:
-            if first is not None and first in pairs[last]:  # a special phrase may run on across the space
+            if first is not None and first in self.pairs[last]:  # a special phrase may run on across the space
                 self.retokenize(text, chunks, offsets, alone, offsets[k + 1] - 1 - len(last), offsets[k + 1] + len(first))
         return offsets, alone
 
     def retokenize(self, text: str, chunks: list[str], offsets: list[int], alone: list[Alone],
                    start: int, end: int) -> None:
-        """The chunks that ``text[start:end]`` (a special phrase across a
-        single space) touches, in ``alone``, given the tokens they have in
-        the text read as a whole: those of the text from ``reach`` chunks
-        before them to ``reach`` chunks after."""
+        """The chunks ``text[start:end]`` touches, in ``alone``, given their
+        tokens in the text from ``reach`` chunks before to ``reach`` after."""
         k0, k1 = bisect_right(offsets, start) - 1, bisect_right(offsets, end - 1) - 1
         lo, hi = max(0, k0 - self.reach), min(len(chunks) - 1, k1 + self.reach)
         base = offsets[lo]
