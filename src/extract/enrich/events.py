@@ -17,11 +17,15 @@ year (no row when the document states none); quotes inside a section are not
 read; decades, years inside names and reference years of statistics are not
 events. The indicator table is never read: it is not a section. A section,
 then a sentence, in which the rules' gate (a year, ``ago``) finds nothing
-holds no date and is not read further.
+holds no date and is not read further: the gate looks for words, not around
+them, so what it finds in a sentence it finds at the same place in the
+section, and a sentence that none of its matches in the section (found one
+after the other) touches is not read.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from itertools import chain
 from typing import Any
 
 from extract.enrich.themes import text_to_ranges
@@ -29,12 +33,20 @@ from extract.read.textutil import fold
 from extract.rules.events import EventRules
 
 
-def piece_to_sentences(piece: str, offset: int, rules: EventRules) -> list[tuple[int, int]]:
+def piece_to_sentences(piece: str, offset: int, rules: EventRules,
+                       near: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
     """Document offsets of the sentences and list entries of ``piece`` (which
-    starts at ``offset``), trimmed of white space and list markers."""
+    starts at ``offset``), trimmed of white space and list markers; with
+    ``near`` (document offsets), only those that touch one of these spans."""
     out, start = [], 0
-    for cut in [*rules.sentence_end.finditer(piece), None]:
+    last = max((b for _, b in near), default=-1) - offset if near is not None else len(piece)
+    for cut in chain(rules.sentence_end.finditer(piece), [None]):
         end = cut.start() if cut else len(piece)
+        if near is not None and not any(a <= offset + end and b >= offset + start for a, b in near):
+            if start > last:
+                break  # none further on
+            start = cut.end() if cut else len(piece)
+            continue
         chunk = piece[start:end]
         lead = len(chunk) - len(chunk.lstrip())
         marker = rules.item_marker.match(chunk[lead:])
@@ -80,6 +92,10 @@ def sentence_to_events(text: str, start: int, end: int, published: int | None,
     return [(year, month, rid) for _, year, month, rid in sorted(found)]
 
 
+def span(match: Any) -> tuple[int, int]:
+    return match.span()
+
+
 def published_of(published_year: int | Mapping[str, int] | None, document_id: str) -> int | None:
     if isinstance(published_year, Mapping):
         return published_year.get(document_id)
@@ -100,11 +116,14 @@ def sections_to_events(sections: list[dict], text_of: Callable[[str], str], even
             texts[document_id] = text_of(document_id)
         text = texts[document_id]
         s0, s1 = int(section["char_start"]), int(section["char_end"])
-        if event_rules.gate is not None and not event_rules.gate.search(fold(text[s0:s1])):
-            continue  # no sentence of it holds a date
+        near = None  # the gate's matches in the section: a sentence none touches holds no date
+        if event_rules.gate is not None:
+            near = [(s0 + a, s0 + b) for a, b in map(span, event_rules.gate.finditer(fold(text[s0:s1])))]
+            if not near:
+                continue  # no sentence of it holds a date
         published = published_of(published_year, document_id)
         for start, _, piece in text_to_ranges(text, s0, s1, section["text"]):
-            for s, e in piece_to_sentences(piece, start, event_rules):
+            for s, e in piece_to_sentences(piece, start, event_rules, near):
                 for year, month, rule in sentence_to_events(text, s, e, published, event_rules):
                     key = (section["city_id"], document_id, year, month, s)
                     if key not in seen:

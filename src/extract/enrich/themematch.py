@@ -24,7 +24,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from itertools import accumulate, compress, count
+from itertools import accumulate, chain, compress, count
+from operator import itemgetter
 from typing import Any
 
 from extract.enrich.tokenize import Tokenizer
@@ -78,16 +79,41 @@ def checks_of(matcher: ThemeMatcher) -> dict[int, list]:
 
 class Tokens:
     """The tokens of a batch of pieces joined by line breaks, white space
-    left out: ``starts`` (offsets in the joined text), ``words`` (their
-    texts), ``lower`` (their lower-case texts); piece ``k`` holds the tokens
-    from ``firsts[k]`` to ``firsts[k + 1]`` and starts at ``piece_starts[k]``
-    of the joined text."""
+    left out: ``words`` (their texts), ``lower`` (their lower-case texts),
+    ``start(i)`` and ``end(i)`` (offsets in the joined text); piece ``k``
+    holds the tokens from ``firsts[k]`` to ``firsts[k + 1]`` and starts at
+    ``piece_starts[k]`` of the joined text. Tokens come chunk by chunk from
+    the tokenizer's cache where it can give them so (``Tokenizer.chunked``),
+    the offsets then found only for the tokens asked about."""
 
     def __init__(self, matcher: ThemeMatcher, batch: list[str]):
-        self.starts, self.words = tokenizer_of(matcher).tokens("\n".join(batch))
-        self.lower = list(map(str.lower, self.words))
+        text, tokenizer = "\n".join(batch), tokenizer_of(matcher)
         self.piece_starts = list(accumulate((len(p) + 1 for p in batch[:-1]), initial=0))
-        self.firsts = [bisect_left(self.starts, s) for s in self.piece_starts] + [len(self.starts)]
+        chunked = tokenizer.chunked(text)
+        if chunked is None:
+            starts, self.words = tokenizer.tokens_together(text)
+            self.offsets, self.alone, self.bases = [0], [(tuple(starts),)], [0, len(starts)]
+            self.lower = list(map(str.lower, self.words))
+        else:
+            self.offsets, self.alone = chunked
+            self.words = list(chain.from_iterable(map(itemgetter(1), self.alone)))
+            self.lower = list(chain.from_iterable(map(itemgetter(2), self.alone)))
+            self.bases = list(accumulate(map(len, map(itemgetter(1), self.alone)), initial=0))
+        self.firsts = [self.first_at(s) for s in self.piece_starts] + [len(self.words)]
+
+    def start(self, i: int) -> int:
+        """Where token ``i`` starts in the joined text."""
+        k = bisect_right(self.bases, i) - 1
+        return self.offsets[k] + self.alone[k][0][i - self.bases[k]]
+
+    def end(self, i: int) -> int:
+        """Where token ``i`` ends in the joined text."""
+        return self.start(i) + len(self.words[i])
+
+    def first_at(self, at: int) -> int:
+        """The first token that starts at or after offset ``at``."""
+        k = bisect_right(self.offsets, at) - 1
+        return self.bases[k] + bisect_left(self.alone[k][0], at - self.offsets[k])
 
     def piece_of(self, i: int) -> int:
         """The piece that holds token ``i``."""
@@ -113,13 +139,13 @@ def batch_to_spans(matcher: ThemeMatcher, batch: list[str]) -> list[list[Span]]:
             for s, e in words_to_matches(pattern.steps, checks[id(pattern)], tokens.words[w0:w1], lower[w0:w1]):
                 found.add((w0 + s, w0 + e, pattern.label, pattern.rule))
     out: list[list[Span]] = [[] for _ in batch]
-    firsts, starts, words, k = tokens.firsts, tokens.starts, tokens.words, 0
+    firsts, k = tokens.firsts, 0
     for i, j, label, rule in sorted(found):
         while firsts[k + 1] <= i:
             k += 1
         if j <= firsts[k + 1]:  # a phrase may run on into the next piece
             base = tokens.piece_starts[k]
-            out[k].append((label, rule, starts[i] - base, starts[j - 1] + len(words[j - 1]) - base))
+            out[k].append((label, rule, tokens.start(i) - base, tokens.end(j - 1) - base))
     return out
 
 

@@ -42,11 +42,22 @@ def text_to_ranges(doc_text: str, start: int, end: int, text: str) -> list[tuple
     the slice missing from ``text`` cut it in two when they are words (a quote
     left out of a section) and are blanked when they are bare marks (a list
     marker where a broken entry goes on)."""
-    piece = fold(doc_text[start:end])
-    found, kept = words_of(piece), words_of(fold(text))
+    piece, folded = fold(doc_text[start:end]), fold(text)
+    found = words_of(piece)
     if not found:
         return []
-    deleted = [] if found == kept else deleted_words(found, kept)
+    last = piece.rfind(found[-1]) + len(found[-1])
+    if piece == folded:  # all of it, from its first word to its last
+        first = piece.find(found[0])
+        return [(start + first, start + last, piece[first:last])]
+    kept = words_of(folded)
+    if found == kept:
+        first = piece.find(found[0])
+        return [(start + first, start + last, piece[first:last])]
+    lead = len(found) - len(kept)
+    if 0 < lead < len(found) and found[lead:] == kept and set(found[:lead]).isdisjoint(kept):
+        return lead_to_ranges(piece, start, found, lead, last)  # a list entry less its marker
+    deleted = deleted_words(found, kept)
     # Only the words up to the last deleted one need their offsets: the rest
     # is kept, one stretch from the next word to the last. A word is found
     # from the end of the one before it (only white space lies between), the
@@ -77,6 +88,26 @@ def text_to_ranges(doc_text: str, start: int, end: int, text: str) -> list[tuple
     ranges += [run] if run else []
     blanked = "".join(parts) + piece[at:] if parts else piece
     return [(start + s, start + e, blanked[s:e]) for s, e in ranges]
+
+
+def lead_to_ranges(piece: str, start: int, found: list[str], lead: int, last: int) -> list[tuple[int, int, str]]:
+    """``text_to_ranges`` where the row's text leaves out only the first
+    ``lead`` words of the slice (``piece``, its words ``found``, the end of
+    its last word ``last``): the rest, when these hold a letter or a digit;
+    else all of it, these blanked."""
+    at, words = 0, []
+    for word in found[:lead + 1]:
+        at = piece.find(word, at)
+        words.append(at)
+        at += len(word)
+    if any(_HAS_WORD.search(w) for w in found[:lead]):
+        return [(start + words[lead], start + last, piece[words[lead]:last])]
+    parts, at = [], 0
+    for s, word in zip(words, found[:lead]):
+        parts += [piece[at:s], " " * len(word)]
+        at = s + len(word)
+    blanked = "".join(parts) + piece[at:]
+    return [(start + words[0], start + last, blanked[words[0]:last])]
 
 
 def words_of(text: str) -> list[str]:

@@ -26,10 +26,19 @@ spaCy's algorithm (``Tokenizer.__call__`` in its ``tokenizer.pyx``), ported:
    special cases); of overlapping ones the longest (then first) wins, and
    where the text it covers is a special case, its tokens replace them. The
    cache also holds, for each piece, where such a sequence starts and ends
-   in it or runs on past its end, so that the pass follows only those."""
+   in it or runs on past its end, so that the pass follows only those.
+
+``Tokenizer.chunked(text)`` gives the same tokens chunk by chunk, from a
+cache of each chunk's tokens alone: step 3 crosses no gap but a single
+space, and a special phrase across one retokenizes nothing (no special case
+longer than a character holds a space) but may keep one inside a chunk from
+being retokenized; where two chunks meet with two words of a phrase (the
+last token of one, the first of the next), they are tokenized with as many
+chunks on each side as a phrase may reach."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from itertools import accumulate, compress, count
 from operator import add, contains, itemgetter
@@ -46,6 +55,9 @@ _END = ""  # the key that ends a special phrase in the trie (no token is empty)
 Entry = tuple[tuple[int, ...], tuple[str, ...], tuple[int, ...], tuple[int, ...], frozenset[str], str | None]
 _NOTHING: frozenset[str] = frozenset()
 _EMPTY: Entry = ((), (), (), (), _NOTHING, None)
+# A chunk's tokens alone: offsets, texts, lower-case texts; before step 3, its
+# last (if it ends the chunk and a special phrase goes on) and first token.
+Alone = tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...], str | None, str | None]
 
 
 def _compiled(regex: Regex | None):
@@ -88,6 +100,13 @@ class Tokenizer:
         self.spaced = any(w.isspace() for p in phrases for w in p) if spaced is None else spaced
         self.cache: dict[str, Entry] = {}
         self.most = most
+        self.alone: dict[str, Alone] = {}
+        self.reach = max(map(len, phrases), default=1) - 1  # chunks a special phrase runs on past its first
+        self.local = not any(" " in t and len(t) > 1 for t in rules.specials)
+        self.pairs: dict[str, set[str]] = {}  # a word of a special phrase → the words after it
+        for p in phrases:
+            for a, b in zip(p, p[1:]):
+                self.pairs.setdefault(a, set()).add(b)
 
     # --- one run ----------------------------------------------------------------
 
@@ -223,6 +242,62 @@ class Tokenizer:
 
     def tokens(self, text: str) -> tuple[list[int], list[str]]:
         """The starts and texts of the tokens of ``text`` that are not white space."""
+        chunked = self.chunked(text)
+        if chunked is None:
+            return self.tokens_together(text)
+        return [o + r for o, a in zip(*chunked) for r in a[0]], [w for a in chunked[1] for w in a[1]]
+
+    def chunked(self, text: str) -> tuple[list[int], list[Alone]] | None:
+        """Each chunk's start in ``text`` and its tokens (module docstring);
+        None when ``spaced`` or a special case of a space and more."""
+        if self.spaced or not self.local:
+            return None
+        chunks = text.split(" ")
+        alone = list(map(self.alone.get, chunks))
+        if not all(alone):  # each is a non-empty tuple; each new chunk is read once
+            new = {c: self.chunk_alone(c) for c in set(chunks).difference(self.alone)}
+            alone = (list(map(self.alone.get, chunks)) if new.keys() <= self.alone.keys()
+                     else [a if a is not None else new[c] for c, a in zip(chunks, alone)])
+        offsets = list(map(add, accumulate(map(len, chunks), initial=0), count()))
+        meets = [(k, alone[k][3], alone[k + 1][4]) for k in compress(count(), map(itemgetter(3), alone[:-1]))]
+        for k, last, first in meets:
+            if first is not None and first in self.pairs[last]:  # a special phrase may run on across the space
+                self.retokenize(text, chunks, offsets, alone, offsets[k + 1] - 1 - len(last), offsets[k + 1] + len(first))
+        return offsets, alone
+
+    def retokenize(self, text: str, chunks: list[str], offsets: list[int], alone: list[Alone],
+                   start: int, end: int) -> None:
+        """The chunks ``text[start:end]`` touches, in ``alone``, given their
+        tokens in the text from ``reach`` chunks before to ``reach`` after."""
+        k0, k1 = bisect_right(offsets, start) - 1, bisect_right(offsets, end - 1) - 1
+        lo, hi = max(0, k0 - self.reach), min(len(chunks) - 1, k1 + self.reach)
+        base = offsets[lo]
+        starts, words = self.tokens_together(text[base:offsets[hi] + len(chunks[hi])])
+        for k in range(k0, k1 + 1):
+            at = offsets[k] - base
+            i, j = bisect_left(starts, at), bisect_left(starts, at + len(chunks[k]))
+            alone[k] = (tuple(s - at for s in starts[i:j]), tuple(words[i:j]), tuple(map(str.lower, words[i:j])),
+                        None, None)
+
+    def chunk_alone(self, chunk: str) -> Alone:
+        """A chunk's tokens as it has them alone, cached while the cache
+        holds fewer than ``most``."""
+        entry = self.cache.get(chunk) or self.remember(chunk)
+        offsets, words = entry[0], entry[1]
+        last = words[-1] if words and offsets[-1] + len(words[-1]) == len(chunk) and words[-1] in self.pairs else None
+        first = words[0] if words and offsets[0] == 0 else None
+        if entry[2]:  # a special phrase ends in it: the last pass may change its tokens
+            starts, together = self.tokens_together(chunk)
+            alone = (tuple(starts), tuple(together), tuple(map(str.lower, together)), last, first)
+        else:
+            alone = (offsets, words, tuple(map(str.lower, words)), last, first)
+        if len(self.alone) < self.most:
+            self.alone[chunk] = alone
+        return alone
+
+    def tokens_together(self, text: str) -> tuple[list[int], list[str]]:
+        """``tokens``, the text read as a whole (steps 1 to 3 of the module
+        docstring)."""
         if self.spaced:
             chunks, offsets = self.runs_of(text)
         else:  # the text between single spaces: a run, or runs with the white space between them
@@ -230,8 +305,9 @@ class Tokenizer:
             offsets = list(map(add, accumulate(map(len, chunks), initial=0), count()))
         cache = self.cache
         entries = list(map(cache.get, chunks))
-        if not all(entries):  # an entry is a non-empty tuple
-            entries = [e if e is not None else self.remember(c) for c, e in zip(chunks, entries)]
+        if not all(entries):  # an entry is a non-empty tuple; each new chunk is read once
+            new = {c: self.remember(c) for c in set(chunks).difference(cache)}
+            entries = [e if e is not None else new[c] for c, e in zip(chunks, entries)]
         starts = [o + r for o, e in zip(offsets, entries) for r in e[0]]
         words = [w for e in entries for w in e[1]]
         # the tokens a special phrase may start at: those of one that ends in
