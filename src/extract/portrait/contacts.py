@@ -13,9 +13,48 @@ from email_validator import EmailNotValidError, validate_email
 from extract.portrait.context import Context
 from extract.portrait.names import parse_person
 from extract.read.textutil import lines_of, squash
+from extract.rules.derived import derived
 from extract.types import Contact, Extracted, Span
 
 _BLANKS = regex.compile(r"[ \t]+")
+# The email local part of ``rules/people.yaml``: one or two runs of address
+# characters, the second after a single space or tab (a broken address).
+_RUNS = r"(?:[\w.+-]+[ \t])?[\w.+-]+"
+
+
+def _local_back(email_re):
+    """A reverse pattern that, matched leftwards from an ``@``, reaches the
+    leftmost place a local part ending at that ``@`` can start, when the
+    email pattern's local part is ``_RUNS``; else None."""
+    if not email_re.pattern.startswith(f"(?P<local>{_RUNS})@"):
+        return None
+    return regex.compile(f"(?r){_RUNS}", email_re.flags)
+
+
+def _emails(email_re, flat: str):
+    """The matches of ``email_re.finditer(flat)``, found from each ``@``.
+
+    Searching the whole text tries every position of every word before an
+    address, each with backtracking. A local part of the shape ``_RUNS``
+    holds no ``@``, so a match starting at ``p`` uses the first ``@`` after
+    ``p``, and its domain, matched from that ``@``, does not depend on
+    ``p``. The first match from ``cursor`` is thus at the first ``@`` (from
+    ``cursor``) where one is: it starts at the leftmost ``p >= cursor`` that
+    ``text[p:at]`` fits ``_RUNS`` from, where the reverse pattern, greedy
+    leftwards and kept from crossing ``cursor``, reaches (the runs before
+    the ``@`` are maximal), and it is the match from there if there is one."""
+    back = derived(_local_back, email_re)
+    if back is None:
+        yield from email_re.finditer(flat)
+        return
+    cursor, at = 0, flat.find("@")
+    while at >= 0:
+        local = back.match(flat, cursor, at)
+        m = email_re.match(flat, local.start()) if local else None
+        if m:
+            yield m
+            cursor = m.end()
+        at = flat.find("@", max(at + 1, cursor))
 
 
 def _flatten(ctx: Context, start: int, end: int) -> str:
@@ -44,7 +83,7 @@ def extract_contacts(ctx: Context, start: int, end: int) -> Extracted:
     label = ctx.rules.people.email_label_re
     span = Span(start, end)
     chunks = []
-    for m in ctx.rules.people.email_re.finditer(flat):
+    for m in _emails(ctx.rules.people.email_re, flat):
         raw = m.group(0)
         before = flat[cursor:m.start()]
         if " " in raw and not label.search(before[-12:] + " " if before else ""):
