@@ -25,10 +25,9 @@ class Block(NamedTuple):
     end: int
 
 
-def _visible(text: str, start: int, end: int, cut: Sequence[Span]) -> list[tuple[int, int]]:
-    """Pieces of ``[start, end)`` outside the ``cut`` spans (sorted by start)."""
-    if not cut:
-        return [(start, end)] if text[start:end].strip() else []
+def _visible(text: str, start: int, end: int, cut: Sequence[Span]) -> list[tuple[int, int, str]]:
+    """Pieces of ``[start, end)`` outside the ``cut`` spans (sorted by
+    start) that are not blank: where each starts and ends, and its text."""
     pieces, pos = [], start
     for c in cut:
         if c.end <= pos or c.start >= end:
@@ -38,7 +37,7 @@ def _visible(text: str, start: int, end: int, cut: Sequence[Span]) -> list[tuple
         pos = max(pos, c.end)
     if pos < end:
         pieces.append((pos, end))
-    return [(s, e) for s, e in pieces if text[s:e].strip()]
+    return [(s, e, seg) for s, e in pieces if (seg := text[s:e]).strip()]
 
 
 def lines_to_blocks(ctx: Context, start: int, end: int, cut: tuple[Span, ...],
@@ -60,7 +59,7 @@ def lines_to_blocks(ctx: Context, start: int, end: int, cut: tuple[Span, ...],
     findings: list[Finding] = []
     gap = True  # a blank line (or cut text) since the last block line
     soft = False  # whether the line above wraps on into the next
-    cut = sorted((c for c in cut if c.end > start and c.start < end), key=lambda c: c.start)
+    cut = sorted((c for c in cut if c.end > start and c.start < end), key=lambda c: c.start) if cut else ()
     cut_from = min((c.start for c in cut), default=end)  # lines wholly before or after every cut span are whole
     cut_to = max((c.end for c in cut), default=start)
     pos = start
@@ -70,15 +69,15 @@ def lines_to_blocks(ctx: Context, start: int, end: int, cut: tuple[Span, ...],
         pos = line_end + 1
         soft, wraps = line_end in soft_breaks, soft  # `soft` now tells whether this line wraps on
         if line_end <= cut_from or line_start >= cut_to:
-            pieces = [(line_start, line_end)] if text[line_start:line_end].strip() else ()
+            seg = text[line_start:line_end]
+            pieces = ((line_start, line_end, seg),) if seg.strip() else ()
         else:
             pieces = _visible(text, line_start, line_end, cut)
         if not pieces:
             gap = True
             continue
         first = True
-        for s, e in pieces:
-            seg = text[s:e]
+        for s, e, seg in pieces:
             # A marker on a line wrapped into from the line above is text, not a list entry.
             m = bullet(seg) if first and not wraps else None
             first = False

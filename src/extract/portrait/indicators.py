@@ -20,6 +20,7 @@ from extract.types import Extracted, Indicator, wide_column
 _STRAY = regex.compile(r"^[/|\\]+[ \t]*")
 # A word split by a tab (`Coun<TAB>try`), or a stray mark standing alone (`schooling<TAB>; (City)`).
 _SPLIT = regex.compile(r"\p{L}\t+\p{L}|(?:^|\s)[;,.|\\]+(?=\s|$)")
+_SPLIT_NEEDS = frozenset("\t;,.|\\")
 _YEAR = regex.compile(r"(?:19|20)[0-9]{2}")
 
 
@@ -29,7 +30,7 @@ def _damaged(label: str) -> bool:
     if label.count("(") != label.count(")"):
         return True
     # _SPLIT needs a tab or one of its marks
-    return any(c in label for c in "\t;,.|\\") and bool(_SPLIT.search(label))
+    return not _SPLIT_NEEDS.isdisjoint(label) and bool(_SPLIT.search(label))
 
 
 def _year(raw: str) -> int | None:

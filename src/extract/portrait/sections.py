@@ -14,7 +14,7 @@ from extract.read.textutil import lines_of, trimmed
 from extract.rules import Heading
 from extract.rules.derived import derived
 from extract.rules.formats import format_rules
-from extract.types import Extracted, Section, Span
+from extract.types import Extracted, Finding, Section, Span
 
 # How ``rules.headings`` builds a heading's pattern, up to the heading itself:
 # at a line start, or glued to the text before it, after spaces or tabs.
@@ -72,6 +72,12 @@ def _headings(ctx: Context, start: int, end: int) -> list[tuple[str, str, int, i
     return found
 
 
+def _empty(ctx: Context, section: str, heading: tuple) -> Finding:
+    """The finding of a heading (start, end) with no text under it."""
+    return ctx.finding("section_empty", "sections", section, f"The {section!r} heading has no text under it.",
+                       ctx.text[heading[0]:heading[1]], *heading)
+
+
 def block_text(blocks: list[Block]) -> str:
     return "\n".join(f"{b.marker_raw} {b.text}" if b.kind == "item" else b.text for b in blocks)
 
@@ -93,8 +99,6 @@ def extract_sections(ctx: Context, start: int, end: int, cut: tuple[Span, ...]
     for k, (section, rule, head_start, body_start) in enumerate(bounds):
         body_end = bounds[k + 1][2] if k + 1 < len(bounds) else end
         heading = (head_start, head_start + len(ctx.text[head_start:body_start].rstrip(" \t:\n"))) if k else (None, None)
-        empty = ctx.finding("section_empty", "sections", section, f"The {section!r} heading has no text under it.",
-                            ctx.text[heading[0]:heading[1]], *heading) if k else None
         if section == "contact":  # read by ``contacts``; its row keeps the block as printed
             contact = (body_start, body_end)
             lines = [trimmed(ln) for ln in lines_of(ctx.text, body_start, body_end) if not ln.blank]
@@ -102,7 +106,7 @@ def extract_sections(ctx: Context, start: int, end: int, cut: tuple[Span, ...]
                 text = "\n".join(" ".join(ctx.text[s.start:s.end].split()) for s in lines)
                 records.append(Section(section, text, lines[0].start, lines[-1].end, rule, *heading))
             else:
-                findings.append(empty)
+                findings.append(_empty(ctx, section, heading))
                 records.append(Section(section, "", body_start, body_start, rule, *heading))
             continue
         blocks, found = lines_to_blocks(ctx, body_start, body_end, cut, section)
@@ -110,7 +114,7 @@ def extract_sections(ctx: Context, start: int, end: int, cut: tuple[Span, ...]
         claimed.append(Span(body_start, body_end))
         if not blocks:
             if k:  # a heading with nothing under it: the row keeps where the heading is
-                findings.append(empty)
+                findings.append(_empty(ctx, section, heading))
                 records.append(Section(section, "", body_start, body_start, rule, *heading))
             continue
         by_section[section] = blocks
