@@ -62,14 +62,13 @@ def lines_to_blocks(ctx: Context, start: int, end: int, cut: tuple[Span, ...],
     cut = sorted((c for c in cut if c.end > start and c.start < end), key=lambda c: c.start) if cut else ()
     cut_from = min((c.start for c in cut), default=end)  # lines wholly before or after every cut span are whole
     cut_to = max((c.end for c in cut), default=start)
-    pos = start
-    while pos < end:
-        nl = text.find("\n", pos, end)
-        line_start, line_end = pos, end if nl < 0 else nl
-        pos = line_end + 1
+    line_end = start - 1
+    # the lines, split once (a line end closing the range leaves an empty line after it: blank, it changes nothing)
+    for seg in text[start:end].split("\n"):
+        line_start = line_end + 1
+        line_end = line_start + len(seg)
         soft, wraps = line_end in soft_breaks, soft  # `soft` now tells whether this line wraps on
         if line_end <= cut_from or line_start >= cut_to:
-            seg = text[line_start:line_end]
             pieces = ((line_start, line_end, seg),) if seg.strip() else ()
         else:
             pieces = _visible(text, line_start, line_end, cut)
