@@ -12,7 +12,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from extract.portrait.context import Context
 from extract.portrait.names import parse_person
-from extract.read.textutil import lines_of, squash
+from extract.read.textutil import squash
 from extract.rules.derived import derived
 from extract.types import Contact, Extracted, Span
 
@@ -59,11 +59,12 @@ def _emails(email_re, flat: str):
 
 def _flatten(ctx: Context, start: int, end: int) -> str:
     parts = []
-    for line in lines_of(ctx.text, start, end):
-        if line.blank:
+    bullet_re = ctx.rules.people.contact_bullet_re
+    for line in ctx.text[start:end].split("\n") if start < end else ():
+        if not line.strip():
             continue
-        bullet = ctx.rules.people.contact_bullet_re.match(line.text)
-        body = line.text[bullet.end():] if bullet else line.text
+        bullet = bullet_re.match(line)
+        body = line[bullet.end():] if bullet else line
         parts.append((" - " if bullet and parts else " ") + body.strip())
     return squash("".join(parts))
 

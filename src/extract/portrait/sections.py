@@ -10,7 +10,6 @@ import regex
 
 from extract.portrait.blocks import Block, lines_to_blocks
 from extract.portrait.context import Context
-from extract.read.textutil import lines_of, trimmed
 from extract.rules import Heading
 from extract.rules.derived import derived
 from extract.rules.formats import format_rules
@@ -72,6 +71,21 @@ def _headings(ctx: Context, start: int, end: int) -> list[tuple[str, str, int, i
     return found
 
 
+def _as_printed(text: str, start: int, end: int) -> tuple[str, int, int] | None:
+    """The lines of ``text[start:end]`` that are not blank, each with its
+    white space folded, one a line, and where the first starts and the
+    last ends (trimmed); None when there are none."""
+    folded, first, last, pos = [], 0, 0, start
+    for line in text[start:end].split("\n"):
+        if line.strip():
+            if not folded:
+                first = pos + len(line) - len(line.lstrip())
+            folded.append(" ".join(line.split()))
+            last = pos + len(line.rstrip())
+        pos += len(line) + 1
+    return ("\n".join(folded), first, last) if folded else None
+
+
 def _empty(ctx: Context, section: str, heading: tuple) -> Finding:
     """The finding of a heading (start, end) with no text under it."""
     return ctx.finding("section_empty", "sections", section, f"The {section!r} heading has no text under it.",
@@ -101,10 +115,9 @@ def extract_sections(ctx: Context, start: int, end: int, cut: tuple[Span, ...]
         heading = (head_start, head_start + len(ctx.text[head_start:body_start].rstrip(" \t:\n"))) if k else (None, None)
         if section == "contact":  # read by ``contacts``; its row keeps the block as printed
             contact = (body_start, body_end)
-            lines = [trimmed(ln) for ln in lines_of(ctx.text, body_start, body_end) if not ln.blank]
-            if lines:
-                text = "\n".join(" ".join(ctx.text[s.start:s.end].split()) for s in lines)
-                records.append(Section(section, text, lines[0].start, lines[-1].end, rule, *heading))
+            printed = _as_printed(ctx.text, body_start, body_end)
+            if printed:
+                records.append(Section(section, *printed, rule, *heading))
             else:
                 findings.append(_empty(ctx, section, heading))
                 records.append(Section(section, "", body_start, body_start, rule, *heading))
