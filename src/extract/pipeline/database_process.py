@@ -136,10 +136,10 @@ class DatabaseProcess:
         self._conn.close()
 
     def abort(self) -> None:
-        with suppress(OSError):
-            self._conn.send((_ABORT,))
-        self._process.join(5)
+        """End the process at once (the unfinished file is the caller's to
+        remove): a chunk cut short by Ctrl-C would leave it waiting for the
+        rest."""
+        self._conn.close()
         if self._process.is_alive():
             self._process.kill()
-            self._process.join()
-        self._conn.close()
+        self._process.join()
