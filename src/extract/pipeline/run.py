@@ -190,6 +190,6 @@ def run(paths: list[str | Path], out_dir: str | Path, rules: Rules, say=None,
             return {"run.json": record_to_json(run_record(summary.inputs, summary.rows, found, rules.digest, limits,
                                                           summary.seconds))}
 
-        write_tables(stream.tables(), out_dir, extra=record,  # with workers, extract.db on a core of its own
-                     database=DatabaseProcess if workers > 1 else DatabaseThread)
+        pooled = workers > 1 and summary.documents > 1  # the workers' forkserver runs: extract.db on a core of its own
+        write_tables(stream.tables(), out_dir, extra=record, database=DatabaseProcess if pooled else DatabaseThread)
     return summary
