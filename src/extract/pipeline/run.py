@@ -27,6 +27,7 @@ import pyarrow as pa
 from extract.enrich.partners import Evidence, evidence_to_partners, profiles_to_findings
 from extract.findings import make_finding
 from extract.pipeline.batch import Batch, guarded
+from extract.pipeline.database_process import DatabaseProcess
 from extract.pipeline.document import challenge_page, one_document
 from extract.pipeline.inputs import Input, duplicate_inputs, input_files
 from extract.pipeline.output import batch_to_output
@@ -34,6 +35,7 @@ from extract.pipeline.report import findings_to_lines
 from extract.pipeline.workers import documents
 from extract.read.limits import Limits
 from extract.rules import Rules
+from extract.tables.database import DatabaseThread
 from extract.tables.records import finding_to_row
 from extract.tables.runinfo import InputRecord, Stopwatch, file_sha256, record_to_json, run_record
 from extract.tables.stream import TableStream
@@ -188,5 +190,6 @@ def run(paths: list[str | Path], out_dir: str | Path, rules: Rules, say=None,
             return {"run.json": record_to_json(run_record(summary.inputs, summary.rows, found, rules.digest, limits,
                                                           summary.seconds))}
 
-        write_tables(stream.tables(), out_dir, extra=record)
+        pooled = workers > 1 and summary.documents > 1  # the workers' forkserver runs: extract.db on a core of its own
+        write_tables(stream.tables(), out_dir, extra=record, database=DatabaseProcess if pooled else DatabaseThread)
     return summary

@@ -43,7 +43,7 @@ def _start_server(context) -> None:
     inherits that, from its first instruction on."""
     from multiprocessing import forkserver
 
-    context.set_forkserver_preload([__name__])
+    context.set_forkserver_preload([__name__, "extract.pipeline.database_process"])
     if threading.current_thread() is not threading.main_thread():
         forkserver.ensure_running()
         return

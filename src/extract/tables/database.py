@@ -126,6 +126,7 @@ class DatabaseWriter:
         self.conn.execute("PRAGMA page_size = 16384")  # fewer, fuller pages: less work to fill, a smaller file
         self.conn.execute("PRAGMA cache_size = -32768")  # 32 MiB: indexes and full-text search built in memory
         self.conn.execute("PRAGMA journal_mode = MEMORY")
+        self.conn.execute("PRAGMA synchronous = OFF")  # no fsync: the folder is swapped in whole, as the other files
         self.conn.execute("BEGIN")
         self._current: str | None = None
         self._done: list[str] = []

@@ -65,10 +65,11 @@ class TableSpill:
         (held until they make ``SPILL_BYTES``, then written as one batch)."""
         if not batch.num_rows:
             return
+        size = batch.nbytes
         self._pending.append(batch)
-        self._pending_bytes += batch.nbytes
+        self._pending_bytes += size
         self.rows += batch.num_rows
-        self.nbytes += batch.nbytes
+        self.nbytes += size
         if self._pending_bytes >= SPILL_BYTES:
             self._flush()
 

@@ -47,6 +47,7 @@ _TOKEN = re.compile(r"[0-9a-f]{16}")
 AT_FDCWD, RENAME_EXCHANGE = -100, 2
 UNSUPPORTED = frozenset({errno.EINVAL, errno.ENOSYS, errno.EPERM, errno.EOPNOTSUPP})
 Rows = pa.Table | Callable[[], Iterable[pa.Table]]
+Database = Callable[[Path, list[str]], DatabaseThread]  # DatabaseThread, or what has its add, close and abort
 _format_float = csvlines.format_float  # read here by qa.diff_render and the tests
 
 
@@ -72,11 +73,11 @@ def _table_to_files(spec: TableSpec, rows: Rows, folder: Path,
             parquet.write_table(to_output(spec.name, chunk))
 
 
-def _tables_to_folder(tables: Mapping[str, Rows], folder: Path) -> None:
-    """Every table as CSV and Parquet and into the SQLite database of them all,
-    then ``datapackage.json``, into ``folder``."""
+def _tables_to_folder(tables: Mapping[str, Rows], folder: Path, database_writer: Database) -> None:
+    """Every table as CSV and Parquet and into the SQLite database of them all
+    (by ``database_writer``), then ``datapackage.json``, into ``folder``."""
     names = [t for t in TABLES if t in tables]
-    database = DatabaseThread(folder / DATABASE, names)  # built while the CSV and Parquet files are written
+    database = database_writer(folder / DATABASE, names)  # built while the CSV and Parquet files are written
     try:
         for name in names:
             _table_to_files(TABLES[name], tables[name], folder, database)
@@ -314,11 +315,13 @@ def _locked(folder: Path) -> Iterator[None]:
 
 
 def write_tables(tables: Mapping[str, Rows], out_dir: str | os.PathLike[str],
-                 extra: Callable[[float], Mapping[str, str]] | None = None) -> None:
+                 extra: Callable[[float], Mapping[str, str]] | None = None,
+                 database: Database = DatabaseThread) -> None:
     """Write every table as CSV, Parquet and into ``extract.db``, plus
     ``datapackage.json``, into ``out_dir``,
     and the files ``extra(seconds the tables took to write)`` names (``run.json``),
-    all swapped in together.
+    all swapped in together; ``database(path, names)`` builds ``extract.db``
+    (a ``DatabaseThread``, or a ``pipeline.database_process.DatabaseProcess``).
 
     The new folder is built as ``.<name>.tmp-*`` next to ``out_dir``, with copies of
     the files in ``out_dir`` that are not ours, then swapped with ``out_dir`` in one
@@ -337,7 +340,7 @@ def write_tables(tables: Mapping[str, Rows], out_dir: str | os.PathLike[str],
         with _locked(out.parent):
             _recover(out)
             _recover_spills(out)
-            _write_and_swap(tables, out, extra)
+            _write_and_swap(tables, out, extra, database)
     except OutputError:
         raise
     except OSError as exc:
@@ -345,12 +348,12 @@ def write_tables(tables: Mapping[str, Rows], out_dir: str | os.PathLike[str],
 
 
 def _write_and_swap(tables: Mapping[str, Rows], out: Path,
-                    extra: Callable[[float], Mapping[str, str]] | None) -> None:
+                    extra: Callable[[float], Mapping[str, str]] | None, database: Database) -> None:
     """The new folder built next to ``out`` and swapped in (see ``write_tables``)."""
     tmp = _new_folder(out.parent, f".{out.name}.tmp-")
     try:
         start = time.perf_counter()
-        _tables_to_folder(tables, tmp)
+        _tables_to_folder(tables, tmp, database)
         for name, text in (extra(time.perf_counter() - start) if extra else {}).items():
             if name not in OURS or name.endswith(SUFFIXES) or name in ("datapackage.json", DATABASE):
                 raise ValueError(f"{name}: not a name for an extra output file")
