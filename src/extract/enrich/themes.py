@@ -168,6 +168,8 @@ def unit_to_rows(unit: dict, position: int | None, pieces: list[tuple[int, list]
     in the piece); ``located``: offsets are the document's."""
     rows = []
     for offset, spans in pieces:
+        if not spans:
+            continue
         for theme, rule, s, e in spans_to_tags([(label, rid, offset + s, offset + e) for label, rid, s, e in spans]):
             rows.append({"city_id": unit["city_id"], "document_id": unit["document_id"],
                          "section": unit["section"], "position": position, "theme": theme, "rule": rule,
