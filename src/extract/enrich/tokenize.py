@@ -56,7 +56,7 @@ Entry = tuple[tuple[int, ...], tuple[str, ...], tuple[int, ...], tuple[int, ...]
 _NOTHING: frozenset[str] = frozenset()
 _EMPTY: Entry = ((), (), (), (), _NOTHING, None)
 # A chunk's tokens alone: offsets, texts, lower-case texts; before step 3, its
-# last (if it ends the chunk and a special phrase goes on) and first token.
+# last (if it ends the chunk and a special phrase goes on) and first token (if it may carry one on).
 Alone = tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...], str | None, str | None]
 
 
@@ -259,8 +259,7 @@ class Tokenizer:
             alone = (list(map(self.alone.get, chunks)) if new.keys() <= self.alone.keys()
                      else [a if a is not None else new[c] for c, a in zip(chunks, alone)])
         offsets = list(map(add, accumulate(map(len, chunks), initial=0), count()))
-        heads = list(compress(count(), map(self.followers.__contains__, map(itemgetter(4), alone))))
-        meets = [(j - 1, alone[j - 1][3], alone[j][4]) for j in heads if j]  # j's first token may carry one on
+        meets = [(j - 1, alone[j - 1][3], alone[j][4]) for j in compress(count(), map(itemgetter(4), alone)) if j]
         for k, last, first in meets:
             if last is not None and first in self.pairs[last]:
                 self.retokenize(text, chunks, offsets, alone, offsets[k + 1] - 1 - len(last), offsets[k + 1] + len(first))
@@ -286,7 +285,7 @@ class Tokenizer:
         entry = self.cache.get(chunk) or self.remember(chunk)
         offsets, words = entry[0], entry[1]
         last = words[-1] if words and offsets[-1] + len(words[-1]) == len(chunk) and words[-1] in self.pairs else None
-        first = words[0] if words and offsets[0] == 0 else None
+        first = words[0] if words and offsets[0] == 0 and words[0] in self.followers else None
         if entry[2]:  # a special phrase ends in it: the last pass may change its tokens
             starts, together = self.tokens_together(chunk)
             alone = (tuple(starts), tuple(together), tuple(map(str.lower, together)), last, first)
