@@ -48,6 +48,9 @@ def pieces_to_spans(matcher: ThemeMatcher, pieces: Sequence[str], batch_chars: i
 def pieces_to_batches(pieces: Sequence[str], most: int, join: bool) -> Iterator[list[str]]:
     """Consecutive pieces in batches of about ``most`` characters (one piece
     a batch when they may not be joined)."""
+    if join and pieces and sum(map(len, pieces)) + len(pieces) <= most:
+        yield list(pieces)  # all in one: no piece would start a batch
+        return
     batch: list[str] = []
     size = 0
     for piece in pieces:
