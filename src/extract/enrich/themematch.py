@@ -48,6 +48,9 @@ def pieces_to_spans(matcher: ThemeMatcher, pieces: Sequence[str], batch_chars: i
 def pieces_to_batches(pieces: Sequence[str], most: int, join: bool) -> Iterator[list[str]]:
     """Consecutive pieces in batches of about ``most`` characters (one piece
     a batch when they may not be joined)."""
+    if join and pieces and sum(map(len, pieces)) + len(pieces) <= most:
+        yield list(pieces)  # all in one: no piece would start a batch
+        return
     batch: list[str] = []
     size = 0
     for piece in pieces:
@@ -79,7 +82,7 @@ def checks_of(matcher: ThemeMatcher) -> dict[int, list]:
 
 class Tokens:
     """The tokens of a batch of pieces joined by line breaks, white space
-    left out: ``words`` (their texts), ``lower`` (their lower-case texts),
+    left out: ``words_in(i, j)`` (their texts), ``lower`` (their lower-case texts),
     ``start(i)`` and ``end(i)`` (offsets in the joined text); piece ``k``
     holds the tokens from ``firsts[k]`` to ``firsts[k + 1]`` and starts at
     ``piece_starts[k]`` of the joined text. Tokens come chunk by chunk from
@@ -96,10 +99,10 @@ class Tokens:
             self.lower = list(map(str.lower, self.words))
         else:
             self.offsets, self.alone = chunked
-            self.words = list(chain.from_iterable(map(itemgetter(1), self.alone)))
+            self.words = None  # read from the chunks where asked for (``words_in``)
             self.lower = list(chain.from_iterable(map(itemgetter(2), self.alone)))
             self.bases = list(accumulate(map(len, map(itemgetter(1), self.alone)), initial=0))
-        self.firsts = [self.first_at(s) for s in self.piece_starts] + [len(self.words)]
+        self.firsts = [self.first_at(s) for s in self.piece_starts] + [len(self.lower)]
 
     def start(self, i: int) -> int:
         """Where token ``i`` starts in the joined text."""
@@ -108,7 +111,20 @@ class Tokens:
 
     def end(self, i: int) -> int:
         """Where token ``i`` ends in the joined text."""
-        return self.start(i) + len(self.words[i])
+        return self.start(i) + len(self.words_in(i, i + 1)[0])
+
+    def words_in(self, i: int, j: int) -> list[str]:
+        """The texts of tokens ``i`` to ``j``."""
+        if self.words is not None:
+            return self.words[i:j]
+        out: list[str] = []
+        k = bisect_right(self.bases, i) - 1
+        while i < j:  # chunk by chunk
+            base = self.bases[k]
+            out += self.alone[k][1][i - base:j - base]
+            k += 1
+            i = self.bases[k]
+        return out
 
     def first_at(self, at: int) -> int:
         """The first token that starts at or after offset ``at``."""
@@ -136,7 +152,7 @@ def batch_to_spans(matcher: ThemeMatcher, batch: list[str]) -> list[list[Span]]:
     checks = checks_of(matcher)
     for pattern, windows in patterns_to_windows(matcher, tokens):
         for w0, w1 in windows:
-            for s, e in words_to_matches(pattern.steps, checks[id(pattern)], tokens.words[w0:w1], lower[w0:w1]):
+            for s, e in words_to_matches(pattern.steps, checks[id(pattern)], tokens.words_in(w0, w1), lower[w0:w1]):
                 found.add((w0 + s, w0 + e, pattern.label, pattern.rule))
     out: list[list[Span]] = [[] for _ in batch]
     firsts, k = tokens.firsts, 0

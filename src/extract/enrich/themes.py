@@ -70,7 +70,7 @@ def text_to_ranges(doc_text: str, start: int, end: int, text: str) -> list[tuple
         at += len(word)
     status = ["kept"] * upto
     for i1, i2 in deleted:
-        cut = any(_HAS_WORD.search(w) for w in found[i1:i2])
+        cut = _HAS_WORD.search(" ".join(found[i1:i2])) is not None
         status[i1:i2] = ["cut" if cut else "blank"] * (i2 - i1)
     if upto < len(found):
         words[upto] = (words[upto][0], piece.rfind(found[-1]) + len(found[-1]))
@@ -100,7 +100,7 @@ def lead_to_ranges(piece: str, start: int, found: list[str], lead: int, last: in
         at = piece.find(word, at)
         words.append(at)
         at += len(word)
-    if any(_HAS_WORD.search(w) for w in found[:lead]):
+    if _HAS_WORD.search(" ".join(found[:lead])):  # white space holds no letter or digit
         return [(start + words[lead], start + last, piece[words[lead]:last])]
     parts, at = [], 0
     for s, word in zip(words, found[:lead]):
@@ -168,6 +168,8 @@ def unit_to_rows(unit: dict, position: int | None, pieces: list[tuple[int, list]
     in the piece); ``located``: offsets are the document's."""
     rows = []
     for offset, spans in pieces:
+        if not spans:
+            continue
         for theme, rule, s, e in spans_to_tags([(label, rid, offset + s, offset + e) for label, rid, s, e in spans]):
             rows.append({"city_id": unit["city_id"], "document_id": unit["document_id"],
                          "section": unit["section"], "position": position, "theme": theme, "rule": rule,
@@ -218,8 +220,7 @@ def rows_to_themes(sections: list[dict], items: list[dict], text_of: Callable[[s
         text = doc_text(section["document_id"])
         own = sorted(entries.get(key, []), key=lambda i: int(i["position"]))
         units.append((section, None, row_to_ranges(section, text, own), text))
-        units += [({**item, "section": section["section"]}, int(item["position"]), row_to_ranges(item, text), text)
-                  for item in own]
+        units += [(item, int(item["position"]), row_to_ranges(item, text), text) for item in own]  # same section
     spans = iter(pieces_to_spans(theme_rules.matcher, [p for _, _, ranges, _ in units for _, _, p in ranges]))
     rows = []
     for unit, position, ranges, text in units:

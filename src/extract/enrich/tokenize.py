@@ -25,8 +25,8 @@ spaCy's algorithm (``Tokenizer.__call__`` in its ``tokenizer.pyx``), ported:
    cases that hold an affix or a space (as step 2 splits them without
    special cases); of overlapping ones the longest (then first) wins, and
    where the text it covers is a special case, its tokens replace them. The
-   cache also holds, for each piece, where such a sequence starts and ends
-   in it or runs on past its end, so that the pass follows only those.
+   cache also holds where such a sequence starts and ends in each piece or
+   runs on past its end, so that the pass follows only those.
 
 ``Tokenizer.chunked(text)`` gives the same tokens chunk by chunk, from a
 cache of each chunk's tokens alone: step 3 crosses no gap but a single
@@ -56,7 +56,7 @@ Entry = tuple[tuple[int, ...], tuple[str, ...], tuple[int, ...], tuple[int, ...]
 _NOTHING: frozenset[str] = frozenset()
 _EMPTY: Entry = ((), (), (), (), _NOTHING, None)
 # A chunk's tokens alone: offsets, texts, lower-case texts; before step 3, its
-# last (if it ends the chunk and a special phrase goes on) and first token.
+# last (if it ends the chunk and a special phrase goes on) and first token (if it may carry one on).
 Alone = tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...], str | None, str | None]
 
 
@@ -79,12 +79,11 @@ class Tokenizer:
     """``TokenizerRules`` compiled, with a cache of the chunks tokenized so
     far (at most ``most``): a chunk's text → its ``Entry``. A special phrase
     of one token that is its own special case changes nothing and is left
-    out. ``spaced``: whether a special phrase
-    holds a white-space token; then white space is tokenized too, as spaCy
-    does, and a chunk is a run or the white space between two runs;
-    otherwise a white-space token only stands between two tokens, none is
-    kept, and a chunk is the text between two single spaces (a run, or runs
-    with the white space between them)."""
+    out. ``spaced``: whether a special phrase holds a white-space token; then
+    white space is tokenized too, as spaCy does, and a chunk is a run or the
+    white space between two runs; otherwise a white-space token only stands
+    between two tokens, none is kept, and a chunk is the text between two
+    single spaces (a run, or runs with the white space between them)."""
 
     def __init__(self, rules: TokenizerRules, most: int = 100_000, spaced: bool | None = None):
         prefix, suffix, infix = _compiled(rules.prefix), _compiled(rules.suffix), _compiled(rules.infix)
@@ -107,6 +106,7 @@ class Tokenizer:
         for p in phrases:
             for a, b in zip(p, p[1:]):
                 self.pairs.setdefault(a, set()).add(b)
+        self.followers = frozenset().union(*self.pairs.values())  # the words that carry one on
 
     # --- one run ----------------------------------------------------------------
 
@@ -259,9 +259,9 @@ class Tokenizer:
             alone = (list(map(self.alone.get, chunks)) if new.keys() <= self.alone.keys()
                      else [a if a is not None else new[c] for c, a in zip(chunks, alone)])
         offsets = list(map(add, accumulate(map(len, chunks), initial=0), count()))
-        meets = [(k, alone[k][3], alone[k + 1][4]) for k in compress(count(), map(itemgetter(3), alone[:-1]))]
+        meets = [(j - 1, alone[j - 1][3], alone[j][4]) for j in compress(count(), map(itemgetter(4), alone)) if j]
         for k, last, first in meets:
-            if first is not None and first in self.pairs[last]:  # a special phrase may run on across the space
+            if last is not None and first in self.pairs[last]:
                 self.retokenize(text, chunks, offsets, alone, offsets[k + 1] - 1 - len(last), offsets[k + 1] + len(first))
         return offsets, alone
 
@@ -285,7 +285,7 @@ class Tokenizer:
         entry = self.cache.get(chunk) or self.remember(chunk)
         offsets, words = entry[0], entry[1]
         last = words[-1] if words and offsets[-1] + len(words[-1]) == len(chunk) and words[-1] in self.pairs else None
-        first = words[0] if words and offsets[0] == 0 else None
+        first = words[0] if words and offsets[0] == 0 and words[0] in self.followers else None
         if entry[2]:  # a special phrase ends in it: the last pass may change its tokens
             starts, together = self.tokens_together(chunk)
             alone = (tuple(starts), tuple(together), tuple(map(str.lower, together)), last, first)
