@@ -102,16 +102,8 @@ def lines_to_blocks(ctx: Context, start: int, end: int, cut: tuple[Span, ...],
                 else:
                     open_.append(["para", "", "", 0, [body], body_s, body_s + len(body)])
             gap = False
-    blocks = [Block(kind, marker, raw, level, _squashed(bodies), s, e) for kind, marker, raw, level, bodies, s, e in open_]
+    blocks = [Block(kind, marker, raw, level, squash(" ".join(bodies)), s, e) for kind, marker, raw, level, bodies, s, e in open_]
     return _rejoin(ctx, blocks, findings, section), findings
-
-
-def _squashed(bodies: list[str]) -> str:
-    """``squash`` of the bodies joined by spaces; its pattern (a hyphen and a
-    space between lower-case letters) is looked for only where the white
-    space folded leaves a hyphen before a space."""
-    joined = " ".join(" ".join(bodies).split())
-    return squash(joined) if "- " in joined else joined
 
 
 def _goes_on(last: list, seg: str, at_line_start: bool, wrapped: bool) -> bool:

@@ -37,7 +37,7 @@ import regex
 from extract.portrait.lossy import repair_member
 from extract.portrait.places import country_code
 from extract.rules import DocumentRules, PlaceRules
-from extract.rules.derived import derived
+from extract.rules.derived import derived, kept
 from extract.types import Document, Line, Member, Span
 
 _COLUMN_GAP = regex.compile(r"\t+|\s{2,}")
@@ -90,18 +90,13 @@ def _code(name: str, places: PlaceRules) -> str:
     """``country_code(name)``, remembered per rule set (lists name the same countries over and over)."""
     codes = derived(_codes, places)
     got = codes.get(name)
-    if got is None:
-        if len(codes) > _CODES_MAX:
-            codes.clear()
-        got = codes[name] = country_code(name, places)
-    return got
+    return kept(codes, name, country_code(name, places)) if got is None else got
 
 
 def _codes(places: PlaceRules) -> dict[str, str]:
     return {}
 
 
-_CODES_MAX = 65_536
 
 
 def _split_entry(text: str, places: PlaceRules) -> tuple[str, str] | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import regex
 
 from extract.rules import IndicatorRules
-from extract.rules.derived import derived
+from extract.rules.derived import derived, kept
 
 _THOUSANDS = regex.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
 _PLAIN = regex.compile(r"[0-9]+(?:\.[0-9]+)?")
@@ -57,9 +57,7 @@ def quantity(raw: str, rules: IndicatorRules) -> Quantity | None:
     memo = derived(_memo, rules)
     got = memo.get(raw, _UNREAD)
     if got is _UNREAD:
-        if len(memo) >= _MEMO_MOST:
-            memo.clear()
-        got = memo[raw] = _quantity(raw, rules)
+        got = kept(memo, raw, _quantity(raw, rules), _MEMO_MOST)
     return got  # type: ignore[return-value]
 
 

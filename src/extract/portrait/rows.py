@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import regex
 
 from extract.portrait.quantities import quantity
-from extract.rules.derived import derived
+from extract.rules.derived import derived, kept
 from extract.rules.indicators import IndicatorRules, Label
 from extract.types import Line, Span
 
@@ -33,7 +33,6 @@ _DIGIT = re.compile("[0-9]")
 _SPECIAL = re.compile("[0-9:/|]")  # what ends the label of every reading of a line (see ``_Classifier``)
 _ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
 _NOT_ASCII_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
-_SEEN_MAX = 65_536  # texts, keys and values remembered (then forgotten all at once)
 
 
 @dataclass(frozen=True)
@@ -70,11 +69,8 @@ def _classify(label: str, known: _Classifier) -> tuple[Label | None, Label | Non
     if not key:
         return None
     seen = known.seen
-    if key not in seen:
-        if len(seen) > _SEEN_MAX:
-            seen.clear()
-        seen[key] = known.read(key)
-    return seen[key]
+    got = seen.get(key, seen)
+    return kept(seen, key, known.read(key)) if got is seen else got
 
 
 @dataclass
@@ -164,9 +160,7 @@ def _row_of(text: str, known: _Classifier, rules: IndicatorRules):
     lines = known.lines
     got = lines.get(text, lines)
     if got is lines:
-        if len(lines) > _SEEN_MAX:
-            lines.clear()
-        got = lines[text] = _PROSE if known.prose.match(text) else _line_to_row(text, known, rules)
+        got = kept(lines, text, _PROSE if known.prose.match(text) else _line_to_row(text, known, rules))
     return got
 
 
@@ -237,11 +231,9 @@ def _is_figure(value: str, known: _Classifier, rules: IndicatorRules) -> bool:
     figures = known.figures
     got = figures.get(value)
     if got is None:
-        if len(figures) > _SEEN_MAX:
-            figures.clear()
         cell = next((c for c in _CELL.split(value) if c.strip()), "")
         year = _YEAR.search(cell)  # a cell holding the year too (`637,187 (2014)`)
-        got = figures[value] = _figure(cell[:year.start()] if year and year.start() else cell, rules)
+        got = kept(figures, value, _figure(cell[:year.start()] if year and year.start() else cell, rules))
     return got
 
 

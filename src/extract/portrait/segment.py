@@ -24,7 +24,7 @@ from extract.portrait.rows import Row, is_figure, row_starts
 from extract.read.layout import wrapped_start
 from extract.read.textutil import fold_key, lines_of
 from extract.rules import DocumentRules, Heading, IndicatorRules, PeopleRules, PlaceRules, Rules
-from extract.rules.derived import derived
+from extract.rules.derived import derived, kept
 from extract.types import Document, Line, Portrait, Segmentation, Span
 
 _CONTACT_LINES = 8
@@ -53,7 +53,6 @@ def _starts_table(row: Row | None, rules: SegmentRules) -> bool:
 
 
 _VISION, _CONTACT, _EMAIL, _BLANK = 1, 2, 4, 8
-_SEEN_MAX = 65_536
 
 
 @dataclass
@@ -71,10 +70,7 @@ class _Marker:
         got = ((_VISION if self.vision is not None and self.vision.match(text) else 0)
                | (_CONTACT if self.contact is not None and self.contact.search(text) else 0)
                | (_EMAIL if self.email.search(text) else 0) | (0 if text.strip() else _BLANK))
-        if len(self.seen) > _SEEN_MAX:
-            self.seen.clear()
-        self.seen[text] = got
-        return got
+        return kept(self.seen, text, got)
 
 
 def _marker(headings: tuple[Heading, ...], people: PeopleRules) -> _Marker:

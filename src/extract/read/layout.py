@@ -185,41 +185,19 @@ _GROUP_REFERENCE = regex.compile(r"\\[1-9]|\\g|\(\?(?:P[=>]|&|R|[0-9]|[+-][0-9]|
 
 
 def _joined_patterns(*starts) -> tuple:
-    """``starts`` as few patterns: those with the same flags joined into one
-    alternation (it matches at a place where one of them does); and these
-    joined into one, each with its own flags set for its group, when they
-    differ only in flags a group can set and refer to no group. One pattern
-    is also much faster to match than several apart: ``regex`` first looks
-    for a pattern's required string (``Participating``) in all of the text
-    after the position, an alternation has none."""
-    by_flags: dict[int, list] = {}
-    alone = []
-    for p in starts:
-        if _GLOBAL_FLAGS.search(p.pattern):
-            alone.append(p)
-        else:
-            by_flags.setdefault(p.flags, []).append(p)
-    joined = []
-    for flags, group in by_flags.items():
-        if len(group) == 1:
-            joined += group
-            continue
-        try:
-            joined.append(regex.compile("|".join(f"(?:{p.pattern})" for p in group), flags))
-        except regex.error:
-            joined += group
-    return tuple(alone) + _scoped_join(joined)
-
-
-def _scoped_join(patterns: list) -> tuple:
-    """``patterns`` that differ only in flags a group can set joined into
-    one, each in a group that sets the flags it differs in from the first
-    (``(?i:…)``); those that refer to a group stay as they are."""
+    """``starts`` as few patterns: those whose flags differ only in flags a
+    group can set joined into one alternation (it matches at a place where
+    one of them does), each in a group that sets the flags it differs in
+    from the first (``(?i:…)``, or ``(?:…)``); a pattern with an inline flag
+    for the whole pattern or a reference to a group stays as it is. One
+    pattern is also much faster to match than several apart: ``regex`` first
+    looks for a pattern's required string (``Participating``) in all of the
+    text after the position, an alternation has none."""
     scoped = sum(_SCOPED_FLAGS)
     kinds: dict[int, list] = {}
     out = []
-    for p in patterns:
-        if _GROUP_REFERENCE.search(p.pattern):
+    for p in starts:
+        if _GLOBAL_FLAGS.search(p.pattern) or _GROUP_REFERENCE.search(p.pattern):
             out.append(p)
         else:
             kinds.setdefault(p.flags & ~scoped, []).append(p)

@@ -12,6 +12,7 @@ from typing import TypeVar
 
 T = TypeVar("T")
 MOST = 256  # entries kept; more rule sets than this in one process start the table again
+MEMO_MOST = 65_536  # entries of a memo of texts or values (``kept``)
 
 _DERIVED: dict[tuple, tuple[tuple, object]] = {}
 
@@ -27,3 +28,13 @@ def derived(build: Callable[..., T], *sources: object) -> T:
             _DERIVED.clear()
         got = _DERIVED[key] = (sources, build(*sources))
     return got[1]  # type: ignore[return-value]
+
+
+def kept(memo: dict, key: object, value: T, most: int = MEMO_MOST) -> T:
+    """``value`` stored in ``memo`` under ``key`` and returned: the store of
+    a bounded memo of a hot path (a text, a value → what a stage read of
+    it), emptied at once when it already holds ``most`` entries."""
+    if len(memo) >= most:
+        memo.clear()
+    memo[key] = value
+    return value
