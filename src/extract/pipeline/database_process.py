@@ -25,9 +25,7 @@ from multiprocessing.connection import Connection
 import pyarrow as pa
 
 from extract.pipeline.workers import _die_with_parent, _sigint_deferred, _start_server
-from extract.tables.database import DatabaseWriter
-
-_ADD, _CLOSE, _ABORT = "add", "close", "abort"
+from extract.tables.database import ABORT, ADD, CLOSE, feed
 
 
 def _failure(exc: BaseException) -> BaseException:
@@ -42,18 +40,18 @@ def _failure(exc: BaseException) -> BaseException:
 def _received(conn: Connection, into: queue.Queue) -> None:
     """Messages from ``conn`` (a chunk read as an Arrow table) into ``into``
     until the close or abort, or the end of the pipe (then an abort)."""
-    message: tuple = (_ABORT,)
+    message: tuple = (ABORT,)
     try:
         while True:
             message = conn.recv()
-            if message[0] == _ADD:
+            if message[0] == ADD:
                 with pa.ipc.open_stream(conn.recv_bytes()) as reader:
-                    message = (_ADD, message[1], reader.read_all())
+                    message = (ADD, message[1], reader.read_all())
             into.put(message)
-            if message[0] != _ADD:
+            if message[0] != ADD:
                 return
     except BaseException:  # the caller ended: nothing more comes
-        into.put((_ABORT,))
+        into.put((ABORT,))
 
 
 def _serve(conn: Connection, path: str, names: list[str], waiting: int) -> None:
@@ -65,27 +63,13 @@ def _serve(conn: Connection, path: str, names: list[str], waiting: int) -> None:
     _die_with_parent()
     messages: queue.Queue = queue.Queue(maxsize=waiting)
     threading.Thread(target=_received, args=(conn, messages), daemon=True).start()
-    writer, message = None, None
-    try:
-        writer = DatabaseWriter(path, names)
-        while True:
-            message = messages.get()
-            if message[0] == _CLOSE:
-                writer.close()
-                conn.send(None)
-                return
-            if message[0] == _ABORT:
-                writer.abort()
-                return
-            writer.add(message[1], message[2])
-    except BaseException as exc:  # sent back; what still comes is read so the caller never blocks
+
+    def failed(exc: BaseException) -> None:  # sent back at once, for the caller's next add
         with suppress(Exception):
             conn.send(_failure(exc))
-        if writer is not None:
-            with suppress(Exception):
-                writer.abort()
-        while message is None or message[0] not in (_CLOSE, _ABORT):
-            message = messages.get()
+
+    if feed(path, names, messages.get, failed):
+        conn.send(None)
 
 
 class DatabaseProcess:
@@ -118,7 +102,7 @@ class DatabaseProcess:
         with pa.ipc.new_stream(sink, chunk.schema) as stream:
             stream.write_table(chunk)
         try:
-            self._conn.send((_ADD, table))
+            self._conn.send((ADD, table))
             self._conn.send_bytes(sink.getvalue())
         except OSError:  # the process ended: why
             self._raise()
@@ -127,7 +111,7 @@ class DatabaseProcess:
     def close(self) -> None:
         try:
             with suppress(OSError):  # a process that ended says why below
-                self._conn.send((_CLOSE,))
+                self._conn.send((CLOSE,))
             self._raise()
         except BaseException:
             self.abort()

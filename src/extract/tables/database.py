@@ -255,14 +255,43 @@ class DatabaseWriter:
         return {"city_index": city_index, "documents": documents}
 
 
+ADD, CLOSE, ABORT = "add", "close", "abort"  # what a fed writer is told: (ADD, table, chunk), (CLOSE,), (ABORT,)
+
+
+def feed(path: str | os.PathLike[str], names: list[str], get: Callable[[], tuple],
+         failed: Callable[[BaseException], None]) -> bool:
+    """A ``DatabaseWriter`` at ``path`` fed the messages ``get()`` returns until
+    it is told to close or abort; whether it closed the database whole. A
+    failure goes to ``failed``, the writer is aborted and the messages are
+    still read up to the close or abort, so the sender is never left blocked."""
+    writer, message = None, None
+    try:
+        writer = DatabaseWriter(path, names)
+        while True:
+            message = get()
+            if message[0] == CLOSE:
+                writer.close()
+                return True
+            if message[0] == ABORT:
+                writer.abort()
+                return False
+            writer.add(message[1], message[2])
+    except BaseException as exc:
+        failed(exc)
+        if writer is not None:
+            with suppress(Exception):
+                writer.abort()
+        while message is None or message[0] not in (CLOSE, ABORT):
+            message = get()
+        return False
+
+
 class DatabaseThread:
     """A ``DatabaseWriter`` in a thread of its own, fed the chunks through a
     short queue: SQLite and Arrow work without Python's lock, so the
     database is built while the caller writes the other files. ``add``,
     ``close`` and ``abort`` as ``DatabaseWriter``'s, in the same order; a
     failure of the writer is raised by the next ``add`` or by ``close``."""
-
-    _END, _ABORT = object(), object()
 
     def __init__(self, path: str | os.PathLike[str], names: Iterable[str], waiting: int = 2):
         self._queue: queue.Queue = queue.Queue(maxsize=waiting)
@@ -271,25 +300,10 @@ class DatabaseThread:
         self._thread.start()
 
     def _work(self, path: str | os.PathLike[str], names: list[str]) -> None:
-        writer, item = None, None
-        try:
-            writer = DatabaseWriter(path, names)
-            while True:
-                item = self._queue.get()
-                if item is self._END:
-                    writer.close()
-                    return
-                if item is self._ABORT:
-                    writer.abort()
-                    return
-                writer.add(*item)
-        except BaseException as exc:  # raised in the caller's thread; the queue is drained so it never blocks
-            self._failure = exc
-            if writer is not None:
-                with suppress(Exception):
-                    writer.abort()
-            while item is not self._END and item is not self._ABORT:
-                item = self._queue.get()
+        feed(path, names, self._queue.get, self._failed)  # a failure is raised in the caller's thread
+
+    def _failed(self, exc: BaseException) -> None:
+        self._failure = exc
 
     def _raise(self) -> None:
         if self._failure is not None:
@@ -297,16 +311,16 @@ class DatabaseThread:
 
     def add(self, table: str, chunk: pa.Table) -> None:
         self._raise()
-        self._queue.put((table, chunk))
+        self._queue.put((ADD, table, chunk))
 
     def close(self) -> None:
-        self._queue.put(self._END)
+        self._queue.put((CLOSE,))
         self._thread.join()
         self._raise()
 
     def abort(self) -> None:
         if self._thread.is_alive():
-            self._queue.put(self._ABORT)
+            self._queue.put((ABORT,))
             self._thread.join()
 
 
