@@ -20,7 +20,7 @@ from extract.bench.bench import bench, command_time
 from extract.bench.bench_render import Figure, figure_verdict, render_bench, report_to_figures
 from extract.bench.floor import measure_floor, theme_phrases, vocabulary_re
 from extract.bench.memory import child_peaks
-from extract.bench.results import BenchReport, BenchResult, CommandTime, Floor, PdfResult
+from extract.bench.results import BenchReport, BenchResult, CommandTime, Floor, PdfResult, best_runs
 from extract.bench.synthetic import (
     WRAP_WIDTHS,
     Variation,
@@ -235,3 +235,21 @@ def test_render_bench_says_what_was_not_measured():
 ])
 def test_figure_verdict(fig, verdict):
     assert figure_verdict(fig) == verdict
+
+
+def test_targets_take_each_sizes_best_round_and_its_highest_peak():
+    """With two rounds, a size is judged by its least CPU (one worker) or
+    least wall (workers), and by the highest peak memory of its rounds."""
+    slow, fast = _result(10_000, 1, 12.0, 300.0), _result(10_000, 1, 9.0, 280.0)
+    par_slow, par_fast = _result(10_000, 2, 8.0, 310.0), _result(10_000, 2, 6.0, 310.0)
+    big = _result(20_000, 1, 20.0, 320.0)
+    runs = (slow, par_fast, replace(big, repeat=1), replace(fast, repeat=2), replace(par_slow, repeat=2),
+            replace(big, wall_seconds=30.0, cpu_seconds=27.0, peak_rss_mb=330.0, repeat=2))
+    best = best_runs(runs)
+    assert [(r.n, r.workers, r.repeat) for r in best] == [(10_000, 1, 2), (10_000, 2, 1), (20_000, 1, 1)]
+    assert best[0].peak_rss_mb == 300.0 and best[2].peak_rss_mb == 330.0
+    figs = {f.label: f.measured for f in report_to_figures(BenchReport(runs=runs, repeats=2))}
+    assert figs["CPU time(N=20,000) / time(N=10,000)"] == pytest.approx(18.0 / 8.1)
+    assert figs["wall speed-up, 2 workers vs 1, N=10,000"] == pytest.approx(9.0 / 6.0)
+    text = render_bench(BenchReport(runs=runs, repeats=2))
+    assert "2 rounds" in text and len([line for line in text.splitlines() if line.startswith(" 10,000")]) >= 4

@@ -107,6 +107,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--workers", type=_WORKERS, default=2, help="workers of the parallel run (default: 2)")
     b.add_argument("--seed", type=_ranged(int, 0, 2**32 - 1, "a whole number from 0 to 4,294,967,295"), default=0,
                    help="seed of the corpus (default: 0)")
+    b.add_argument("--repeats", type=_at_least_one, default=2,
+                   help="rounds of runs; each target takes each size's best round (default: 2)")
     b.add_argument("--no-pdf", action="store_true", help="skip the PDF figure")
     s = sub.add_parser("serve", help="browse, search and query output/extract.db in Datasette (the serve extra)")
     s.add_argument("--out", default="output", help="folder of the tables (default: output/)")
@@ -240,7 +242,7 @@ def _command(args: argparse.Namespace) -> int:
         from extract.bench.bench import bench_suite
         from extract.bench.bench_render import render_bench
         report = bench_suite(tuple(args.sizes), args.workers, args.seed, pdf=not args.no_pdf,
-                             say=lambda line: print(f"extract: {line}", file=sys.stderr))
+                             say=lambda line: print(f"extract: {line}", file=sys.stderr), repeats=args.repeats)
         sys.stdout.write(render_bench(report) + "\n")
         return 0
     if args.command == "eval":

@@ -213,23 +213,33 @@ def startup_time(raw: Path = RAW, repeats: int = 3) -> CommandTime:
 
 
 def bench_suite(sizes: tuple[int, ...] = (10_000, 20_000), workers: int = 2, seed: int = 0,
-                pdf: bool = True, startup: bool = True, say=None) -> BenchReport:
+                pdf: bool = True, startup: bool = True, say=None, repeats: int = 2) -> BenchReport:
     """Every figure of the printout → a ``BenchReport``: each size with one
     worker, the tokenizer and the floor; the first size again with
-    ``workers`` processes when ``pipeline.run`` can; the PDF figure; the
+    ``workers`` processes when ``pipeline.run`` can; all of it ``repeats``
+    times, in rounds (every size once a round, on the same corpora), so that
+    a drift of the machine's speed touches every size alike and the targets
+    can take each size's best (``results.best_runs``); the PDF figure; the
     commands ``extract run raw`` and ``extract --version``. ``say`` gets a
     line as each measurement starts."""
     say = say or (lambda line: None)
     load_start = os.getloadavg()
     notes, runs, brochure = [], [], brochure_parts()
-    for i, n in enumerate(sizes):
-        with tempfile.TemporaryDirectory(prefix="extract-bench-") as tmp:
-            say(f"corpus of {n:,} portraits; 1 worker")
-            build_corpus(n, Path(tmp) / "corpus", seed, brochure)
-            runs.append(measure_in_fresh_process(Path(tmp) / "corpus", n, 1))
-            if i == 0 and workers > 1 and workers_supported():
-                say(f"{n:,} portraits, {workers} workers")
-                runs.append(measure_in_fresh_process(Path(tmp) / "corpus", n, workers, tokenizer=False, floor=False))
+    parallel = workers > 1 and workers_supported()
+    with tempfile.TemporaryDirectory(prefix="extract-bench-") as tmp:
+        corpora: dict[int, Path] = {}
+        for n in sizes:
+            say(f"corpus of {n:,} portraits")
+            corpora[n] = Path(tmp) / f"corpus-{n}"
+            build_corpus(n, corpora[n], seed, brochure)
+        for repeat in range(1, repeats + 1):
+            for i, n in enumerate(sizes):
+                say(f"round {repeat} of {repeats}: {n:,} portraits, 1 worker")
+                runs.append(replace(measure_in_fresh_process(corpora[n], n, 1), repeat=repeat))
+                if i == 0 and parallel:
+                    say(f"round {repeat} of {repeats}: {n:,} portraits, {workers} workers")
+                    runs.append(replace(measure_in_fresh_process(corpora[n], n, workers, tokenizer=False,
+                                                                 floor=False), repeat=repeat))
     if workers > 1 and not workers_supported():
         notes.append("pipeline.run takes no `workers`: the parallel speed-up was not measured")
     if runs and runs[0].tokenizer_seconds is None:
@@ -247,4 +257,5 @@ def bench_suite(sizes: tuple[int, ...] = (10_000, 20_000), workers: int = 2, see
         if (sys.flags.dont_write_bytecode or os.environ.get("PYTHONDONTWRITEBYTECODE")) and not _compiled():
             notes.append("PYTHONDONTWRITEBYTECODE is set and the package has no bytecode: each command compiled "
                          "the modules it imports, which a normal install does not (make bench compiles them first)")
-    return BenchReport(tuple(runs), pdf_result, started, version, seed, tuple(notes), os.getloadavg(), load_start)
+    return BenchReport(tuple(runs), pdf_result, started, version, seed, tuple(notes), os.getloadavg(), load_start,
+                       repeats)

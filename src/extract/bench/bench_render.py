@@ -12,7 +12,7 @@ import os
 import platform
 from dataclasses import dataclass
 
-from extract.bench.results import BenchReport, BenchResult, CommandTime, PdfResult
+from extract.bench.results import BenchReport, BenchResult, CommandTime, PdfResult, best_runs
 from extract.tables.runinfo import STAGES
 
 
@@ -40,8 +40,10 @@ def figure_verdict(fig: Figure) -> str:
 
 def report_to_figures(report: BenchReport) -> list[Figure]:
     """A report → every target of ``extract bench`` (issue 14's, and the
-    tokenizer ratio of before) with what was measured for it."""
-    single = [r for r in report.runs if r.workers == 1]
+    tokenizer ratio of before) with what was measured for it: each size's
+    best round (``best_runs``)."""
+    best = best_runs(report.runs)
+    single = [r for r in best if r.workers == 1]
     figs = []
     for r in single:
         figs += [Figure(f"portraits per CPU-second, 1 worker, N={r.n:,}", r.portraits_per_cpu_second, 1_000, True,
@@ -58,7 +60,7 @@ def report_to_figures(report: BenchReport) -> list[Figure]:
                         1.1, False, "{:.2f}×"),
                  Figure(f"CPU time(N={last.n:,}) / time(N={first.n:,})", last.cpu_seconds / first.cpu_seconds,
                         1.05 * last.n / first.n, False, "{:.2f}×")]
-    par = next((r for r in report.runs if r.workers > 1), None)
+    par = next((r for r in best if r.workers > 1), None)
     base = next((r for r in single if par and r.n == par.n), None)
     label = f"wall speed-up, {par.workers} workers vs 1, N={par.n:,}" if par and base else "wall speed-up, 2 workers vs 1"
     figs.append(Figure(label, base.wall_seconds / par.wall_seconds if par and base else None, 1.8, True, "{:.2f}×"))
@@ -84,12 +86,12 @@ def figures_to_lines(figs: list[Figure]) -> list[str]:
 
 
 def runs_to_lines(runs: tuple[BenchResult, ...]) -> list[str]:
-    """Runs → one line each: size, workers, documents, wall and CPU time (the
+    """Runs → one line each: size, workers, round, documents, wall and CPU time (the
     measuring process's; with workers, theirs is not in it, nor in the rate
     per CPU-second), portraits per CPU-second, memory, the tokenizer's and
     the floor's CPU seconds and the pipeline's ratio to each, the 1-minute
     load average before and after."""
-    lines = [f"{'N':>7} {'workers':>7} {'docs':>5} {'errors':>6} {'MB text':>7} {'wall s':>7} {'cpu s':>7} "
+    lines = [f"{'N':>7} {'workers':>7} {'round':>5} {'docs':>5} {'errors':>6} {'MB text':>7} {'wall s':>7} {'cpu s':>7} "
              f"{'portraits/cpu-s':>15} {'peak MB':>7} {'worker MB':>14} {'spaCy s':>7} {'ratio':>5} "
              f"{'floor s':>7} {'floor p/s':>9} {'÷floor':>6} {'load':>11}"]
     for r in runs:
@@ -101,7 +103,7 @@ def runs_to_lines(runs: tuple[BenchResult, ...]) -> list[str]:
         floor_rate = f"{r.floor_per_second:,.0f}" if r.floor_per_second else "—"
         times = f"{r.floor_ratio:.1f}" if r.floor_ratio else "—"
         load = f"{r.load[0]:.2f}→{r.load[1]:.2f}"
-        lines.append(f"{r.n:>7,} {r.workers:>7} {r.documents:>5} {r.errors:>6} {r.corpus_chars / 1e6:>7.1f} "
+        lines.append(f"{r.n:>7,} {r.workers:>7} {r.repeat:>5} {r.documents:>5} {r.errors:>6} {r.corpus_chars / 1e6:>7.1f} "
                      f"{r.wall_seconds:>7.2f} {r.cpu_seconds:>7.2f} {rate:>15} {r.peak_rss_mb:>7,.0f} "
                      f"{kids:>14} {tok:>7} {ratio:>5} {floor:>7} {floor_rate:>9} {times:>6} {load:>11}")
     return lines
@@ -180,13 +182,17 @@ def render_bench(report: BenchReport) -> str:
         head += (f"\nload average (1, 5, 15 min): {_load(report.load_start)} at the start, {_load(report.load)} "
                  "at the end (a run keeps one CPU busy; more means other work shared the machine: "
                  "CPU seconds are the fairer figure then)")
+    best = best_runs(report.runs)
+    rounds = (f"{report.repeats} rounds, each size once a round on the same corpus; the floor, the stages and the "
+              "targets take each size's best round: least CPU with one worker, least wall with more, and the "
+              "highest peak memory of the rounds") if report.repeats > 1 else "one round"
     parts = [head, "", "Runs (pipeline.run end to end, tables written, each in a fresh process; spaCy: "
                        "blank('en') tokenizer, same text, same process; floor: see below)",
-             *runs_to_lines(report.runs), "",
+             f"({rounds})", *runs_to_lines(report.runs), "",
              "Floor (same corpus, same process, CPU seconds: decode; one regex pass of labels and headings; "
              "Aho-Corasick over the theme phrases; every table written to Parquet)",
-             *floors_to_lines(report.runs), "",
-             "Seconds per stage", *stages_to_lines(report.runs), "",
+             *floors_to_lines(best), "",
+             "Seconds per stage", *stages_to_lines(best), "",
              "PDF", *pdf_to_lines(report.pdf), "",
              "Commands (a process of their own, start-up included, median of 3 after one warm-up run)",
              *commands_to_lines([report.startup, report.version]), "",

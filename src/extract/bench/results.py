@@ -8,10 +8,10 @@ process and of its workers, seconds per stage, the spaCy tokenizer and the
 pdfplumber alone and the whole pipeline on one PDF. ``CommandTime``: a
 command in a process of its own. ``BenchReport``: all of them, with notes on
 what was not measured. Frozen dataclasses, no behaviour beyond derived
-ratios."""
+ratios, and ``best_runs``, the run of each size the targets are judged by."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,7 @@ class BenchResult:
     tokenizer_seconds: float | None = None  # CPU seconds; None: spaCy not installed, or not asked for
     floor: Floor | None = None               # None: not asked for (the run with workers)
     load: tuple[float, float] = (0.0, 0.0)   # the machine's 1-minute load average before and after
+    repeat: int = 1                          # which of the suite's rounds (1, 2, …) measured it
 
     @property
     def portraits_per_second(self) -> float:
@@ -128,3 +129,19 @@ class BenchReport:
     notes: tuple[str, ...] = ()
     load: tuple[float, ...] = ()        # the machine's load averages (1, 5, 15 min) at the end
     load_start: tuple[float, ...] = ()  # … and at the start
+    repeats: int = 1                    # rounds of runs; the targets take each size's best (``best_runs``)
+
+
+def best_runs(runs: tuple[BenchResult, ...]) -> tuple[BenchResult, ...]:
+    """The best run of each size and number of workers, in the order of
+    their first rounds: least CPU with one worker, least wall time with
+    more (what each is judged by); its peak memory the highest of the
+    rounds, since memory does not drift with the machine's speed."""
+    groups: dict[tuple[int, int], list[BenchResult]] = {}
+    for r in runs:
+        groups.setdefault((r.n, r.workers), []).append(r)
+    out = []
+    for (_, workers), rounds in groups.items():
+        best = min(rounds, key=(lambda r: r.cpu_seconds) if workers == 1 else (lambda r: r.wall_seconds))
+        out.append(replace(best, peak_rss_mb=max(r.peak_rss_mb for r in rounds)))
+    return tuple(out)
