@@ -124,3 +124,24 @@ def test_a_broken_rules_folder_is_never_cached(cache_home, tmp_path):
     with pytest.raises(RuleError):
         load_rules(broken)
     assert not list(cache_home.glob("rules-*.pickle"))
+
+
+def test_installed_versions_are_what_importlib_metadata_reads(tmp_path, monkeypatch):
+    """``installed.version`` gives what ``importlib.metadata.version`` gives
+    for every distribution installed here, under any spelling of its name,
+    and None for one that is not installed; a folder on ``sys.path`` with a
+    dist-info that has no Version line is read by ``importlib.metadata``."""
+    from importlib import metadata
+
+    from extract import installed
+    names = {d.metadata["Name"] for d in metadata.distributions()}
+    assert len(names) > 20
+    for name in names:
+        assert installed.version(name) == metadata.version(name), name
+        assert installed.version(name.upper().replace("-", "_")) == metadata.version(name), name
+    assert installed.version("no-such-distribution-here") is None
+    odd = tmp_path / "Odd_Thing-1.0.dist-info"
+    odd.mkdir()
+    (odd / "METADATA").write_text("Metadata-Version: 2.1\nName: odd-thing\n\nVersion: 9\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert installed.version("odd.thing") is None  # no Version header: importlib.metadata finds none either

@@ -52,17 +52,13 @@ from typing import Any
 
 def __getattr__(name: str) -> str:
     """``__version__``, read from the installed package's metadata when first
-    asked for (``importlib.metadata`` costs a tenth of a second to import:
-    ``extract --help`` does without it)."""
+    asked for (``installed.version``; ``extract --help`` does without it)."""
     if name != "__version__":
         raise AttributeError(f"module 'extract' has no attribute {name!r}")
-    from importlib import metadata
-    try:
-        version = metadata.version("extract")
-    except metadata.PackageNotFoundError:  # running from a source tree that was never installed
-        version = "0+unknown"
-    globals()["__version__"] = version
-    return version
+    from extract.installed import version
+    found = version("extract") or "0+unknown"  # unknown: a source tree that was never installed
+    globals()["__version__"] = found
+    return found
 
 
 def load(output_dir: str = "output", tables: Iterable[str] | None = None, *, arrow: bool = False) -> dict[str, Any]:

@@ -47,14 +47,11 @@ def cache_dir() -> Path | None:
 
 def cache_key(digest: str) -> str:
     """The rule files' digest → the key of their loaded form (see the module doc)."""
-    from importlib import metadata
+    from extract.installed import version
 
     h = hashlib.sha256(digest.encode() + b"\0" + sys.version.encode())
     for name in LIBRARIES:
-        try:
-            h.update(f"\0{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"\0{name}=-".encode())
+        h.update(f"\0{name}={version(name) or '-'}".encode())
     for path in sorted(_LOADERS.glob("*.py")):
         h.update(b"\0" + path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()

@@ -19,13 +19,13 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Mapping, Sequence
-from importlib import metadata
 from types import MappingProxyType
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from extract import installed
 from extract.tables.arrays import dates, floats, ints, strings
 from extract.tables.schemas import TABLES, ColumnSpec
 
@@ -43,10 +43,7 @@ def _pandas_metadata(columns: tuple[ColumnSpec, ...]) -> bytes:
     """The ``pandas`` schema metadata ``pa.Table.from_pandas`` writes for a
     frame of these columns (without an index), so that pandas reads the
     nullable dtypes back."""
-    try:
-        version = metadata.version("pandas")
-    except metadata.PackageNotFoundError:  # pandas is a dependency; without it, say which library wrote the file
-        version = ""
+    version = installed.version("pandas") or ""  # pandas is a dependency; without it, say which library wrote the file
     cols = [{"name": c.name, "field_name": c.name, "pandas_type": _PANDAS_TYPES[c.type][0],
              "numpy_type": _PANDAS_TYPES[c.type][1], "metadata": None} for c in columns]
     return json.dumps({"index_columns": [], "column_indexes": [], "columns": cols, "attributes": {},

@@ -15,9 +15,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from importlib import metadata
 from pathlib import Path
 
+from extract import installed
 from extract.read.limits import Limits
 from extract.read.textutil import shown_name
 
@@ -71,10 +71,7 @@ def file_sha256(path: Path, limit: int) -> tuple[int, str | None]:
 
 
 def _version() -> str:
-    try:
-        return metadata.version("extract")
-    except metadata.PackageNotFoundError:
-        return "unknown"
+    return installed.version("extract") or "unknown"
 
 
 def run_record(inputs: list[InputRecord], rows: dict[str, int], findings: dict[str, dict[str, int]],
