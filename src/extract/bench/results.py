@@ -136,12 +136,15 @@ def best_runs(runs: tuple[BenchResult, ...]) -> tuple[BenchResult, ...]:
     """The best run of each size and number of workers, in the order of
     their first rounds: least CPU with one worker, least wall time with
     more (what each is judged by); its peak memory the highest of the
-    rounds, since memory does not drift with the machine's speed."""
+    rounds, since memory does not drift with the machine's speed, and the
+    tokenizer's seconds of the round that measured them."""
     groups: dict[tuple[int, int], list[BenchResult]] = {}
     for r in runs:
         groups.setdefault((r.n, r.workers), []).append(r)
     out = []
     for (_, workers), rounds in groups.items():
         best = min(rounds, key=(lambda r: r.cpu_seconds) if workers == 1 else (lambda r: r.wall_seconds))
-        out.append(replace(best, peak_rss_mb=max(r.peak_rss_mb for r in rounds)))
+        tokenizer = next((r.tokenizer_seconds for r in rounds if r.tokenizer_seconds is not None), None)
+        out.append(replace(best, peak_rss_mb=max(r.peak_rss_mb for r in rounds),
+                           tokenizer_seconds=best.tokenizer_seconds or tokenizer))
     return tuple(out)
