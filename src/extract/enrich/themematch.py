@@ -111,7 +111,11 @@ class Tokens:
 
     def end(self, i: int) -> int:
         """Where token ``i`` ends in the joined text."""
-        return self.start(i) + len(self.words_in(i, i + 1)[0])
+        if self.words is not None:
+            return self.start(i) + len(self.words[i])
+        k = bisect_right(self.bases, i) - 1
+        starts, words = self.alone[k][0], self.alone[k][1]
+        return self.offsets[k] + starts[i - self.bases[k]] + len(words[i - self.bases[k]])
 
     def words_in(self, i: int, j: int) -> list[str]:
         """The texts of tokens ``i`` to ``j``."""

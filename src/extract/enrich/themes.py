@@ -95,6 +95,14 @@ def lead_to_ranges(piece: str, start: int, found: list[str], lead: int, last: in
     ``lead`` words of the slice (``piece``, its words ``found``, the end of
     its last word ``last``): the rest, when these hold a letter or a digit;
     else all of it, these blanked."""
+    if lead == 1:  # one marker, as most list entries have
+        mark = found[0]
+        first = piece.find(mark)
+        after = first + len(mark)
+        if _HAS_WORD.search(mark):
+            at = piece.find(found[1], after)
+            return [(start + at, start + last, piece[at:last])]
+        return [(start + first, start + last, " " * len(mark) + piece[after:last])]
     at, words = 0, []
     for word in found[:lead + 1]:
         at = piece.find(word, at)
@@ -151,6 +159,8 @@ def cut_ranges(ranges: list[tuple[int, int, str]], holes: Iterable[tuple[int, in
 def spans_to_tags(spans: list[tuple[str, str, int, int]]) -> list[tuple[str, str, int, int]]:
     """Theme matches less those an exclusion of their theme overlaps; of
     overlapping matches of one theme the longest (then first) is kept."""
+    if len(spans) == 1:  # the usual case: kept unless an exclusion
+        return [] if spans[0][0].startswith(EXCLUDED) else spans
     excluded = [(label[1:], s, e) for label, _, s, e in spans if label.startswith(EXCLUDED)]
     tags = [t for t in spans if not t[0].startswith(EXCLUDED)
             and not any(x == t[0] and s < t[3] and t[2] < e for x, s, e in excluded)]

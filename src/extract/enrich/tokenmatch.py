@@ -75,6 +75,12 @@ def attribute_of(attr: str, lexicon: Lexicon) -> Callable[[str, str], object]:
 def test_to_check(test: Test, lexicon: Lexicon) -> Callable[[str, str], bool]:
     """A ``Test`` → a function of a token's text and lower-case form."""
     get, value = attribute_of(test.attr, lexicon), test.value
+    if test.attr in ("ORTH", "LOWER") and test.how in ("==", "IN", "NOT_IN"):  # the usual tests, in one step
+        if test.attr == "ORTH":
+            return {"==": lambda w, low: w == value, "IN": lambda w, low: w in value,
+                    "NOT_IN": lambda w, low: w not in value}[test.how]
+        return {"==": lambda w, low: low == value, "IN": lambda w, low: low in value,
+                "NOT_IN": lambda w, low: low not in value}[test.how]
     if test.how == "REGEX":
         search = re.compile(value).search
         return lambda w, low: bool(search(get(w, low)))
@@ -120,6 +126,8 @@ def words_to_matches(steps: Sequence[Step], checks: Sequence[Callable[[str, str]
         return set()
     last = len(steps) - 1
     quantifiers = [s.quantifier for s in steps]
+    actions = [(get_action(q, False, p == last), get_action(q, True, p == last))  # by whether a token passes
+               for p, q in enumerate(quantifiers)]
     passed: dict[tuple[int, int], bool] = {}
     matches: list[tuple[int, int]] = []  # start, length
     states: list[tuple[int, int, int]] = []  # step, start, length
@@ -133,7 +141,7 @@ def words_to_matches(steps: Sequence[Step], checks: Sequence[Callable[[str, str]
                 ok = passed.get(key)
                 if ok is None:
                     ok = passed[key] = checks[p](word, low)
-                action = get_action(quantifiers[p], ok, p == last)
+                action = actions[p][ok]
                 if action == RETRY_EXTEND:
                     new.append((p, start, length + 1))
                 elif action == RETRY_ADVANCE:
