@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Container
+from itertools import accumulate, count
+from operator import add
 
 import regex
 
@@ -51,13 +53,14 @@ def _opens(t: str, i: int, opens: str, soft: Container[int]) -> int:
 
 
 def _marks(t: str, chars: str) -> list[int]:
-    """The offsets in ``t`` of every character of ``chars``, in order."""
-    out = []
+    """The offsets in ``t`` of every character of ``chars``, in order: those
+    of a character ``c`` are the lengths of the pieces before each ``c``
+    (``t.split(c)``) summed, plus one for each ``c`` passed, all in C."""
+    out: list[int] = []
     for c in set(chars):
-        k = t.find(c)
-        while k >= 0:
-            out.append(k)
-            k = t.find(c, k + 1)
+        if c in t:
+            pieces = t.split(c)
+            out += map(add, accumulate(map(len, pieces[:-1])), count())
     out.sort()
     return out
 
