@@ -89,7 +89,7 @@ def test_plain_emails_are_those_email_validator_accepts():
 
     from extract.portrait.contacts import SPECIAL_USE, _plainly_valid
 
-    assert list(SPECIAL_USE) == email_validator.SPECIAL_USE_DOMAIN_NAMES
+    assert SPECIAL_USE == set(email_validator.SPECIAL_USE_DOMAIN_NAMES) and not any("." in d for d in SPECIAL_USE)
 
     def accepted(email: str) -> bool:
         try:
@@ -103,7 +103,7 @@ def test_plain_emails_are_those_email_validator_accepts():
                   "x@" + "a" * 63 + ".org", "x@" + "a" * 64 + ".org", "x@" + "a." * 126 + "org", "ü@a.org", "x@ü.org"):
         assert not _plainly_valid(email) or accepted(email), email
     local = st.text("aZ09_+-.", min_size=1, max_size=8)
-    labels = st.lists(st.text("aZ09-xn", min_size=1, max_size=6) | st.sampled_from(SPECIAL_USE), min_size=1, max_size=4)
+    labels = st.lists(st.text("aZ09-xn", min_size=1, max_size=6) | st.sampled_from(sorted(SPECIAL_USE)), min_size=1, max_size=4)
 
     @settings(max_examples=2000, derandomize=True, database=None, deadline=None)
     @given(local, labels)

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Container
-from itertools import accumulate, count
-from operator import add
 
 import regex
 
@@ -53,14 +51,13 @@ def _opens(t: str, i: int, opens: str, soft: Container[int]) -> int:
 
 
 def _marks(t: str, chars: str) -> list[int]:
-    """The offsets in ``t`` of every character of ``chars``, in order: those
-    of a character ``c`` are the lengths of the pieces before each ``c``
-    (``t.split(c)``) summed, plus one for each ``c`` passed, all in C."""
-    out: list[int] = []
+    """The offsets in ``t`` of every character of ``chars``, in order."""
+    out = []
     for c in set(chars):
-        if c in t:
-            pieces = t.split(c)
-            out += map(add, accumulate(map(len, pieces[:-1])), count())
+        k = t.find(c)
+        while k >= 0:
+            out.append(k)
+            k = t.find(c, k + 1)
     out.sort()
     return out
 
