@@ -3,7 +3,8 @@ items, contacts → a ``PortraitResult``, with every line of the portrait
 claimed by a field or reported as ``unclaimed_text``."""
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from operator import attrgetter
 
 from extract.portrait.contacts import extract_contacts
 from extract.portrait.context import Context
@@ -55,7 +56,8 @@ def _unclaimed(ctx: Context, claimed: list[Span]) -> list[Finding]:
     claimed span overlaps. A line's trimmed span ``[a, b)`` is claimed when
     some span starts before ``b`` and ends after ``a``: among the spans that
     start before ``b`` (a prefix of them sorted by start), the one that ends
-    last tells."""
+    last tells. A span that covers a whole line covers the lines after it
+    up to its end too (a section's body): those are passed over at once."""
     out = []
     spans = sorted(claimed, key=lambda s: s.start)
     starts = [s.start for s in spans]
@@ -63,7 +65,15 @@ def _unclaimed(ctx: Context, claimed: list[Span]) -> list[Finding]:
     for s in spans:
         last = max(last, s.end)
         reach.append(last)
-    for line in (*ctx.portrait.lines, *ctx.portrait.tail):
+    lines = (*ctx.portrait.lines, *ctx.portrait.tail)  # in order of start, and of end
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        k = bisect_right(starts, line.start)  # spans[:k] start at the line's start or before
+        if k and reach[k - 1] >= line.end:  # one of them covers this line and the next up to its end
+            i = bisect_right(lines, reach[k - 1], i + 1, key=_END)
+            continue
+        i += 1
         text = line.text
         body = text.strip()
         if not body:
@@ -77,6 +87,9 @@ def _unclaimed(ctx: Context, claimed: list[Span]) -> list[Finding]:
                                "No extractor claimed this line of the portrait.",
                                ctx.text[a:b][:200], a, b))
     return out
+
+
+_END = attrgetter("end")
 
 
 def _blank_from(text: str, at: int) -> bool:
