@@ -14,6 +14,7 @@ from extract.portrait.quotes import extract_quotes
 from extract.portrait.sections import extract_sections
 from extract.read.layout import wrapped_start
 from extract.read.textutil import trimmed
+from extract.rules import Format
 from extract.rules.formats import format_rules
 from extract.types import CityMatch, Extracted, Finding, PortraitResult, Span
 
@@ -38,9 +39,8 @@ def _header(ctx: Context) -> tuple[str, Span | None, str, list[Span]]:
     return tagline, tag_span, joined, claimed
 
 
-def _boilerplate(ctx: Context, start: int, end: int) -> Extracted:
+def _boilerplate(ctx: Context, fmt: Format | None, start: int, end: int) -> Extracted:
     """The format's standard sentences (a disclaimer) in ``[start, end)``."""
-    fmt = format_rules(ctx.rules.formats, ctx.doc.source_format)
     claimed, findings = [], []
     for rid, pattern in fmt.boilerplate if fmt else ():
         for m in pattern.finditer(ctx.text, start, end):
@@ -118,11 +118,10 @@ def _table_findings(ctx: Context, table_end: int) -> list[Finding]:
     return []
 
 
-def _cut_in_body(ctx: Context, sections: tuple) -> list[Finding]:
+def _cut_in_body(ctx: Context, fmt: Format | None, sections: tuple) -> list[Finding]:
     """A portrait the document ends inside, before the last section its
     format has (a brochure's contact block): cut off in its body."""
     p = ctx.portrait
-    fmt = format_rules(ctx.rules.formats, ctx.doc.source_format)
     seen = {s.section for s in sections}
     if not fmt or not fmt.sections or fmt.sections[-1] in seen or not _blank_from(ctx.text, p.span.end):
         return []
@@ -141,14 +140,15 @@ def extract_portrait(ctx: Context, match: CityMatch) -> PortraitResult:
     if tag_span and tag_span.start >= body_start:  # a web profile's tagline follows its table
         body_start = tag_span.end
     quotes = extract_quotes(ctx, body_start, p.span.end)
-    boiler = _boilerplate(ctx, body_start, p.span.end)
+    fmt = format_rules(ctx.rules.formats, ctx.doc.source_format)
+    boiler = _boilerplate(ctx, fmt, body_start, p.span.end)
     sections, blocks, contact_span = extract_sections(ctx, body_start, p.span.end, quotes.claimed + boiler.claimed)
     items = extract_items(ctx, blocks)
     contacts = extract_contacts(ctx, *contact_span) if contact_span else None
     parts = [table, quotes, boiler, sections, items] + ([contacts] if contacts else [])
     for part in parts:
         claimed += part.claimed
-    table_findings = table_findings or _cut_in_body(ctx, sections.records)
+    table_findings = table_findings or _cut_in_body(ctx, fmt, sections.records)
     findings = table_findings + [f for part in parts for f in part.findings] + _unclaimed(ctx, claimed)
     return PortraitResult(
         portrait=p, match=match, tagline=tagline, tagline_span=tag_span, joined_gnlc=joined,
