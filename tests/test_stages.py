@@ -77,3 +77,37 @@ def test_items(case, rules):
         src = ctx.doc.text[i.char_start:i.char_end]
         assert src.startswith(i.marker_raw)
         assert src[len(i.marker_raw):].split() == i.text.split() or "\n-" in src
+
+
+def test_plain_emails_are_those_email_validator_accepts():
+    """``contacts`` finds plain addresses valid without ``email_validator``:
+    every address of that shape it accepts, the library accepts too, and its
+    special-use names are the library's."""
+    import email_validator
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from extract.portrait.contacts import SPECIAL_USE, _plainly_valid
+
+    assert SPECIAL_USE == set(email_validator.SPECIAL_USE_DOMAIN_NAMES) and not any("." in d for d in SPECIAL_USE)
+
+    def accepted(email: str) -> bool:
+        try:
+            email_validator.validate_email(email, check_deliverability=False, allow_smtputf8=True)
+            return True
+        except email_validator.EmailNotValidError:
+            return False
+
+    for email in ("info@city.gov.kr", "a.b_c+d-e@x-y.z1.org", "A@B.CO", "x@local", "x@a.local", "x@test.test",
+                  "x@ab--c.org", "x@xn--d1acufc.xn--p1ai", "x@a.1", "x@-a.org", "x@a-.org", ".x@a.org", "x..y@a.org",
+                  "x@" + "a" * 63 + ".org", "x@" + "a" * 64 + ".org", "x@" + "a." * 126 + "org", "ü@a.org", "x@ü.org"):
+        assert not _plainly_valid(email) or accepted(email), email
+    local = st.text("aZ09_+-.", min_size=1, max_size=8)
+    labels = st.lists(st.text("aZ09-xn", min_size=1, max_size=6) | st.sampled_from(sorted(SPECIAL_USE)), min_size=1, max_size=4)
+
+    @settings(max_examples=2000, derandomize=True, database=None, deadline=None)
+    @given(local, labels)
+    def agrees(local, labels):
+        email = local + "@" + ".".join(labels)
+        assert not _plainly_valid(email) or accepted(email), email
+    agrees()

@@ -54,7 +54,8 @@ def lines_to_blocks(ctx: Context, start: int, end: int, cut: tuple[Span, ...],
     text, soft_breaks = ctx.text, ctx.soft
     bullet = ctx.rules.text.bullet_re.match
     wrapped = bool(soft_breaks)
-    # [kind, marker, marker_raw, level, bodies, start, end] of each block; bodies are stripped and not empty
+    # [kind, marker, marker_raw, level, bodies, start, end] of each block; bodies are right-stripped, not
+    # empty, and stripped but for a wrapped line's indent
     open_: list[list] = []
     findings: list[Finding] = []
     gap = True  # a blank line (or cut text) since the last block line
@@ -68,7 +69,19 @@ def lines_to_blocks(ctx: Context, start: int, end: int, cut: tuple[Span, ...],
         line_start = line_end + 1
         line_end = line_start + len(seg)
         soft, wraps = line_end in soft_breaks, soft  # `soft` now tells whether this line wraps on
-        if line_end <= cut_from or line_start >= cut_to:
+        whole = line_end <= cut_from or line_start >= cut_to
+        if wraps and whole and open_ and not gap:
+            # a whole line wrapped into from the line above goes on its block (no marker is looked for):
+            # its body with its indent, which squashing the block's text drops
+            body = seg.rstrip()
+            if body:
+                last = open_[-1]
+                last[4].append(body)
+                last[6] = line_start + len(body)
+            else:
+                gap = True
+            continue
+        if whole:
             pieces = ((line_start, line_end, seg),) if seg.strip() else ()
         else:
             pieces = _visible(text, line_start, line_end, cut)

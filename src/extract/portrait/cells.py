@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from itertools import compress, count
+from operator import attrgetter
 
 import regex
 
@@ -25,6 +27,7 @@ from extract.types import Line, Span
 _LOOSE = regex.compile(r"[ \t]*(?P<value>[^()\s](?:[^()]*[^()\s])?)?[ \t]*"
                        r"(?:\([ \t]*(?P<year>[^()\s]{1,12})[ \t]*\))?[ \t]*")
 _YEAR = regex.compile(r"(?:1[89]|20)[0-9]{2}")
+_TEXT = attrgetter("text")
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ def read_table(text: str, lines: tuple[Line, ...], rules: IndicatorRules) -> Tab
     index in ``lines`` after the table. Blank lines are skipped. A line that
     holds only a value or a year goes on the table while some row lacks one,
     or when a row follows it."""
-    idx = [i for i, ln in enumerate(lines) if ln.text.strip()]  # not blank
+    idx = list(compress(count(), map(str.strip, map(_TEXT, lines))))  # the lines not blank, told in C
     out: list[tuple[Row, Span]] = []
     loose: list[Loose] = []
     end, k = 0, 0

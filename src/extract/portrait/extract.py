@@ -3,7 +3,8 @@ items, contacts → a ``PortraitResult``, with every line of the portrait
 claimed by a field or reported as ``unclaimed_text``."""
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from operator import attrgetter
 
 from extract.portrait.contacts import extract_contacts
 from extract.portrait.context import Context
@@ -13,6 +14,7 @@ from extract.portrait.quotes import extract_quotes
 from extract.portrait.sections import extract_sections
 from extract.read.layout import wrapped_start
 from extract.read.textutil import trimmed
+from extract.rules import Format
 from extract.rules.formats import format_rules
 from extract.types import CityMatch, Extracted, Finding, PortraitResult, Span
 
@@ -37,9 +39,8 @@ def _header(ctx: Context) -> tuple[str, Span | None, str, list[Span]]:
     return tagline, tag_span, joined, claimed
 
 
-def _boilerplate(ctx: Context, start: int, end: int) -> Extracted:
+def _boilerplate(ctx: Context, fmt: Format | None, start: int, end: int) -> Extracted:
     """The format's standard sentences (a disclaimer) in ``[start, end)``."""
-    fmt = format_rules(ctx.rules.formats, ctx.doc.source_format)
     claimed, findings = [], []
     for rid, pattern in fmt.boilerplate if fmt else ():
         for m in pattern.finditer(ctx.text, start, end):
@@ -55,7 +56,8 @@ def _unclaimed(ctx: Context, claimed: list[Span]) -> list[Finding]:
     claimed span overlaps. A line's trimmed span ``[a, b)`` is claimed when
     some span starts before ``b`` and ends after ``a``: among the spans that
     start before ``b`` (a prefix of them sorted by start), the one that ends
-    last tells."""
+    last tells. A span that covers a whole line covers the lines after it
+    up to its end too (a section's body): those are passed over at once."""
     out = []
     spans = sorted(claimed, key=lambda s: s.start)
     starts = [s.start for s in spans]
@@ -63,7 +65,15 @@ def _unclaimed(ctx: Context, claimed: list[Span]) -> list[Finding]:
     for s in spans:
         last = max(last, s.end)
         reach.append(last)
-    for line in (*ctx.portrait.lines, *ctx.portrait.tail):
+    lines = (*ctx.portrait.lines, *ctx.portrait.tail)  # in order of start, and of end
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        k = bisect_right(starts, line.start)  # spans[:k] start at the line's start or before
+        if k and reach[k - 1] >= line.end:  # one of them covers this line and the next up to its end
+            i = bisect_right(lines, reach[k - 1], i + 1, key=_END)
+            continue
+        i += 1
         text = line.text
         body = text.strip()
         if not body:
@@ -77,6 +87,9 @@ def _unclaimed(ctx: Context, claimed: list[Span]) -> list[Finding]:
                                "No extractor claimed this line of the portrait.",
                                ctx.text[a:b][:200], a, b))
     return out
+
+
+_END = attrgetter("end")
 
 
 def _blank_from(text: str, at: int) -> bool:
@@ -105,11 +118,10 @@ def _table_findings(ctx: Context, table_end: int) -> list[Finding]:
     return []
 
 
-def _cut_in_body(ctx: Context, sections: tuple) -> list[Finding]:
+def _cut_in_body(ctx: Context, fmt: Format | None, sections: tuple) -> list[Finding]:
     """A portrait the document ends inside, before the last section its
     format has (a brochure's contact block): cut off in its body."""
     p = ctx.portrait
-    fmt = format_rules(ctx.rules.formats, ctx.doc.source_format)
     seen = {s.section for s in sections}
     if not fmt or not fmt.sections or fmt.sections[-1] in seen or not _blank_from(ctx.text, p.span.end):
         return []
@@ -128,14 +140,15 @@ def extract_portrait(ctx: Context, match: CityMatch) -> PortraitResult:
     if tag_span and tag_span.start >= body_start:  # a web profile's tagline follows its table
         body_start = tag_span.end
     quotes = extract_quotes(ctx, body_start, p.span.end)
-    boiler = _boilerplate(ctx, body_start, p.span.end)
+    fmt = format_rules(ctx.rules.formats, ctx.doc.source_format)
+    boiler = _boilerplate(ctx, fmt, body_start, p.span.end)
     sections, blocks, contact_span = extract_sections(ctx, body_start, p.span.end, quotes.claimed + boiler.claimed)
     items = extract_items(ctx, blocks)
     contacts = extract_contacts(ctx, *contact_span) if contact_span else None
     parts = [table, quotes, boiler, sections, items] + ([contacts] if contacts else [])
     for part in parts:
         claimed += part.claimed
-    table_findings = table_findings or _cut_in_body(ctx, sections.records)
+    table_findings = table_findings or _cut_in_body(ctx, fmt, sections.records)
     findings = table_findings + [f for part in parts for f in part.findings] + _unclaimed(ctx, claimed)
     return PortraitResult(
         portrait=p, match=match, tagline=tagline, tagline_span=tag_span, joined_gnlc=joined,

@@ -21,7 +21,6 @@ _STRAY = regex.compile(r"^[/|\\]+[ \t]*")
 # A word split by a tab (`Coun<TAB>try`), or a stray mark standing alone (`schooling<TAB>; (City)`).
 _SPLIT = regex.compile(r"\p{L}\t+\p{L}|(?:^|\s)[;,.|\\]+(?=\s|$)")
 _SPLIT_NEEDS = frozenset("\t;,.|\\")
-_YEAR = regex.compile(r"(?:19|20)[0-9]{2}")
 
 
 def _damaged(label: str) -> bool:
@@ -34,7 +33,9 @@ def _damaged(label: str) -> bool:
 
 
 def _year(raw: str) -> int | None:
-    return int(raw) if _YEAR.fullmatch(raw.strip()) else None
+    """The year ``raw`` prints (four ASCII digits opening with 19 or 20, white space around them), or None."""
+    s = raw.strip()
+    return int(s) if len(s) == 4 and s.isascii() and s.isdigit() and s[:2] in ("19", "20") else None
 
 
 def extract_indicators(ctx: Context) -> tuple[Extracted, int]:
@@ -110,10 +111,8 @@ def _values(ctx: Context, row: Row, start: int, indicator: str, scope: str, rule
             findings: list) -> list[Indicator]:
     year = _year(row.year_raw)
     raw, vs = row.value_raw, start + row.value_start
-    common = dict(indicator=indicator, scope=scope, value_min=None, value_max=None, year=year,
-                  year_raw=row.year_raw, label_raw=row.label_raw, rule=rule,
-                  label_char_start=start + row.label_start, label_char_end=start + row.label_end)
-    groups = list(GROUP.finditer(raw))
+    label_start, label_end = start + row.label_start, start + row.label_end
+    groups = list(GROUP.finditer(raw)) if ":" in raw else ()  # a group's figure follows a colon
     if groups:
         out = []
         for g in groups:
@@ -125,8 +124,8 @@ def _values(ctx: Context, row: Row, start: int, indicator: str, scope: str, rule
                 continue
             value, _ = number(g["num"].rstrip(".,"))
             s = vs + g.start("num")
-            out.append(Indicator(group=group, value=value, raw=ctx.text[s:s + len(g["num"])],
-                                 char_start=s, char_end=s + len(g["num"]), **common))
+            out.append(Indicator(indicator, scope, group, value, None, None, year, ctx.text[s:s + len(g["num"])],
+                                 row.year_raw, row.label_raw, s, s + len(g["num"]), rule, label_start, label_end))
         return out
     field = wide_column(indicator, scope)
     if not raw:
@@ -135,8 +134,9 @@ def _values(ctx: Context, row: Row, start: int, indicator: str, scope: str, rule
                                     start + row.label_start, start + row.label_end))
         return []
     if raw.lower() in ctx.rules.indicators.missing:
-        return [Indicator(group="all", value=None, raw=raw, char_start=vs, char_end=vs + len(raw), **common)]
-    stray = _STRAY.match(raw)
+        return [Indicator(indicator, scope, "all", None, None, None, year, raw, row.year_raw, row.label_raw,
+                          vs, vs + len(raw), rule, label_start, label_end)]
+    stray = _STRAY.match(raw) if raw[0] in "/|\\" else None  # _STRAY opens with one of these
     if stray:
         findings.append(ctx.finding("stray_character_removed", "indicators", field,
                                     f"The stray {raw[:stray.end()].strip()!r} before {raw[stray.end():]!r} was dropped.",
@@ -151,7 +151,8 @@ def _values(ctx: Context, row: Row, start: int, indicator: str, scope: str, rule
         findings.append(ctx.finding(q.repair, "indicators", field,
                                     f"{raw!r} was read as {q.value if q.value is not None else q.value_min:g} (decimal comma).",
                                     raw, vs, vs + len(raw)))
+    low, high = (q.value_min, q.value_max) if q is not None and q.rule else (None, None)
     if q is not None and q.rule:
-        common.update(value_min=q.value_min, value_max=q.value_max, rule=f"{rule}+{q.rule}")
-    return [Indicator(group="all", value=q.value if q else None, raw=raw, char_start=vs, char_end=vs + len(raw),
-                      **common)]
+        rule = f"{rule}+{q.rule}"
+    return [Indicator(indicator, scope, "all", q.value if q else None, low, high, year, raw, row.year_raw,
+                      row.label_raw, vs, vs + len(raw), rule, label_start, label_end)]

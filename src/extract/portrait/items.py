@@ -14,8 +14,6 @@ def extract_items(ctx: Context, blocks_by_section: dict[str, list[Block]]) -> Ex
     records = []
     for section, blocks in blocks_by_section.items():
         entries = [b for b in blocks if b.kind == "item"]
-        for pos, b in enumerate(entries, 1):
-            records.append(Item(section=section, position=pos, marker=b.marker, marker_raw=b.marker_raw,
-                                level=b.level, text=b.text, char_start=b.start, char_end=b.end,
-                                rule="item.marker"))
+        for pos, b in enumerate(entries, 1):  # (section, position, marker, marker_raw, level, text, start, end, rule)
+            records.append(Item(section, pos, b.marker, b.marker_raw, b.level, b.text, b.start, b.end, "item.marker"))
     return Extracted(tuple(records), (), ())

@@ -69,7 +69,8 @@ class _Marker:
     def mark(self, text: str) -> int:
         got = ((_VISION if self.vision is not None and self.vision.match(text) else 0)
                | (_CONTACT if self.contact is not None and self.contact.search(text) else 0)
-               | (_EMAIL if self.email.search(text) else 0) | (0 if text.strip() else _BLANK))
+               | (_EMAIL if "@" in text and self.email.search(text) else 0)  # the email pattern opens with `@`
+               | (0 if text.strip() else _BLANK))
         return kept(self.seen, text, got)
 
 

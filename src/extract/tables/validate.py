@@ -170,7 +170,10 @@ def figures_to_findings(figures: Iterable[Figure], checks: ValidationRules,
 def _foreign_text(r: PortraitResult, members: tuple[Member, ...], index: MentionIndex, checks: ValidationRules,
                   catalogue: dict[str, Severity]) -> list[Finding]:
     least = checks.foreign_city_min_mentions
-    own = next((i for i, m in enumerate(members) if m == r.match.member), None)
+    try:  # the first member equal to the portrait's (``index`` tries each by identity first, in C)
+        own: int | None = members.index(r.match.member)
+    except ValueError:
+        own = None
     out = []
     for s in r.sections:
         counts = index.count(s.text)
