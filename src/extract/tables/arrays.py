@@ -6,7 +6,8 @@ converts a Python list, a numpy array or a Python scalar (``pa.array``,
 function): it looks for pandas objects first. A run needs none of that, so
 the tables stage builds its arrays here, from buffers: ``strings``,
 ``floats`` and ``ints`` (Python values, ``None`` a null), ``dates`` (ISO
-text → dates, ``iso_date``), ``from_numpy``
+text → dates, ``iso_date``), ``text_columns`` (several text columns of one
+length at once, an empty text a null: the columns of a document's rows), ``from_numpy``
 (an int64, float64 or bool array without nulls), ``to_numpy`` (back, a null
 boolean as False), ``filled`` (whole numbers, a null as a given number) and
 ``scalar`` (a value to compare with, of the type of the array compared)."""
@@ -16,11 +17,13 @@ import functools
 import math
 from collections.abc import Sequence
 from datetime import date
+from itertools import chain
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
+
+from extract.tables.kernels import call
 
 _NUMPY = {pa.int64(): np.int64, pa.uint64(): np.uint64, pa.int32(): np.int32, pa.uint32(): np.uint32,
           pa.float64(): np.float64}
@@ -52,6 +55,42 @@ def strings(values: Sequence[Any]) -> pa.Array:
         builder = pa.lib.StringBuilder()
         builder.append_values([v if v is None or isinstance(v, str) else str(v) for v in values])
     return builder.finish()
+
+
+def _validities(valid: np.ndarray, count: int, n: int) -> list[pa.Buffer | None]:
+    """Which values of ``count`` columns of ``n`` laid end to end are not
+    null → each column's validity bitmap (None for a column without nulls, as ``_validity``)."""
+    valid = valid.reshape(count, n)
+    full = valid.all(axis=1).tolist()
+    if all(full):
+        return [None] * count
+    bits = np.packbits(valid, axis=1, bitorder="little")
+    return [None if f else pa.py_buffer(bits[k]) for k, f in enumerate(full)]
+
+
+def text_columns(columns: Sequence[Sequence[Any]]) -> list[pa.Array]:
+    """Columns of one length as ``strings`` makes each, an empty text a null
+    as ``None`` is, from one buffer of their UTF-8 bytes: each text encoded
+    once, the bytes joined, each column's offsets a piece of theirs. Columns
+    holding a value that is not text (or over 2 GiB of texts) are made by
+    ``strings``, a column at a time."""
+    flat = list(chain.from_iterable(columns))
+    if None in flat:
+        flat = ["" if v is None else v for v in flat]
+    try:
+        encoded = list(map(str.encode, flat))
+    except TypeError:  # not all text
+        return [strings([None if v == "" else v for v in c]) for c in columns]
+    sizes = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    if offsets[-1] > np.iinfo(np.int32).max:
+        return [strings([None if v == "" else v for v in c]) for c in columns]
+    offsets = offsets.astype(np.int32)
+    n = len(columns[0]) if columns else 0
+    body = pa.py_buffer(b"".join(encoded))
+    return [pa.Array.from_buffers(pa.string(), n, [bitmap, pa.py_buffer(offsets[k * n:(k + 1) * n + 1]), body])
+            for k, bitmap in enumerate(_validities(sizes != 0, len(columns), n))]  # an empty text, or None: a null
 
 
 def floats(values: Sequence[Any]) -> pa.Array:
@@ -101,7 +140,7 @@ def to_numpy(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
     n, offset = len(array), array.offset
     if pa.types.is_boolean(array.type):
         if array.null_count:
-            array = pc.and_kleene(array, array.is_valid())  # a null and False is False
+            array = call("and_kleene", array, call("is_valid", array))  # a null and False is False
             offset = array.offset
         bits = np.unpackbits(np.frombuffer(array.buffers()[1], dtype=np.uint8), bitorder="little")
         return bits[offset:offset + n].astype(bool)
@@ -119,7 +158,7 @@ def filled(array: pa.Array | pa.ChunkedArray, fill: int) -> np.ndarray:
     values = np.frombuffer(array.buffers()[1], dtype=dtype, count=len(array),
                            offset=array.offset * np.dtype(dtype).itemsize).astype(np.int64)
     if array.null_count:
-        values[~to_numpy(array.is_valid())] = fill
+        values[~to_numpy(call("is_valid", array))] = fill
     return values
 
 

@@ -23,10 +23,10 @@ from types import MappingProxyType
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from extract import installed
-from extract.tables.arrays import dates, floats, ints, strings
+from extract.tables.arrays import dates, floats, ints, strings, text_columns
+from extract.tables.kernels import sort_indices, take
 from extract.tables.schemas import TABLES, ColumnSpec
 
 # Each type as the output files hold it; between stages a date is carried as its ISO text (``CARRIED``).
@@ -101,17 +101,26 @@ def _columns(rows: list[dict[str, Any]], names: tuple[str, ...]) -> tuple[dict[s
     return {n: [row.get(n) for row in rows] for n in names}, unknown
 
 
+@functools.cache
+def _texts(table: str) -> tuple[str, ...]:
+    """The table's columns that carry text (``string`` and ``date``)."""
+    return tuple(c.name for c in TABLES[table].columns if CARRIED[c.type] == pa.string())
+
+
 def rows_to_batch(table: str, rows: list[dict[str, Any]]) -> pa.RecordBatch:
     """Rows → one record batch with exactly the spec's columns and types, in
-    the rows' order. A key that is not a column of the table raises
+    the rows' order (the text columns built together, ``arrays.text_columns``).
+    A key that is not a column of the table raises
     ``ValueError``: that is a fault of the caller, not of the data."""
     spec = TABLES[table]
     columns, unknown = _columns(rows, spec.names)
     if unknown:
         raise ValueError(f"{table}: unknown column(s) {', '.join(sorted(unknown))}")
     missing = (None,) * len(rows)
-    return pa.RecordBatch.from_arrays([_values(c, columns.get(c.name, missing)) for c in spec.columns],
-                                      schema=plain_schema(table))
+    texts = _texts(table)
+    arrays = dict(zip(texts, text_columns([columns.get(n, missing) for n in texts])))
+    return pa.RecordBatch.from_arrays([arrays[c.name] if c.name in arrays else _values(c, columns.get(c.name, missing))
+                                       for c in spec.columns], schema=plain_schema(table))
 
 
 def empty_batch(table: str) -> pa.RecordBatch:
@@ -123,4 +132,4 @@ def rows_to_table(table: str, rows: list[dict[str, Any]]) -> pa.Table:
     """Rows → a table in output order (``sort_keys``), for a few rows held in
     memory (a run sorts its tables with ``spill.TableSpill``)."""
     data = pa.Table.from_batches([rows_to_batch(table, rows)])
-    return data.take(pc.sort_indices(data, sort_keys(table)))
+    return take(data, sort_indices(data, sort_keys(table)))

@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from extract.tables.arrays import dates, from_numpy, scalar, strings, to_numpy
+from extract.tables.kernels import call, is_in, matches, take
 from extract.tables.schemas import TABLES, ColumnSpec
 
 UNIQUE = "multiple_fields_uniqueness"
@@ -50,26 +50,26 @@ def _value_checks(c: ColumnSpec, column: pa.Array) -> list[tuple[str, pa.Array]]
     """(check name, mask of the rows failing it) of one column's value checks."""
     out = []
     if c.allowed:
-        out.append((f"isin({list(c.allowed)!r})", pc.invert(pc.is_in(column, strings(c.allowed)))))
+        out.append((f"isin({list(c.allowed)!r})", call("invert", is_in(column, strings(c.allowed)))))
     if c.minimum is not None and c.maximum is not None:
         out.append((f"in_range({c.minimum}, {c.maximum})",
-                    pc.or_(pc.less(column, scalar(c.minimum)), pc.greater(column, scalar(c.maximum)))))
+                    call("or", call("less", column, scalar(c.minimum)), call("greater", column, scalar(c.maximum)))))
     elif c.minimum is not None:
-        out.append((f"greater_than_or_equal_to({c.minimum})", pc.less(column, scalar(c.minimum))))
+        out.append((f"greater_than_or_equal_to({c.minimum})", call("less", column, scalar(c.minimum))))
     if c.pattern:
         pattern = f"^(?:{c.pattern})$"
-        out.append((f"str_matches('{pattern}')", pc.invert(pc.match_substring_regex(column, pattern))))
+        out.append((f"str_matches('{pattern}')", call("invert", matches(column, pattern))))
     if c.type == "date" and column.type != pa.date32():
         if isinstance(column, pa.ChunkedArray):
             column = column.combine_chunks()
-        out.append(("is_date", pc.and_(column.is_valid(), dates(column.to_pylist()).is_null())))
+        out.append(("is_date", call("and", call("is_valid", column), call("is_null", dates(column.to_pylist())))))
     return out
 
 
 def _where(data: pa.RecordBatch | pa.Table, name: str, rows: np.ndarray) -> list:
     if name not in data.schema.names:
         return [None] * len(rows)
-    return data.column(name).take(from_numpy(rows)).to_pylist()
+    return take(data.column(name), from_numpy(rows)).to_pylist()
 
 
 def _failures(table: str, data: pa.RecordBatch | pa.Table, column: str, check: str, mask: pa.Array,
@@ -102,7 +102,7 @@ def null_failures(table: str, batch: pa.RecordBatch | pa.Table) -> list[Failure]
     for c in TABLES[table].columns:
         column = batch.column(c.name)
         if not c.nullable and column.null_count:
-            out += _failures(table, batch, c.name, "not_nullable", column.is_null())
+            out += _failures(table, batch, c.name, "not_nullable", call("is_null", column))
     return out
 
 
@@ -116,7 +116,7 @@ def value_failures(table: str, data: pa.RecordBatch | pa.Table) -> list[Failure]
             for check, mask in _value_checks(c, data.column(c.name)):
                 out += _failures(table, data, c.name, check, mask)
     for low, high in spec.ordered_pairs:
-        mask = pc.greater(data.column(low), data.column(high))
+        mask = call("greater", data.column(low), data.column(high))
         out += _failures(table, data, low, f"{low} <= {high}", mask)
         out += _failures(table, data, high, f"{low} <= {high}", mask)
     return out

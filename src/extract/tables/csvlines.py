@@ -23,9 +23,9 @@ from typing import BinaryIO
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from extract.tables.arrays import scalar, strings, to_numpy
+from extract.tables.kernels import call, cast, fill_null, matches, replaced, take
 from extract.tables.schemas import TableSpec
 
 CSV_ROWS = 2048  # rows turned into Python values at a time by ``chunk_to_csv_rows``
@@ -80,18 +80,18 @@ def _cells(spec_type: str, column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.
     if spec_type == "float":  # each distinct number formatted once (a column holds few)
         if isinstance(column, pa.ChunkedArray):
             column = pa.concat_arrays(column.chunks)
-        encoded = pc.dictionary_encode(column)
+        encoded = call("dictionary_encode", column)
         formatted = strings([format_float(x) for x in encoded.dictionary.to_pylist()])
-        return pc.fill_null(formatted.take(encoded.indices), scalar(""))
-    text = column if column.type == pa.string() else pc.cast(column, pa.string())  # a date: its ISO text
+        return fill_null(take(formatted, encoded.indices), scalar(""))
+    text = column if column.type == pa.string() else cast(column, pa.string())  # a date: its ISO text
     if spec_type == "Int":
-        return pc.fill_null(text, scalar(""))
-    needs = pc.match_substring_regex(text, QUOTED)
+        return fill_null(text, scalar(""))
+    needs = matches(text, QUOTED)
     if to_numpy(needs).any():
-        quoted = pc.binary_join_element_wise(scalar('"'), pc.replace_substring(text, '"', '""'), scalar('"'),
+        quoted = call("binary_join_element_wise", scalar('"'), replaced(text, '"', '""'), scalar('"'),
                                              scalar(""))
-        text = pc.if_else(needs, quoted, text)
-    return pc.fill_null(text, scalar(""))
+        text = call("if_else", needs, quoted, text)
+    return fill_null(text, scalar(""))
 
 
 def chunk_to_csv(spec: TableSpec, table: pa.Table, fh: BinaryIO) -> None:
@@ -104,8 +104,8 @@ def chunk_to_csv(spec: TableSpec, table: pa.Table, fh: BinaryIO) -> None:
         chunk_to_csv_rows(spec, table, fh)
         return
     cells = [_cells(c.type, column) for c, column in zip(spec.columns, table.columns)]
-    cells[-1] = pc.binary_join_element_wise(cells[-1], scalar(""), scalar("\n"))  # the line's end
-    lines = pc.binary_join_element_wise(*cells, scalar(","))
+    cells[-1] = call("binary_join_element_wise", cells[-1], scalar(""), scalar("\n"))  # the line's end
+    lines = call("binary_join_element_wise", *cells, scalar(","))
     if isinstance(lines, pa.ChunkedArray):
         chunks = lines.chunks
     else:

@@ -35,15 +35,15 @@ import os
 import queue
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from extract.tables.arrow import plain_schema
 from extract.tables.database_views import DERIVED, VIEWS, fill_theme_passages, partner_theme_rows
+from extract.tables.kernels import call, cast
 from extract.tables.schemas import TABLES
 
 SQLITE_TYPES: Mapping[str, type] = {"string": str, "float": float, "Int": int, "date": str}
@@ -60,6 +60,7 @@ PARENTS: Mapping[str, tuple[str, dict[str, type]]] = {  # name → (primary key,
     "documents": ("document_id", {"document_id": str, "source_format": str, "portraits": int}),
 }
 INSERT_ROWS = 10_000  # rows turned into Python values and inserted at a time
+STATEMENT_ROWS = 100  # rows one INSERT statement names at most (fewer, for many columns: ``_per_statement``)
 Rows = pa.Table | Callable[[], Iterable[pa.Table]]
 
 
@@ -101,14 +102,14 @@ def _fts_sql(table: str, columns: Iterable[str]) -> list[str]:
 
 def _values(chunk: pa.Table | pa.RecordBatch) -> Iterable[tuple[Any, ...]]:
     """A chunk's rows as tuples of plain values (a date as its ISO text, a null as None)."""
-    columns = [pc.cast(c, pa.string()) if pa.types.is_date(c.type) else c for c in chunk.columns]
+    columns = [cast(c, pa.string()) if pa.types.is_date(c.type) else c for c in chunk.columns]
     return zip(*(c.to_pylist() for c in columns))
 
 
 def _ids(chunk: pa.Table, column: str) -> set[Any]:
     """The distinct values of a column of the chunk (no null). (Its pieces one
     by one: ``combine_chunks`` of no pieces imports pandas.)"""
-    return {v for piece in chunk.column(column).chunks for v in pc.unique(piece).drop_null().to_pylist()}
+    return {v for piece in chunk.column(column).chunks for v in call("drop_null", call("unique", piece)).to_pylist()}
 
 
 class DatabaseWriter:
@@ -154,9 +155,8 @@ class DatabaseWriter:
         if tuple(chunk.schema.names) != spec.names:
             raise ValueError(f"{table}: columns {chunk.schema.names} are not the spec's {list(spec.names)}")
         self._note(table, chunk)
-        insert = self._insert_sql(table, spec.names)
         for batch in chunk.to_batches(max_chunksize=INSERT_ROWS):
-            self.conn.executemany(insert, _values(batch))
+            self._insert(table, spec.names, list(_values(batch)))
 
     def close(self) -> None:
         """Finish the database (see the class docstring) and close it."""
@@ -172,13 +172,12 @@ class DatabaseWriter:
         self._indexes("theme_passages", columns, key)
         columns, key = DERIVED["partner_themes"]
         self._create("partner_themes", columns)
-        insert = self._insert_sql("partner_themes", columns)
         rows = partner_theme_rows(self.conn, tables)
         while batch := list(itertools.islice(rows, INSERT_ROWS)):
-            self.conn.executemany(insert, batch)
+            self._insert("partner_themes", list(columns), batch)
         self._indexes("partner_themes", columns, key)
         for name, parent_rows in self._parents().items():
-            self.conn.executemany(self._insert_sql(name, PARENTS[name][1]), parent_rows)
+            self._insert(name, list(PARENTS[name][1]), parent_rows)
         for name, columns in SEARCHABLE.items():
             if name in tables:
                 for sql in _fts_sql(name, columns):
@@ -195,10 +194,30 @@ class DatabaseWriter:
     def abort(self) -> None:
         self.conn.close()
 
-    def _insert_sql(self, table: str, columns: Iterable[str]) -> str:
+    def _insert_sql(self, table: str, columns: Iterable[str], rows: int = 1) -> str:
+        """``INSERT`` of ``rows`` rows of ``columns`` (their values in one row after another)."""
         columns = list(columns)
-        return (f"INSERT INTO {_quote(table)} ({', '.join(map(_quote, columns))}) "
-                f"VALUES ({', '.join('?' * len(columns))})")
+        values = f"({', '.join('?' * len(columns))})"
+        return f"INSERT INTO {_quote(table)} ({', '.join(map(_quote, columns))}) VALUES {', '.join([values] * rows)}"
+
+    def _insert(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        """Insert rows, in their order: ``_per_statement`` rows a statement (a
+        statement and its values bound cost more than the row it inserts), the rest in one."""
+        per = self._per_statement(len(columns))
+        whole = len(rows) - len(rows) % per
+        if whole:
+            values = list(itertools.chain.from_iterable(rows[:whole]))
+            width = per * len(columns)
+            self.conn.executemany(self._insert_sql(table, columns, per),
+                                  (values[i:i + width] for i in range(0, len(values), width)))
+        if whole < len(rows):
+            self.conn.execute(self._insert_sql(table, columns, len(rows) - whole),
+                              list(itertools.chain.from_iterable(rows[whole:])))
+
+    def _per_statement(self, columns: int) -> int:
+        """Rows an ``INSERT`` of ``columns`` columns names: ``STATEMENT_ROWS``, or
+        fewer where their values would pass SQLite's limit of bound values."""
+        return max(1, min(STATEMENT_ROWS, self.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // columns))
 
     def _create(self, name: str, columns: dict[str, type]) -> None:
         """A table of the output or derived; no NOT NULL and no unique key: a row

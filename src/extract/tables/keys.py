@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from extract.tables.arrays import filled
 from extract.tables.checks import UNIQUE, Failure
+from extract.tables.kernels import call
 from extract.tables.schemas import TABLES
 
 NULL = np.iinfo(np.int64).min  # a null number: below every number
@@ -42,7 +42,7 @@ class KeyColumns:
         for c in self.columns:
             column = batch.column(c)
             if c in self.text:
-                encoded = pc.dictionary_encode(column)
+                encoded = call("dictionary_encode", column)
                 ids = self._ids[c]
                 lookup = np.array([ids.setdefault(v, len(ids)) for v in encoded.dictionary.to_pylist()] + [-1],
                                   dtype=np.int32)

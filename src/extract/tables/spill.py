@@ -20,11 +20,11 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from extract.tables.arrays import from_numpy
 from extract.tables.arrow import plain_schema
 from extract.tables.checks import Failure, null_failures, value_columns, value_failures
+from extract.tables.kernels import call, cast, sort_indices, take
 from extract.tables.keys import KeyColumns
 
 CHUNK_BYTES = 4 << 20   # rows read back and written at a time (a Parquet row group)
@@ -153,7 +153,7 @@ class TableSpill:
         parts = max(1, math.ceil(self.nbytes / self.chunk_bytes))
         if parts == 1:
             whole = pa.Table.from_batches(list(self._batches()), schema=schema)
-            yield whole.take(pc.inverse_permutation(from_numpy(self._rank)))
+            yield take(whole, call("inverse_permutation", from_numpy(self._rank)))
         else:
             yield from self._dealt(parts, schema)
         self.path.unlink(missing_ok=True)
@@ -173,7 +173,7 @@ class TableSpill:
                 part = rank // size
                 for k in np.unique(part):
                     rows = np.flatnonzero(part == k)
-                    piece = batch.take(from_numpy(rows)).append_column(_RANK, from_numpy(rank[rows]))
+                    piece = take(batch, from_numpy(rows)).append_column(_RANK, from_numpy(rank[rows]))
                     if k not in writers:
                         writers[k] = pa.ipc.new_stream(str(paths[k]), ranked)
                     writers[k].write_batch(piece)
@@ -186,8 +186,8 @@ class TableSpill:
                 continue
             part = pa.Table.from_batches(list(_read(path)), schema=ranked)
             path.unlink()
-            order = pc.sort_indices(part.column(_RANK)).cast(pa.int64())
-            yield part.take(order).drop_columns([_RANK])
+            order = cast(sort_indices(part.column(_RANK)), pa.int64())
+            yield take(part, order).drop_columns([_RANK])
 
     def discard(self) -> None:
         self._pending.clear()

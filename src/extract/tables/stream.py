@@ -18,13 +18,13 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from extract.findings import make_finding
 from extract.rules import Severity
 from extract.tables.arrays import from_numpy, scalar, to_numpy
 from extract.tables.arrow import plain_schema, rows_to_batch, sort_keys
 from extract.tables.checks import Failure, sort_failures
+from extract.tables.kernels import call, cast, fill_null, sort_indices, take
 from extract.tables.records import finding_to_row
 from extract.tables.schemas import TABLES
 from extract.tables.spill import CHUNK_BYTES, TableSpill
@@ -47,7 +47,7 @@ def _runs(table: pa.Table, columns: tuple[str, ...]) -> np.ndarray:
     for c in columns:
         column = table.column(c).combine_chunks()
         a, b = column.slice(1), column.slice(0, n - 1)
-        new[1:] |= ~to_numpy(pc.or_kleene(pc.equal(a, b), pc.and_(a.is_null(), b.is_null())))
+        new[1:] |= ~to_numpy(call("or_kleene", call("equal", a, b), call("and", call("is_null", a), call("is_null", b))))
     starts = np.where(new, np.arange(n), 0)
     return np.arange(n) - np.maximum.accumulate(starts)
 
@@ -58,15 +58,15 @@ def unique_findings(findings: pa.Table) -> pa.Table:
     if findings.num_rows:
         seq = from_numpy(np.arange(findings.num_rows))
         ordered = findings.append_column("__seq", seq)
-        order = pc.sort_indices(ordered, [(k, "ascending", "at_start") for k in (*FINDING_KEY, "__seq")])
+        order = sort_indices(ordered, [(k, "ascending", "at_start") for k in (*FINDING_KEY, "__seq")])
         before = np.empty(findings.num_rows, dtype=np.int64)
-        before[to_numpy(order)] = _runs(ordered.take(order), FINDING_KEY)
+        before[to_numpy(order)] = _runs(take(ordered, order), FINDING_KEY)
         field = findings.column("field").combine_chunks()
-        suffixed = pc.binary_join_element_wise(pc.fill_null(field, scalar("")),
-                                               pc.cast(from_numpy(before + 1), pa.string()), scalar("#"))
-        field = pc.if_else(from_numpy(before > 0), suffixed, field)
+        suffixed = call("binary_join_element_wise", fill_null(field, scalar("")), cast(from_numpy(before + 1), pa.string()),
+                        scalar("#"))
+        field = call("if_else", from_numpy(before > 0), suffixed, field)
         findings = findings.set_column(findings.schema.get_field_index("field"), "field", field)
-    return findings.take(pc.sort_indices(findings, sort_keys("findings")))
+    return take(findings, sort_indices(findings, sort_keys("findings")))
 
 
 class TableStream:
@@ -104,7 +104,7 @@ class TableStream:
     def counts(self, column: str) -> dict[str, int]:
         """Findings per value of ``column`` (``severity``, ``code``), after ``finish``."""
         assert self._findings is not None, "finish() first"
-        counted = pc.value_counts(self._findings.column(column).combine_chunks())
+        counted = call("value_counts", self._findings.column(column).combine_chunks())
         return {v: n for v, n in zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist())}
 
     def tables(self) -> dict[str, pa.Table | object]:

@@ -30,7 +30,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
+from pyarrow import _parquet
 
 from extract.errors import NotAnOutputFolder, OutputError
 from extract.tables import csvlines
@@ -58,13 +58,27 @@ def _checked(spec: TableSpec, table: pa.Table) -> pa.Table:
     return table
 
 
+@contextmanager
+def _parquet_file(path: Path, schema: pa.Schema) -> Iterator[_parquet.ParquetWriter]:
+    """A Parquet file written a row group per ``write_table``, zstd-compressed,
+    as ``pyarrow.parquet.ParquetWriter`` writes it (its defaults spelled out):
+    ``pyarrow.parquet`` imports pyarrow's file systems, S3 and SSL with them,
+    some 20 ms of a run's start, for a writer of its kernels'."""
+    writer = _parquet.ParquetWriter(str(path), schema, version="2.6", use_dictionary=True, compression="zstd",
+                                    write_statistics=True, writer_engine_version="V2", data_page_version="1.0")
+    try:
+        yield writer
+    finally:
+        writer.close()
+
+
 def _table_to_files(spec: TableSpec, rows: Rows, folder: Path,
                     database: DatabaseWriter | DatabaseThread) -> None:
     """One table as CSV, Parquet (a row group per chunk) and rows of the database."""
     schema = arrow_schema(spec.name)
     chunks = [rows] if isinstance(rows, pa.Table) else rows()
     with open(folder / f"{spec.name}.csv", "wb") as fh, \
-            pq.ParquetWriter(folder / f"{spec.name}.parquet", schema, compression="zstd") as parquet:
+            _parquet_file(folder / f"{spec.name}.parquet", schema) as parquet:
         fh.write(csvlines.header(spec))
         for chunk in chunks:
             chunk = _checked(spec, chunk)
