@@ -144,3 +144,29 @@ def test_the_sentence_of_a_passage_is_the_one_holding_the_words() -> None:
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
         words = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 4)))
         assert _sentence(text, words) == plain(text, words), (text, words)
+
+
+def test_a_null_is_bound_as_a_nan_and_stored_as_null() -> None:
+    """``database.NULL``, a NaN (the sqlite3 module binds a float at once, where
+    it first looks for an adapter of None), is stored as NULL whatever the column's type."""
+    from extract.tables.database import NULL
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (a TEXT, b INTEGER, c REAL)")
+    conn.execute("INSERT INTO t VALUES (?, ?, ?)", (NULL, NULL, NULL))
+    assert conn.execute("SELECT typeof(a), typeof(b), typeof(c) FROM t").fetchall() == [("null", "null", "null")]
+    conn.close()
+
+
+@pytest.mark.parametrize("rows", [0, 1, 99, 100, 257])
+def test_rows_are_inserted_in_their_order_several_a_statement(tmp_path, rows) -> None:
+    """Rows go in up to ``STATEMENT_ROWS`` an ``INSERT`` (the rest in one more),
+    in their order, each value as given, a null as NULL."""
+    data = [{"city_id": f"c{i:03d}-arg", "document_id": "a.txt", "city": None if i % 3 else f"C{i}",
+             "portrait_index": None if i % 4 == 1 else i + 1, "population": None if i % 5 == 2 else i / 7}
+            for i in range(rows)]
+    tables_to_database({"cities": rows_to_table("cities", data)}, tmp_path / "x.db")
+    conn = sqlite3.connect(tmp_path / "x.db")
+    got = conn.execute("SELECT city_id, document_id, city, portrait_index, population FROM cities ORDER BY rowid")
+    assert [tuple(r) for r in got] == [tuple(d.values()) for d in data]
+    conn.close()

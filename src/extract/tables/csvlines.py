@@ -9,7 +9,8 @@ quotes doubled; ``header`` is the line of column names. Each column is
 formatted whole by Arrow and the cells joined by Arrow (a float column's
 distinct numbers are formatted in Python, once each); the characters that
 make ``csv.writer`` quote a cell are found by asking it, when the module is
-loaded, so the lines are its own whatever the Python version
+loaded, so the lines are its own whatever the Python version, and looked
+for in a column's UTF-8 bytes at once (they are ASCII)
 (``chunk_to_csv_rows``, ``csv.writer`` itself, is the reference and the
 fallback).
 """
@@ -18,14 +19,13 @@ from __future__ import annotations
 import csv
 import io
 import math
-import re
 from typing import BinaryIO
 
 import numpy as np
 import pyarrow as pa
 
-from extract.tables.arrays import scalar, strings, to_numpy
-from extract.tables.kernels import call, cast, fill_null, matches, replaced, take
+from extract.tables.arrays import from_numpy, scalar, strings
+from extract.tables.kernels import call, cast, fill_null, replaced, take
 from extract.tables.schemas import TableSpec
 
 CSV_ROWS = 2048  # rows turned into Python values at a time by ``chunk_to_csv_rows``
@@ -48,10 +48,10 @@ def header(spec: TableSpec) -> bytes:
 
 
 def _quoting() -> str | None:
-    """A regular expression class of the characters that make ``csv.writer``
-    (``QUOTE_MINIMAL``, lines ending in ``\\n``) quote a field, found by asking
-    it; None when its quoting is not "quote a field holding one of them" (then
-    the CSV is written by ``csv.writer`` itself)."""
+    """The characters (ASCII) that make ``csv.writer`` (``QUOTE_MINIMAL``,
+    lines ending in ``\\n``) quote a field, found by asking it; None when its
+    quoting is not "quote a field holding one of them" (then the CSV is
+    written by ``csv.writer`` itself)."""
     def written(text: str) -> str:
         out = io.StringIO()
         csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL).writerow([text, "x"])
@@ -67,10 +67,27 @@ def _quoting() -> str | None:
             return None
     if written("") != "" or written("\u2028\x85") != "\u2028\x85":
         return None
-    return "[" + "".join(re.escape(c) for c in found) + "]"
+    return "".join(found)
 
 
 QUOTED = _quoting()
+
+
+def _quoted_cells(text: pa.Array) -> np.ndarray | None:
+    """Which texts hold a character that makes ``csv.writer`` quote them
+    (a byte of ``QUOTED``: ASCII, so never part of another character's
+    UTF-8), found in the array's bytes at once; None when none does."""
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32, count=len(text) + 1, offset=text.offset * 4)
+    start, end = int(offsets[0]), int(offsets[-1])
+    if end == start:
+        return None
+    body = np.frombuffer(text.buffers()[2], dtype=np.uint8, count=end - start, offset=start)
+    hits = np.flatnonzero(np.logical_or.reduce([body == ord(c) for c in QUOTED or ""]))
+    if not len(hits):
+        return None
+    cells = np.zeros(len(text), dtype=bool)
+    cells[np.searchsorted(offsets, hits + start, side="right") - 1] = True  # the text each byte is in
+    return cells
 
 
 def _cells(spec_type: str, column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
@@ -86,11 +103,13 @@ def _cells(spec_type: str, column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.
     text = column if column.type == pa.string() else cast(column, pa.string())  # a date: its ISO text
     if spec_type == "Int":
         return fill_null(text, scalar(""))
-    needs = matches(text, QUOTED)
-    if to_numpy(needs).any():
-        quoted = call("binary_join_element_wise", scalar('"'), replaced(text, '"', '""'), scalar('"'),
-                                             scalar(""))
-        text = call("if_else", needs, quoted, text)
+    pieces = text.chunks if isinstance(text, pa.ChunkedArray) else [text]
+    needs = [_quoted_cells(piece) for piece in pieces]
+    if any(n is not None for n in needs):
+        needs = [from_numpy(np.zeros(len(p), dtype=bool) if n is None else n) for p, n in zip(pieces, needs)]
+        quoted = call("binary_join_element_wise", scalar('"'), replaced(text, '"', '""'), scalar('"'), scalar(""))
+        text = call("if_else", pa.chunked_array(needs, pa.bool_()) if isinstance(text, pa.ChunkedArray) else needs[0],
+                    quoted, text)
     return fill_null(text, scalar(""))
 
 

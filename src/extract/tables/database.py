@@ -31,6 +31,7 @@ not hold is a fault of this module (``RuntimeError``), never of the data.
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import queue
 import sqlite3
@@ -60,6 +61,9 @@ PARENTS: Mapping[str, tuple[str, dict[str, type]]] = {  # name → (primary key,
     "documents": ("document_id", {"document_id": str, "source_format": str, "portraits": int}),
 }
 INSERT_ROWS = 10_000  # rows turned into Python values and inserted at a time
+# A null as it is bound: SQLite stores a NaN as NULL (``nan.test`` of its tests), and the sqlite3
+# module binds a float at once, where it first looks for an adapter of None (~3,000 instructions).
+NULL = math.nan
 STATEMENT_ROWS = 100  # rows one INSERT statement names at most (fewer, for many columns: ``_per_statement``)
 Rows = pa.Table | Callable[[], Iterable[pa.Table]]
 
@@ -100,10 +104,21 @@ def _fts_sql(table: str, columns: Iterable[str]) -> list[str]:
             f"INSERT INTO {fts} (rowid, {quoted})\n    SELECT rowid, {quoted} FROM {_quote(table)};"]
 
 
-def _values(chunk: pa.Table | pa.RecordBatch) -> Iterable[tuple[Any, ...]]:
-    """A chunk's rows as tuples of plain values (a date as its ISO text, a null as None)."""
-    columns = [cast(c, pa.string()) if pa.types.is_date(c.type) else c for c in chunk.columns]
-    return zip(*(c.to_pylist() for c in columns))
+def _values(chunk: pa.Table | pa.RecordBatch) -> list[Any]:
+    """A chunk's values, one row after another, as plain values (a date as
+    its ISO text, a null as ``NULL``): each column converted whole and laid
+    in its places."""
+    width = chunk.num_columns
+    values: list[Any] = [None] * (chunk.num_rows * width)
+    for i, column in enumerate(chunk.columns):
+        got = (cast(column, pa.string()) if pa.types.is_date(column.type) else column).to_pylist()
+        values[i::width] = [NULL if v is None else v for v in got] if column.null_count else got
+    return values
+
+
+def _flat(rows: Iterable[tuple[Any, ...]]) -> list[Any]:
+    """Rows of plain values (a null as None) as ``_values`` has them."""
+    return [NULL if v is None else v for row in rows for v in row]
 
 
 def _ids(chunk: pa.Table, column: str) -> set[Any]:
@@ -156,7 +171,7 @@ class DatabaseWriter:
             raise ValueError(f"{table}: columns {chunk.schema.names} are not the spec's {list(spec.names)}")
         self._note(table, chunk)
         for batch in chunk.to_batches(max_chunksize=INSERT_ROWS):
-            self._insert(table, spec.names, list(_values(batch)))
+            self._insert(table, spec.names, _values(batch))
 
     def close(self) -> None:
         """Finish the database (see the class docstring) and close it."""
@@ -174,10 +189,10 @@ class DatabaseWriter:
         self._create("partner_themes", columns)
         rows = partner_theme_rows(self.conn, tables)
         while batch := list(itertools.islice(rows, INSERT_ROWS)):
-            self._insert("partner_themes", list(columns), batch)
+            self._insert("partner_themes", list(columns), _flat(batch))
         self._indexes("partner_themes", columns, key)
         for name, parent_rows in self._parents().items():
-            self._insert(name, list(PARENTS[name][1]), parent_rows)
+            self._insert(name, list(PARENTS[name][1]), _flat(parent_rows))
         for name, columns in SEARCHABLE.items():
             if name in tables:
                 for sql in _fts_sql(name, columns):
@@ -200,19 +215,19 @@ class DatabaseWriter:
         values = f"({', '.join('?' * len(columns))})"
         return f"INSERT INTO {_quote(table)} ({', '.join(map(_quote, columns))}) VALUES {', '.join([values] * rows)}"
 
-    def _insert(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-        """Insert rows, in their order: ``_per_statement`` rows a statement (a
-        statement and its values bound cost more than the row it inserts), the rest in one."""
+    def _insert(self, table: str, columns: Sequence[str], values: list[Any]) -> None:
+        """Insert rows (their ``values`` one row after another, ``_values``), in
+        their order: ``_per_statement`` rows a statement (a statement run costs
+        more than a row it inserts), the rest in one."""
+        rows = len(values) // len(columns)
         per = self._per_statement(len(columns))
-        whole = len(rows) - len(rows) % per
+        whole = (rows - rows % per) * len(columns)
         if whole:
-            values = list(itertools.chain.from_iterable(rows[:whole]))
             width = per * len(columns)
             self.conn.executemany(self._insert_sql(table, columns, per),
-                                  (values[i:i + width] for i in range(0, len(values), width)))
-        if whole < len(rows):
-            self.conn.execute(self._insert_sql(table, columns, len(rows) - whole),
-                              list(itertools.chain.from_iterable(rows[whole:])))
+                                  (values[i:i + width] for i in range(0, whole, width)))
+        if whole < len(values):
+            self.conn.execute(self._insert_sql(table, columns, rows % per), values[whole:])
 
     def _per_statement(self, columns: int) -> int:
         """Rows an ``INSERT`` of ``columns`` columns names: ``STATEMENT_ROWS``, or
