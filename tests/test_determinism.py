@@ -4,6 +4,7 @@ depends on the order of a set or a dict built from one). ``run.json`` is the
 same but for the seconds the stages took."""
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -11,8 +12,10 @@ import subprocess
 import sys
 
 import pyarrow.parquet as pq
+import pytest
 
 from conftest import BROCHURE
+from extract.pipeline.workers import YOUNG_THRESHOLD, collector_tuned
 
 
 def test_runs_in_two_processes_are_identical(tmp_path):
@@ -53,3 +56,16 @@ def test_two_workers_give_the_same_tables_as_one(tmp_path):
         assert main(["run", str(raw), "--out", str(tmp_path / workers), "--workers", workers, "--quiet"]) == 0
     for csv in (tmp_path / "1").glob("*.csv"):
         assert csv.read_bytes() == (tmp_path / "2" / csv.name).read_bytes(), csv.name
+
+
+def test_a_run_collects_the_young_generation_less_often_and_puts_it_back(tmp_path):
+    """The collector's thresholds are raised while a run reads documents
+    (``collector_tuned``) and are as before once it ends, failed or not."""
+    before = gc.get_threshold()
+    with collector_tuned():
+        assert gc.get_threshold()[0] == max(before[0], YOUNG_THRESHOLD)
+        assert gc.get_threshold()[1:] == before[1:]
+    assert gc.get_threshold() == before
+    with pytest.raises(RuntimeError), collector_tuned():
+        raise RuntimeError("a run that fails")
+    assert gc.get_threshold() == before

@@ -32,7 +32,7 @@ from extract.pipeline.document import challenge_page, one_document
 from extract.pipeline.inputs import Input, duplicate_inputs, input_files
 from extract.pipeline.output import batch_to_output
 from extract.pipeline.report import findings_to_lines
-from extract.pipeline.workers import documents
+from extract.pipeline.workers import collector_tuned, documents
 from extract.read.limits import Limits
 from extract.rules import Rules
 from extract.tables.database import DatabaseThread
@@ -158,7 +158,7 @@ def collect(paths: list[str | Path], rules: Rules, limits: Limits = Limits(), sa
     """Extract every document of ``paths`` (but the folder ``skip``) into
     checked Arrow tables in key order, held in memory (nothing is written),
     ``workers`` documents at a time. The result does not depend on ``workers``."""
-    with tempfile.TemporaryDirectory(prefix="extract-spill-") as folder:
+    with tempfile.TemporaryDirectory(prefix="extract-spill-") as folder, collector_tuned():
         stream = TableStream(folder)
         summary = extract_into(stream, paths, rules, limits, say, skip, progress, workers)
         return {t: stream.table(t) for t in summary.rows}, summary
@@ -180,7 +180,7 @@ def run(paths: list[str | Path], out_dir: str | Path, rules: Rules, say=None,
     """Extract every document of ``paths`` into the tables of ``out_dir``,
     with the run's record as ``run.json``."""
     check_output_folder(out_dir)
-    with spill_folder(out_dir) as folder:
+    with spill_folder(out_dir) as folder, collector_tuned():
         stream = TableStream(folder)
         summary = extract_into(stream, paths, rules, limits, say, skip=out_dir, progress=progress, workers=workers)
 

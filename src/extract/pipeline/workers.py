@@ -16,6 +16,7 @@ process does, so no process outlives the main one, killed or not."""
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -35,6 +36,23 @@ from extract.rules import Rules
 from extract.tables.records import finding_to_row
 
 PR_SET_PDEATHSIG = 1
+# The collector's first threshold while documents are read: a document makes
+# hundreds of thousands of short-lived containers and almost no cycles, so
+# collecting every 700 allocations (Python's default) costs some 3% of a run
+# for nothing it frees.
+YOUNG_THRESHOLD = 20_000
+
+
+@contextmanager
+def collector_tuned() -> Iterator[None]:
+    """The block runs with the collector's first threshold at
+    ``YOUNG_THRESHOLD`` (not lower than it was); the thresholds are put back after."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], YOUNG_THRESHOLD), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _start_server(context) -> None:
@@ -85,6 +103,8 @@ def _serve(conn: Connection, rules: Rules, limits: Limits) -> None:
     back, until the pipe says no more (``None``) or closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], YOUNG_THRESHOLD), *threshold[1:])  # as collector_tuned: the process is this loop
     while True:
         try:
             item = conn.recv()
