@@ -357,3 +357,26 @@ def test_a_database_failure_in_its_thread_is_raised_in_the_caller(tmp_path) -> N
             database.add("cities", rows_to_table("cities", FIRST["cities"]))
         database.close()
     database.abort()
+
+
+def test_parquet_files_are_the_same_through_the_public_writer(tmp_path, monkeypatch):
+    """A pyarrow whose private Parquet writer takes other arguments gets
+    ``pyarrow.parquet``'s: the same bytes."""
+    import pyarrow.parquet as pq
+    schema = pa.schema([pa.field("city_id", pa.string()), pa.field("value", pa.float64())])
+    table = pa.table({"city_id": ["ATH", None, "KAU"], "value": [1.5, None, 3.0]}, schema=schema)
+    with write._parquet_file(tmp_path / "private.parquet", schema) as writer:
+        writer.write_table(table)
+    calls, private = [], write._parquet.ParquetWriter
+
+    def refused_once(*args, **kwargs):  # the public writer makes one too: only ours is refused
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise TypeError("unexpected keyword argument")
+        return private(*args, **kwargs)
+    monkeypatch.setattr(write._parquet, "ParquetWriter", refused_once)
+    with write._parquet_file(tmp_path / "public.parquet", schema) as writer:
+        writer.write_table(table)
+    assert len(calls) == 2
+    assert (tmp_path / "private.parquet").read_bytes() == (tmp_path / "public.parquet").read_bytes()
+    assert pq.read_table(tmp_path / "public.parquet").equals(table)

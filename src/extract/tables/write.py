@@ -63,9 +63,14 @@ def _parquet_file(path: Path, schema: pa.Schema) -> Iterator[_parquet.ParquetWri
     """A Parquet file written a row group per ``write_table``, zstd-compressed,
     as ``pyarrow.parquet.ParquetWriter`` writes it (its defaults spelled out):
     ``pyarrow.parquet`` imports pyarrow's file systems, S3 and SSL with them,
-    some 20 ms of a run's start, for a writer of its kernels'."""
-    writer = _parquet.ParquetWriter(str(path), schema, version="2.6", use_dictionary=True, compression="zstd",
-                                    write_statistics=True, writer_engine_version="V2", data_page_version="1.0")
+    some 20 ms of a run's start, for a writer of its kernels'. (``pyarrow._parquet`` is not
+    public: a version whose writer takes other arguments gets the public writer.)"""
+    try:
+        writer = _parquet.ParquetWriter(str(path), schema, version="2.6", use_dictionary=True, compression="zstd",
+                                        write_statistics=True, writer_engine_version="V2", data_page_version="1.0")
+    except TypeError:  # a pyarrow whose private writer takes other arguments: the public one, as before
+        import pyarrow.parquet as pq
+        writer = pq.ParquetWriter(path, schema, compression="zstd")
     try:
         yield writer
     finally:
