@@ -20,6 +20,8 @@ in for at run time:
   blank English pipeline."""
 from __future__ import annotations
 
+import pickle
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,6 +34,7 @@ from conftest import ROOT
 from extract.bench.synthetic import build_corpus
 from extract.enrich.tokenize import Tokenizer
 from extract.enrich.tokenmatch import attribute_of, step_to_check, words_to_matches
+from extract.rules import precompiled
 from extract.rules.themes import DEFAULT_PATH, load_theme_rules
 from extract.rules.tokenizer import nlp_to_tokenizer_rules
 from extract.rules.tokenpatterns import FLAGS, NUMBERS, TEXTS, pattern_to_steps
@@ -306,3 +309,24 @@ def test_each_attribute_is_the_lexemes(nlp, lexicon):
         values = doc.to_array([IDS[attr]]).tolist()
         expected = [nlp.vocab.strings[v] if attr in TEXTS else v for v in values]
         assert [get(w, w.lower()) for w in words] == expected, attr
+
+
+def test_the_tokenizer_patterns_come_compiled_with_the_rules():
+    """The rules keep the tokenizer's five patterns as ``re`` compiles them:
+    read back from a pickle they are the patterns ``re.compile`` gives
+    (``==`` compares pattern, flags and code), and the tokenizer uses them."""
+    rules = load_theme_rules().matcher.tokenizer
+    regexes = (rules.prefix, rules.suffix, rules.infix, rules.token_match, rules.url_match)
+    assert len(rules.compiled) == 5
+    for regex, code in zip(regexes, pickle.loads(pickle.dumps(rules.compiled))):
+        assert (regex is None) == (code is None)
+        if regex is not None:
+            assert precompiled.from_code(code) == re.compile(*regex) == precompiled.compiled(regex, code)
+    tok = Tokenizer(rules)
+    assert tok.prefix.__self__ == re.compile(*rules.prefix)
+    named = precompiled.to_code(r"(?P<year>\d{4})-(\d\d)", re.I)
+    pattern = precompiled.from_code(named)
+    assert pattern.match("2016-05").groupdict() == {"year": "2016"} and pattern.groups == 2
+    damaged = replace(named, code=named.code[:-3])  # the engine refuses it: compiled from the text
+    assert precompiled.from_code(damaged) == re.compile(r"(?P<year>\d{4})-(\d\d)", re.I)
+    assert precompiled.compiled((r"\d+", 0), named) == re.compile(r"\d+")  # a code of another pattern is not used

@@ -12,6 +12,7 @@ pip compares them (any case, ``-``, ``_`` and ``.`` alike). Anything else
 ``importlib.metadata``. None when the distribution is not installed."""
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -25,19 +26,21 @@ def normalized(name: str) -> str:
     return _SEPARATORS.sub("-", name).lower()
 
 
-def _metadata_file(folder: str, wanted: str) -> str | None:
-    """The metadata file of the distribution ``wanted`` (normalized) in one
-    ``sys.path`` folder, or None."""
+@functools.cache
+def _folder_index(folder: str) -> dict[str, str]:
+    """The distributions whose metadata one ``sys.path`` folder holds:
+    normalized name → metadata file (the first, in the folder's order)."""
+    index: dict[str, str] = {}
     try:
         entries = os.scandir(folder or ".")
     except OSError:
-        return None
+        return index
     with entries:
         for entry in entries:
-            stem, dot, suffix = entry.name.rpartition(".")
-            if "." + suffix in _SUFFIXES and normalized(stem.split("-", 1)[0]) == wanted:
-                return os.path.join(entry.path, _SUFFIXES["." + suffix])
-    return None
+            stem, _, suffix = entry.name.rpartition(".")
+            if "." + suffix in _SUFFIXES:
+                index.setdefault(normalized(stem.split("-", 1)[0]), os.path.join(entry.path, _SUFFIXES["." + suffix]))
+    return index
 
 
 def _version_line(path: str) -> str | None:
@@ -54,13 +57,15 @@ def _version_line(path: str) -> str | None:
     return None
 
 
+@functools.cache
 def version(name: str) -> str | None:
-    """The installed version of the distribution ``name``, or None."""
+    """The installed version of the distribution ``name``, or None (each
+    name and each folder's listing read once a process)."""
     wanted = normalized(name)
     for folder in sys.path:
         if folder.endswith(".zip") or not os.path.isdir(folder or "."):
             continue
-        path = _metadata_file(folder, wanted)
+        path = _folder_index(folder).get(wanted)
         if path is not None:
             found = _version_line(path)
             if found is not None:

@@ -43,7 +43,8 @@ from collections.abc import Iterable
 from itertools import accumulate, compress, count
 from operator import add, contains, itemgetter
 
-from extract.rules.tokenizer import Regex, TokenizerRules
+from extract.rules.precompiled import compiled
+from extract.rules.tokenizer import TokenizerRules
 
 _WHITE = re.compile(r"(\s+)")  # \s is str.isspace, as spaCy's test of white space
 _RUN = re.compile(r"\S+")
@@ -58,10 +59,6 @@ _EMPTY: Entry = ((), (), (), (), _NOTHING, None)
 # A chunk's tokens alone: offsets, texts, lower-case texts; before step 3, its
 # last (if it ends the chunk and a special phrase goes on) and first token (if it may carry one on).
 Alone = tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...], str | None, str | None]
-
-
-def _compiled(regex: Regex | None):
-    return re.compile(*regex) if regex is not None else None
 
 
 def phrases_to_trie(phrases: Iterable[tuple[str, ...]]) -> dict:
@@ -86,8 +83,10 @@ class Tokenizer:
     single spaces (a run, or runs with the white space between them)."""
 
     def __init__(self, rules: TokenizerRules, most: int = 100_000, spaced: bool | None = None):
-        prefix, suffix, infix = _compiled(rules.prefix), _compiled(rules.suffix), _compiled(rules.infix)
-        token_match, url_match = _compiled(rules.token_match), _compiled(rules.url_match)
+        codes = rules.compiled or (None,) * 5
+        prefix, suffix, infix, token_match, url_match = (
+            compiled(r, c) for r, c in zip((rules.prefix, rules.suffix, rules.infix, rules.token_match,
+                                             rules.url_match), codes))
         self.prefix = prefix.search if prefix else None
         self.suffix = suffix.search if suffix else None
         self.infix = infix.finditer if infix else None

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from extract.rules.precompiled import Code, to_code
+
 Regex = tuple[str, int]  # a pattern string and its flags (re.compile's arguments)
 
 
@@ -24,7 +26,9 @@ class TokenizerRules:
     ``specials``, each special case's text → the texts of its tokens;
     ``special_phrases``, the token texts (as the tokenizer splits each
     special case without special cases) that its pass over the whole text
-    finds and, where the words matched are a special case, retokenizes."""
+    finds and, where the words matched are a special case, retokenizes;
+    ``compiled``, the five patterns as ``re`` compiles them (``precompiled``),
+    so that a run does not compile them again."""
 
     prefix: Regex | None
     suffix: Regex | None
@@ -33,6 +37,7 @@ class TokenizerRules:
     url_match: Regex | None
     specials: Mapping[str, tuple[str, ...]]
     special_phrases: tuple[tuple[str, ...], ...]
+    compiled: tuple[Code | None, ...] = ()  # prefix, suffix, infix, token_match, url_match
 
 
 def search_to_regex(search: Any) -> Regex | None:
@@ -68,6 +73,7 @@ def nlp_to_tokenizer_rules(nlp: Any) -> TokenizerRules:
             words = tuple(t.text for t in bare(text))
             if words:
                 phrases.add(words)
-    return TokenizerRules(search_to_regex(tok.prefix_search), search_to_regex(tok.suffix_search),
-                          search_to_regex(tok.infix_finditer), search_to_regex(tok.token_match),
-                          search_to_regex(tok.url_match), specials, tuple(sorted(phrases)))
+    regexes = [search_to_regex(s) for s in (tok.prefix_search, tok.suffix_search, tok.infix_finditer,
+                                            tok.token_match, tok.url_match)]
+    return TokenizerRules(*regexes, specials, tuple(sorted(phrases)),
+                          tuple(to_code(*r) if r is not None else None for r in regexes))
