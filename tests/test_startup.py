@@ -145,3 +145,18 @@ def test_installed_versions_are_what_importlib_metadata_reads(tmp_path, monkeypa
     (odd / "METADATA").write_text("Metadata-Version: 2.1\nName: odd-thing\n\nVersion: 9\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     assert installed.version("odd.thing") is None  # no Version header: importlib.metadata finds none either
+
+
+def test_the_command_starts_no_blas_threads_unless_told_to(monkeypatch):
+    """``extract`` sets ``OPENBLAS_NUM_THREADS=1`` for itself and the
+    processes it starts (numpy's thread would spin for some 0.1 s of CPU at
+    import), and leaves a value the caller set as it is."""
+    from extract import cli
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    with pytest.raises(SystemExit):
+        cli.main(["--version"])
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")
+    with pytest.raises(SystemExit):
+        cli.main(["--version"])
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "4"
