@@ -25,6 +25,7 @@ from multiprocessing.connection import Connection
 import pyarrow as pa
 
 from extract.pipeline.workers import _die_with_parent, _sigint_deferred, _start_server
+from extract.tables.arrow import to_ipc
 from extract.tables.database import ABORT, ADD, CLOSE, feed
 
 
@@ -98,12 +99,10 @@ class DatabaseProcess:
     def add(self, table: str, chunk: pa.Table) -> None:
         if self._conn.poll():
             self._raise()
-        sink = pa.BufferOutputStream()
-        with pa.ipc.new_stream(sink, chunk.schema) as stream:
-            stream.write_table(chunk)
+        data = to_ipc(chunk)
         try:
             self._conn.send((ADD, table))
-            self._conn.send_bytes(sink.getvalue())
+            self._conn.send_bytes(data)
         except OSError:  # the process ended: why
             self._raise()
             raise

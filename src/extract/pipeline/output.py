@@ -19,18 +19,10 @@ from extract.enrich.partners import Evidence, rows_to_evidence
 from extract.pipeline.batch import Batch
 from extract.read.detect import Detection
 from extract.rules import Rules
-from extract.tables.arrow import rows_to_batch
+from extract.tables.arrow import rows_to_batch, to_ipc
 from extract.tables.records import finding_to_row
 from extract.tables.validate import Figure, portrait_figure, portrait_findings
 from extract.types import Document
-
-
-def _ipc_bytes(batch: pa.RecordBatch) -> bytes:
-    """A record batch (and its schema) as an Arrow IPC stream."""
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, batch.schema) as stream:
-        stream.write_batch(batch)
-    return sink.getvalue().to_pybytes()
 
 
 @dataclass(frozen=True)
@@ -53,7 +45,7 @@ class DocumentOutput:
         bytes: a few buffers instead of an object per array, several times
         cheaper to pickle and to load."""
         state = dict(self.__dict__)
-        state["batches"] = {t: _ipc_bytes(b) for t, b in self.batches.items()}
+        state["batches"] = {t: to_ipc(b).to_pybytes() for t, b in self.batches.items()}
         return state
 
     def __setstate__(self, state: dict) -> None:

@@ -103,16 +103,15 @@ def _serve(conn: Connection, rules: Rules, limits: Limits) -> None:
     back, until the pipe says no more (``None``) or closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
-    threshold = gc.get_threshold()
-    gc.set_threshold(max(threshold[0], YOUNG_THRESHOLD), *threshold[1:])  # as collector_tuned: the process is this loop
-    while True:
-        try:
-            item = conn.recv()
-        except (EOFError, OSError):
-            return
-        if item is None:
-            return
-        conn.send(document_output(item, rules, limits))
+    with collector_tuned():
+        while True:
+            try:
+                item = conn.recv()
+            except (EOFError, OSError):
+                return
+            if item is None:
+                return
+            conn.send(document_output(item, rules, limits))
 
 
 def _death(item: Input, exitcode: int | None, rules: Rules) -> DocumentOutput:

@@ -77,15 +77,18 @@ def text_columns(columns: Sequence[Sequence[Any]]) -> list[pa.Array]:
     flat = list(chain.from_iterable(columns))
     if None in flat:
         flat = ["" if v is None else v for v in flat]
+    def one_by_one() -> list[pa.Array]:
+        return [strings([None if v == "" else v for v in c]) for c in columns]
+
     try:
         encoded = list(map(str.encode, flat))
     except TypeError:  # not all text
-        return [strings([None if v == "" else v for v in c]) for c in columns]
+        return one_by_one()
     sizes = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
     offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
     np.cumsum(sizes, out=offsets[1:])
     if offsets[-1] > np.iinfo(np.int32).max:
-        return [strings([None if v == "" else v for v in c]) for c in columns]
+        return one_by_one()
     offsets = offsets.astype(np.int32)
     n = len(columns[0]) if columns else 0
     body = pa.py_buffer(b"".join(encoded))

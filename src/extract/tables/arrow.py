@@ -12,7 +12,8 @@ and the ``pandas`` metadata that ``pandas.read_parquet`` reads its dtypes
 from: ``Int64`` and ``string``), and ``to_output``, rows in that schema's
 types (a text that is no date a null there);
 ``sort_keys``, the sort order of the output (by key, nulls first);
-``rows_to_table``, a few rows as a table in that order.
+``rows_to_table``, a few rows as a table in that order; ``to_ipc``, a
+batch or table as Arrow IPC stream bytes (how it goes to another process).
 """
 from __future__ import annotations
 
@@ -133,3 +134,13 @@ def rows_to_table(table: str, rows: list[dict[str, Any]]) -> pa.Table:
     memory (a run sorts its tables with ``spill.TableSpill``)."""
     data = pa.Table.from_batches([rows_to_batch(table, rows)])
     return take(data, sort_indices(data, sort_keys(table)))
+
+
+def to_ipc(data: pa.RecordBatch | pa.Table) -> pa.Buffer:
+    """A record batch or table (and its schema) as an Arrow IPC stream: a few
+    buffers instead of an object per array, cheap to send to another process
+    and to read there (``pa.ipc.open_stream``)."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, data.schema) as stream:
+        stream.write(data)
+    return sink.getvalue()
