@@ -92,10 +92,6 @@ def sentence_to_events(text: str, start: int, end: int, published: int | None,
     return [(year, month, rid) for _, year, month, rid in sorted(found)]
 
 
-def span(match: Any) -> tuple[int, int]:
-    return match.span()
-
-
 def published_of(published_year: int | Mapping[str, int] | None, document_id: str) -> int | None:
     if isinstance(published_year, Mapping):
         return published_year.get(document_id)
@@ -118,7 +114,7 @@ def sections_to_events(sections: list[dict], text_of: Callable[[str], str], even
         s0, s1 = int(section["char_start"]), int(section["char_end"])
         near = None  # the gate's matches in the section: a sentence none touches holds no date
         if event_rules.gate is not None:
-            near = [(s0 + a, s0 + b) for a, b in map(span, event_rules.gate.finditer(fold(text[s0:s1])))]
+            near = [(s0 + m.start(), s0 + m.end()) for m in event_rules.gate.finditer(fold(text[s0:s1]))]
             if not near:
                 continue  # no sentence of it holds a date
         published = published_of(published_year, document_id)

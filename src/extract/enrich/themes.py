@@ -47,11 +47,7 @@ def text_to_ranges(doc_text: str, start: int, end: int, text: str) -> list[tuple
     if not found:
         return []
     last = piece.rfind(found[-1]) + len(found[-1])
-    if piece == folded:  # all of it, from its first word to its last
-        first = piece.find(found[0])
-        return [(start + first, start + last, piece[first:last])]
-    kept = words_of(folded)
-    if found == kept:
+    if piece == folded or found == (kept := words_of(folded)):  # all of it, from its first word to its last
         first = piece.find(found[0])
         return [(start + first, start + last, piece[first:last])]
     lead = len(found) - len(kept)
