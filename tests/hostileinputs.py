@@ -11,6 +11,7 @@ folder for a batch and returns what each must give."""
 from __future__ import annotations
 
 import os
+import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,6 +143,17 @@ def cut_in_body(text: str, portraits: int) -> str:
     """The first ``portraits`` portraits, the last cut in its vision section."""
     head = brochure_head(text, portraits)
     return head[:head.index(" ", head.rindex("Vision and motivation") + 60)]
+
+
+def without_contacts(text: str) -> str:
+    """The text less every contact block (its heading to its email's line):
+    a brochure whose portraits print no contact details."""
+    return re.sub(r"Contact details:.*?@\S*\n", "", text, flags=re.S)
+
+
+def cut_in(text: str, heading: str) -> str:
+    """The text cut in the last section under ``heading``."""
+    return text[:text.index(" ", text.rindex(heading) + 80)]
 
 
 def long_line_page(page: str) -> str:

@@ -310,6 +310,27 @@ def test_case6_a_brochure_cut_in_a_portraits_body_is_truncated(tmp_path, capsys)
     assert "ends inside this portrait's body, before its challenges, plan, contact (cut off?)" in capsys.readouterr().err
 
 
+def test_case6_a_section_no_portrait_of_the_brochure_prints_is_no_cut(tmp_path, capsys):
+    # Portraits without contact blocks, the document ending after the last
+    # one's plan: the brochure prints none, so nothing was cut off.
+    whole = tmp_path / "whole"
+    whole.mkdir()
+    text = hostileinputs.without_contacts(hostileinputs.brochure_head(BROCHURE_TEXT, 3))
+    (whole / "nocontacts.txt").write_text(text, encoding="utf-8")
+    main(["run", str(whole), "--out", str(tmp_path / "o")])
+    codes = [c for _, c, _ in findings_of(tmp_path / "o")]
+    assert len(cities_of(tmp_path / "o")) == 3 and "portrait_truncated" not in codes
+    assert codes.count("section_missing") == 3  # each portrait still says it has no contact block
+    # The same brochure cut in the last portrait's challenges: a cut before its plan.
+    cut = tmp_path / "cut"
+    cut.mkdir()
+    (cut / "nocontacts.txt").write_text(hostileinputs.cut_in(text, "Challenges"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["run", str(cut), "--out", str(tmp_path / "o2"), "--strict"]) == 1
+    assert [c for _, c, _ in findings_of(tmp_path / "o2")].count("portrait_truncated") == 1
+    assert "ends inside this portrait's body, before its plan (cut off?)" in capsys.readouterr().err
+
+
 # 10. A long line (blanked, or a run of spaces under the limit) costs linear time on a challenge page.
 
 def test_case10_a_challenge_page_with_a_long_line_stays_within_its_budget(tmp_path, rules):

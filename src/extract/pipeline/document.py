@@ -209,7 +209,7 @@ def portrait_to_batch(doc: Document, portrait: Portrait, match: CityMatch, detec
                                  if match.member.country else f"No country could be found for {match.member.city}.",
                                  match.member.country, match.member.span.start, match.member.span.end))
     try:
-        result = extract_portrait(ctx, match)
+        result = extract_portrait(ctx, match, batch.results)  # this batch holds one document
     except Exception as exc:  # one bad portrait never stops the batch
         return found + [ctx.finding("extractor_failed", "cities", "portrait",
                                     f"portrait {portrait.index + 1} failed: {failure(exc)}", "",

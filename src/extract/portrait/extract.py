@@ -4,6 +4,7 @@ claimed by a field or reported as ``unclaimed_text``."""
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from operator import attrgetter
 
 from extract.portrait.contacts import extract_contacts
@@ -118,21 +119,29 @@ def _table_findings(ctx: Context, table_end: int) -> list[Finding]:
     return []
 
 
-def _cut_in_body(ctx: Context, fmt: Format | None, sections: tuple) -> list[Finding]:
+def _cut_in_body(ctx: Context, fmt: Format | None, sections: tuple, peers: Sequence[PortraitResult]) -> list[Finding]:
     """A portrait the document ends inside, before the last section its
-    format has (a brochure's contact block): cut off in its body."""
+    format has (a brochure's contact block) that its ``peers`` (the
+    document's portraits read before it) print: cut off in its body. A
+    section none of the peers has is this brochure's way, not a cut."""
     p = ctx.portrait
-    seen = {s.section for s in sections}
-    if not fmt or not fmt.sections or fmt.sections[-1] in seen or not _blank_from(ctx.text, p.span.end):
+    if not fmt or not _blank_from(ctx.text, p.span.end):
         return []
-    missing = ", ".join(s for s in fmt.sections if s not in seen)
+    printed = {s.section for r in peers for s in r.sections} if peers else set(fmt.sections)
+    expected = [s for s in fmt.sections if s in printed]
+    seen = {s.section for s in sections}
+    if not expected or expected[-1] in seen:
+        return []
+    missing = ", ".join(s for s in expected if s not in seen)
     last = trimmed(next(ln for ln in reversed(p.lines) if not ln.blank))  # where the cut is
     return [ctx.finding("portrait_truncated", "cities", "portrait",
                         f"the document ends inside this portrait's body, before its {missing} (cut off?)",
                         ctx.text[last.start:last.end][-200:], last.start, last.end)]
 
 
-def extract_portrait(ctx: Context, match: CityMatch) -> PortraitResult:
+def extract_portrait(ctx: Context, match: CityMatch, peers: Sequence[PortraitResult] = ()) -> PortraitResult:
+    """One portrait's records and findings; ``peers``: the portraits of its
+    document read before it (what its format's sections are in this document)."""
     p = ctx.portrait
     tagline, tag_span, joined, claimed = _header(ctx)
     table, body_start = extract_indicators(ctx)
@@ -148,7 +157,7 @@ def extract_portrait(ctx: Context, match: CityMatch) -> PortraitResult:
     parts = [table, quotes, boiler, sections, items] + ([contacts] if contacts else [])
     for part in parts:
         claimed += part.claimed
-    table_findings = table_findings or _cut_in_body(ctx, fmt, sections.records)
+    table_findings = table_findings or _cut_in_body(ctx, fmt, sections.records, peers)
     findings = table_findings + [f for part in parts for f in part.findings] + _unclaimed(ctx, claimed)
     return PortraitResult(
         portrait=p, match=match, tagline=tagline, tagline_span=tag_span, joined_gnlc=joined,
