@@ -190,6 +190,9 @@ BROKEN = [
     (_edit("months", "events.months", lambda r: r["names"].pop()), "events.months", "twelve months"),
     (_edit("number_words", "events.number-words", lambda r: r["words"].update(ten="10")), "events.number-words", "whole number"),
     (_edit("gate", "events.gate", lambda r: r.update(pattern="({year}")), "events.gate", "bad pattern"),
+    (_edit("gate", "events.gate", lambda r: r.update(pattern=r"(?<!\d){year}|ago")), "events.gate", "a lookaround"),
+    (_edit("gate", "events.gate", lambda r: r.update(pattern=r"{year}|\bago\b")), "events.gate", "an anchor"),
+    (_edit("gate", "events.gate", lambda r: r.update(pattern=r"{year}|(?|ago)")), "events.gate", "plain pattern"),
 ]
 
 
@@ -224,3 +227,13 @@ def test_precision_and_recall_against_the_gold(brochure_events, committed_rows):
     report = (f"precision {precision:.3f}, recall {recall:.3f}\nfalse: {sorted(found - expected, key=str)}\n"
               f"missed: {sorted(expected - found, key=str)}")
     assert precision >= TARGET_PRECISION and recall >= TARGET_RECALL, report
+
+
+@pytest.mark.parametrize("pattern,found", [
+    (r"(?:1[89]|20)\d\d|ago", None), (r"[\^$]ago|a[^b]", None), (r"\$\d+", None),
+    (r"(?:x(?=y))+", "a lookaround"), (r"a|(?P<g>b(?<!c))", "a lookaround"), (r"a{2,3}|(b|\Bc)", "an anchor"),
+    (r"(?:ago$)?", "an anchor"), (r"(a)?(?(1)b|^c)", "an anchor"),
+])
+def test_looks_around_finds_anchors_and_lookarounds_at_any_depth(pattern, found):
+    from extract.rules.events import looks_around
+    assert looks_around(pattern) == found

@@ -7,6 +7,9 @@ holds (a year, ``ago``), so that text without it is not read. All compiled
 once, here."""
 from __future__ import annotations
 
+import re
+import re._constants as re_constants
+import re._parser as re_parser
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -46,6 +49,38 @@ def compile_rule(file: str, rid: str, pattern: str, slots: Mapping[str, str]) ->
         return regex.compile(pattern, regex.I | regex.V1)
     except regex.error as exc:
         raise RuleError(file, rid, f"bad pattern: {exc}") from None
+
+
+def looks_around(pattern: str) -> str | None:
+    """What in ``pattern`` (as Python's ``re`` reads it) looks at the text
+    around a match rather than at its words: an anchor (``^``, ``$``,
+    ``\\b``…) or a lookaround; ``None`` when nothing does."""
+    def walk(node: Any) -> str | None:
+        if isinstance(node, re_parser.SubPattern):
+            node = list(node)
+        if isinstance(node, (list, tuple)):
+            if len(node) == 2 and node[0] is re_constants.AT:  # (opcode, argument)
+                return "an anchor"
+            if len(node) == 2 and node[0] in (re_constants.ASSERT, re_constants.ASSERT_NOT):
+                return "a lookaround"
+            return next((found for child in node if (found := walk(child))), None)
+        return None
+    return walk(re_parser.parse(pattern))
+
+
+def compile_gate(file: str, rid: str, pattern: str, slots: Mapping[str, str]) -> Any:
+    """The gate's pattern compiled (``compile_rule``); a ``RuleError`` when it
+    looks around its words, which the gate, looked for in a whole section
+    before its sentences, must not (the module docstring of ``enrich/events.py``)."""
+    compiled = compile_rule(file, rid, pattern, slots)
+    try:
+        found = looks_around(compiled.pattern)
+    except re.error:
+        raise RuleError(file, rid, "the gate must be a plain pattern (one Python's re reads) "
+                                   "so that it can be checked for anchors and lookarounds") from None
+    if found:
+        raise RuleError(file, rid, f"the gate holds {found}: it must match words only, not what is around them")
+    return compiled
 
 
 @cache
@@ -90,4 +125,4 @@ def load_event_rules(path: Source = DEFAULT_PATH) -> EventRules:
         sentence_end=compile_rule(file, sentence["id"], str(sentence["pattern"]), {}),
         item_marker=compile_rule(file, marker["id"], str(marker["pattern"]), {}),
         patterns=compiled["patterns"], exclusions=compiled["exclusions"], rule_ids=tuple(ids),
-        gate=compile_rule(file, gate["id"], str(gate["pattern"]), slots) if gate is not None else None)
+        gate=compile_gate(file, gate["id"], str(gate["pattern"]), slots) if gate is not None else None)
