@@ -30,6 +30,16 @@ def test_plain_text_is_not_markdown():
     assert markdown_signs(fold(BROCHURE.read_text(encoding="utf-8"))) is None
 
 
+def test_lines_opening_in_bold_make_markdown_and_rules_or_a_few_do_not():
+    bold = "Intro.\n\n**Vision and motivation**\n\nText.\n\n__Challenges and goals__\n\n**Contact details:** Mr X\n"
+    signs = markdown_signs(bold)
+    assert signs is not None and (signs.headings, signs.strong) == (0, 3) and "3 line(s) opening in bold" in str(signs)
+    assert markdown_signs(bold.replace("__Challenges and goals__", "Challenges and goals")) is None  # two are not enough
+    assert markdown_signs("____\n**  **\n__2016__\nText **bold** inside a line.\n" * 3) is None  # no letter, or not at the start
+    plain = to_plain(bold)
+    assert "\n  Vision and motivation  \n" in plain and "  Contact details:   Mr X" in plain
+
+
 def test_markdown_is_recognized():
     signs = markdown_signs(fold(CASE_TEXT))
     assert signs is not None and signs.tables == 2 and signs.headings == 6

@@ -66,9 +66,19 @@ def _headings(ctx: Context, start: int, end: int) -> list[tuple[str, str, int, i
                 pos = t.start() + 1
         if m is None:
             continue
-        found.append((h.section, h.id, m.start("h"), m.end()))
+        found.append((h.section, h.id, _numbered_start(text, m.start("h"), h.number), m.end()))
         cursor = m.end()
     return found
+
+
+def _numbered_start(text: str, at: int, number) -> int:
+    """Where a heading found at ``at`` starts: at its number (``number``)
+    when that is all its line holds before it."""
+    if number is None:
+        return at
+    line = text.rfind("\n", 0, at) + 1
+    m = number.fullmatch(text, line, at) if line < at else None
+    return m.start("n") if m else at
 
 
 def _as_printed(text: str, start: int, end: int) -> tuple[str, int, int] | None:

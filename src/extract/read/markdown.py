@@ -1,8 +1,10 @@
 """Markdown: a document written in Markdown → the plain layout the stages read.
 
 A text is Markdown when its lines show Markdown structure: a pipe table
-(a ``| a | b |`` row over a ``|---|---|`` separator row) or several ATX
-headings (``## Vision and motivation``). Its ``match_text`` is then rewritten
+(a ``| a | b |`` row over a ``|---|---|`` separator row), several ATX
+headings (``## Vision and motivation``) or, short of these, several lines
+that open in bold (``**Vision and motivation**``: a heading as converters
+that write no ATX heading mark one). Its ``match_text`` is then rewritten
 in place, each character to one character, so that every offset stays valid
 in ``Document.text`` and the review page highlights the right characters:
 
@@ -50,7 +52,11 @@ _INLINE = (
     regex.compile(r"<br[ \t]*/?>", regex.I),                              # a line break tag
     regex.compile(r"(?P<a>\\)(?=[\\`*_{}\[\]()#+\-.!|>])"),               # an escape
 )
-_MIN_HEADINGS = 3
+# A line that opens with strong emphasis holding a letter (``**Vision and
+# motivation**``, ``__Contact details:__ Mr …``): how converters that print
+# no ATX heading mark a heading.
+_STRONG_LINE = regex.compile(r"^[ ]{0,3}(?P<m>\*\*|__)(?=[^\s*_])[^\n]*?\p{L}[^\n]*?(?<=[^\s*_\\])(?P=m)")
+_MIN_HEADINGS = 3  # ATX headings, or else lines opening with strong emphasis, that make a text Markdown
 
 
 @dataclass(frozen=True)
@@ -60,23 +66,29 @@ class MarkdownSigns:
     tables: int
     headings: int
     quotes: int
+    strong: int = 0  # lines opening with strong emphasis, counted when they alone make it Markdown
 
     def __str__(self) -> str:
-        return f"{self.tables} pipe table(s), {self.headings} heading(s), {self.quotes} block quote(s)"
+        shown = f"{self.tables} pipe table(s), {self.headings} heading(s), {self.quotes} block quote(s)"
+        return shown + (f", {self.strong} line(s) opening in bold" if self.strong else "")
 
 
 def markdown_signs(text: str) -> MarkdownSigns | None:
     """The Markdown structure of ``text``, or None when it is not Markdown
-    (no pipe table and fewer than three ATX headings)."""
-    if "|" not in text and "#" not in text:  # neither a pipe table nor a heading
+    (no pipe table, fewer than three ATX headings and fewer than three
+    lines opening with strong emphasis)."""
+    if "|" not in text and "#" not in text and "**" not in text and "__" not in text:  # no mark of any sign
         return None
     lines = text.split("\n")
     tables = sum(1 for a, b in zip(lines, lines[1:]) if _SEPARATOR.match(b) and _TABLE_ROW.match(a))
     headings = sum(1 for ln in lines if _HEADING.match(ln) and not ln.lstrip().startswith("#!"))
+    strong = 0
     if not tables and headings < _MIN_HEADINGS:
-        return None
+        strong = sum(1 for ln in lines if ln.lstrip(" ")[:1] in ("*", "_") and _STRONG_LINE.match(ln))
+        if strong < _MIN_HEADINGS:
+            return None
     quotes = sum(1 for a, b in zip([""] + lines, lines) if _QUOTE.match(b) and not _QUOTE.match(a))
-    return MarkdownSigns(tables, headings, quotes)
+    return MarkdownSigns(tables, headings, quotes, strong)
 
 
 def _blank(s: str) -> str:

@@ -2,12 +2,14 @@
 in the order a portrait prints them."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import regex
 
-from extract.rules.base import RuleFile, compile_pattern, need, phrase_re
+from extract.errors import RuleError
+from extract.rules.base import RuleFile, compile_pattern, need
 
 SECTIONS = ("vision", "challenges", "plan", "contact")
 
@@ -17,18 +19,51 @@ class Heading:
     id: str
     section: str
     pattern: Any
+    number: Any = None  # a heading's number (``2. ``), between its line's start and it: part of the heading
+
+
+def word_forms(word: str, signs: Mapping[str, list]) -> list[str]:
+    """How a heading's word may be printed: as written, capitalised, in
+    capitals, or as one of its ``signs`` (``and`` → ``&``); never in lower
+    case unless written so (a wrapped line of prose starts in lower case)."""
+    forms = [word, word[:1].upper() + word[1:], word.upper(), *map(str, signs.get(word.casefold(), ()))]
+    return list(dict.fromkeys(forms))
+
+
+def heading_re(phrase: str, signs: Mapping[str, list]) -> str:
+    """A heading's phrase as a pattern: its words in any of their forms
+    (``word_forms``), any white space between them. A first word whose
+    forms share their first character starts with it as a literal (which
+    ``portrait/sections.py`` searches for first)."""
+    out = []
+    for n, word in enumerate(phrase.split()):
+        forms = word_forms(word, signs)
+        head = forms[0][:1]
+        if n == 0 and len(forms) > 1 and all(f[:1] == head and len(f) > 1 for f in forms):
+            out.append(regex.escape(head) + "(?:" + "|".join(regex.escape(f[1:]) for f in forms) + ")")
+        else:
+            out.append("(?:" + "|".join(map(regex.escape, forms)) + ")" if len(forms) > 1 else regex.escape(word))
+    return r"\s+".join(out)
 
 
 def load_headings(rf: RuleFile) -> tuple[Heading, ...]:
-    """Each heading at a line start, or glued to a word before it (scraped
-    text); never inside a sentence after a space."""
-    rf.keys(("rules",))
+    """Each heading's pattern: its phrase (``heading_re``) at a line start,
+    glued to a word before it (scraped text) or after spaces or tabs that
+    follow other text on its line (a number, a column beside it); the
+    file's ``numbering`` on each heading, for ``portrait/sections.py``."""
+    rf.keys(("rules", "word_signs", "numbering"))
+    signs = rf.data.get("word_signs") or {}
+    if not isinstance(signs, dict) or not all(isinstance(v, list) and all(isinstance(x, str) and x for x in v)
+                                              for v in signs.values()):
+        raise RuleError(rf.name, "word_signs", "word_signs must map a word to a list of the signs printed for it")
+    signs = {str(k).casefold(): v for k, v in signs.items()}
+    numbering = rf.data.get("numbering")
+    number = compile_pattern(rf.name, "numbering", rf"[ \t]*(?P<n>{numbering})[ \t]+") if numbering else None
     out = []
     for r in rf.list("rules"):
         rid = need(rf.name, r, ("section", "phrase"), ("suffix",))
         if r["section"] not in SECTIONS:
-            from extract.errors import RuleError
             raise RuleError(rf.name, rid, f"section must be one of {', '.join(SECTIONS)}, not {r['section']!r}")
-        pat = rf"(?:^|(?<=[^\s]))[ \t]*(?P<h>{phrase_re(r['phrase'])}){r.get('suffix', '')}"
-        out.append(Heading(rid, r["section"], compile_pattern(rf.name, rid, pat, regex.M)))
+        pat = rf"(?:^|(?<=[^\s]))[ \t]*(?P<h>{heading_re(str(r['phrase']), signs)}){r.get('suffix', '')}"
+        out.append(Heading(rid, r["section"], compile_pattern(rf.name, rid, pat, regex.M), number))
     return tuple(out)

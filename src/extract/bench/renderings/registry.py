@@ -13,8 +13,10 @@ from extract.bench.renderings import parts as parts_module
 from extract.bench.renderings.parts import CACHE, FONTS, SEED, SOURCE, STEM
 from extract.bench.renderings.pdfs import MissingTool, fpdf_pdf, mupdf_pdf, pdftotext, reportlab_pdf
 from extract.bench.renderings.text import (
+    HEADING_STYLES,
     _text,
     front_matter_removed,
+    headings_styled,
     lossy_ascii,
     markdown,
     member_list_at_end,
@@ -63,6 +65,16 @@ _textual("mojibake-latin1", mojibake_latin1, note="UTF-8 read as Latin-1 once, s
 _textual("lossy-ascii", lossy_ascii, note="every non-ASCII letter replaced by `?` (a lossy conversion to ASCII)")
 _textual("replacement-char", replacement_char, note="every non-ASCII letter replaced by U+FFFD")
 _textual("shuffled", shuffled, note=f"portraits in an order shuffled with seed {SEED}")
+_HEADING_NOTES = {
+    "caps": "section headings and the contact label in capitals (`VISION AND MOTIVATION`)",
+    "title": "each word of a section heading capitalised (`Vision And Motivation`)",
+    "amp": "`&` for `and` in the section headings (`Vision & motivation`)",
+    "numbered": "section headings numbered in their portrait (`2. Challenges and goals`)",
+    "roman": "section headings numbered in Roman numerals, in capitals (`II) CHALLENGES AND GOALS`)",
+    "bold": "section headings as lines in Markdown bold and the contact label in bold, no other Markdown",
+}
+for _style in HEADING_STYLES:
+    _textual(f"headings-{_style}", lambda s, st=_style: headings_styled(s, st), note=_HEADING_NOTES[_style])
 for _w in range(30, 161, 5):
     _textual(f"wrap-{_w}", lambda s, w=_w: wrap(s, w), note=f"hard-wrapped at {_w} columns")
 

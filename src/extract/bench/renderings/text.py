@@ -1,12 +1,13 @@
 """Text renderings of the brochure: front matter removed, member list moved,
-shuffled, mojibake, letters lost to a lossy conversion, Markdown."""
+shuffled, mojibake, letters lost to a lossy conversion, Markdown, section
+headings set in another typography."""
 from __future__ import annotations
 
 import random
 import re
 from pathlib import Path
 
-from extract.bench.renderings.parts import GAP, SEED, STEM, Block, _is_label, _padded, parse, parts
+from extract.bench.renderings.parts import GAP, SECTIONS, SEED, STEM, Block, _is_label, _padded, parse, parts
 
 # ---------------------------------------------------------------- text renderings
 
@@ -117,3 +118,38 @@ def markdown(src: str) -> str:
     return "\n\n---\n\n".join(chunks) + "\n"
 
 
+
+
+# ---------------------------------------------------------------- headings in another typography
+
+CONTACT = "Contact details"
+HEADING_STYLES = {
+    "caps": lambda h, n: h.upper(),
+    "title": lambda h, n: " ".join(w[:1].upper() + w[1:] for w in h.split(" ")),
+    "amp": lambda h, n: h.replace(" and ", " & "),
+    "numbered": lambda h, n: f"{n}. {h}",
+    "roman": lambda h, n: f"{'I' * n if n < 4 else 'IV'}) {h.upper()}",
+    "bold": lambda h, n: f"**{h}**",
+}
+
+
+def headings_styled(src: str, style: str) -> str:
+    """The brochure with every section heading, and the contact block's label,
+    set in ``style`` (``HEADING_STYLES``): in capitals, each word
+    capitalised, ``&`` for ``and``, numbered in its portrait (``2.``, or
+    ``II)`` with capitals), or in Markdown bold as converters that write no
+    ``#`` heading mark one (the label ``**Contact details:**``)."""
+    make = HEADING_STYLES[style]
+    order = sorted(SECTIONS, key=lambda h: src.find("\n" + h)) + [CONTACT]  # as a portrait prints them
+    out = []
+    for line in src.split("\n"):
+        s = line.strip()
+        if s in SECTIONS:
+            out.append(make(s, order.index(s) + 1))
+        elif s.startswith(CONTACT):
+            rest = s[len(CONTACT):]
+            colon = rest.startswith(":") and style == "bold"  # the label's colon inside the bold
+            out.append(make(CONTACT + ":" * colon, len(order)) + rest[colon:])
+        else:
+            out.append(line)
+    return "\n".join(out)
