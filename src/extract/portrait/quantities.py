@@ -1,7 +1,8 @@
-"""Printed figures → numbers: thousands separators, decimal commas, units and
-currencies around the figure, and ranges (``Between USD 10,000 and USD
-15,000``, ``More than 500 inhabitants per km²``). Units and range phrasings
-are rules (``rules/indicators.yaml``: ``units``, ``ranges``)."""
+"""Printed figures → numbers: thousands separators (commas, points, spaces,
+apostrophes), decimal commas, units and currencies around the figure, and
+ranges (``Between USD 10,000 and USD 15,000``, ``More than 500 inhabitants
+per km²``). Units and range phrasings are rules (``rules/indicators.yaml``:
+``units``, ``ranges``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,6 +16,9 @@ _THOUSANDS = regex.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
 _PLAIN = regex.compile(r"[0-9]+(?:\.[0-9]+)?")
 _DECIMAL_COMMA = regex.compile(r"[0-9]+,[0-9]{1,2}")
 _EURO = regex.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+")
+# Thousands set apart by a space (SI and French style: no-break, narrow or
+# thin) or an apostrophe (Swiss), the decimal mark a point or a comma.
+_SPACED = regex.compile(r"[0-9]{1,3}(?:[ \u00a0\u2007\u2009\u202f'\u2019][0-9]{3})+(?P<comma>,[0-9]+)?(?:\.[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,10 @@ def number(raw: str) -> tuple[float | None, str]:
         return float(s.replace(",", ".")), "decimal_comma"
     if _EURO.fullmatch(s):
         return float(s.replace(".", "").replace(",", ".")), "decimal_comma"
+    m = _SPACED.fullmatch(s)
+    if m and not (m.group("comma") and "." in s):
+        digits = "".join(c for c in s if c.isdigit() or c in ".,").replace(",", ".")
+        return float(digits), "decimal_comma" if m.group("comma") else ""
     return None, ""
 
 
