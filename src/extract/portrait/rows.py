@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 import regex
 
 from extract.portrait.quantities import quantity
+from extract.portrait.rowyears import BRACKETED, DIGIT, year_after, year_first
 from extract.rules.derived import derived, kept
 from extract.rules.indicators import IndicatorRules, Label
 from extract.types import Line, Span
@@ -28,8 +29,6 @@ GROUP = regex.compile(r"(?P<word>\p{L}+)[ \t]*:[ \t]*(?P<num>[0-9][0-9.,]*)")
 _CELL = regex.compile(r"\t+| {2,}|[ \t]*\|[ \t]*")  # a column gap, a cell rule
 _MAX_PIECES = 3  # a label, its value and its year, each on a line of its own
 _LABEL_CHARS = 100  # the longest a printed label runs, bullets, scope and cell gaps included
-_YEAR = regex.compile(r"\(\s*(?P<year>[^()]*?)\s*\)?\s*$")
-_DIGIT = re.compile("[0-9]")
 _SPECIAL = re.compile("[0-9:/|]")  # what ends the label of every reading of a line (see ``_Classifier``)
 _ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
 _NOT_ASCII_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
@@ -170,6 +169,15 @@ def _row(text: str, known: _Classifier, rules: IndicatorRules) -> Row | None:
 
 
 def _line_to_row(text: str, known: _Classifier, rules: IndicatorRules):
+    """``_read_line``; a year between the label and the value (``rowyears.year_first``) is the row's."""
+    first = year_first(text, _LABEL_CHARS + 1)
+    row = _read_line(first[0], known, rules) if first else None
+    if isinstance(row, Row) and row.value_raw and not row.year_raw:
+        return replace(row, year_raw=text[first[1]:first[2]], year_start=first[1], year_end=first[2])
+    return _read_line(text, known, rules)
+
+
+def _read_line(text: str, known: _Classifier, rules: IndicatorRules):
     """The row ``text`` reads as, or None; ``_NO_ROW`` when no text opening
     with ``text`` (the line joined to the lines after it) is a row either:
     over 200 characters; no value start or colon in its first 101; or a
@@ -188,6 +196,9 @@ def _line_to_row(text: str, known: _Classifier, rules: IndicatorRules):
     if cut > _LABEL_CHARS and colon < 0:
         return _NO_ROW  # prose: no label is that long
     got = _classify(body[:cut], known) if cut <= _LABEL_CHARS else None
+    alt = _classify(body[:colon], known) if got and got[1] is None and cut < colon else None
+    if alt is not None and alt[0] is got[0] and alt[1] is not None:  # `GDP per capita, City: 17,064`: a scope
+        got, cut = alt, colon + 1
     if got is None and colon > 0:  # `• GDP – city: Between USD 10,000 and USD 15,000`
         cut = colon + 1
         got = _classify(body[:colon], known)
@@ -198,10 +209,10 @@ def _line_to_row(text: str, known: _Classifier, rules: IndicatorRules):
     label_raw = body[:cut].rstrip(": \t") if body[:cut].rstrip().endswith(":") else body[:cut]
     lab, sc, errors = got
     rest = body[cut:]
-    ym = _YEAR.search(rest)
+    ym = year_after(rest)
     if ym:
-        value_part, year_raw = rest[:ym.start()], ym.group("year")
-        ys, ye = cut + ym.start("year"), cut + ym.end("year")
+        value_part, year_raw = rest[:ym[0]], rest[ym[1]:ym[2]]
+        ys, ye = cut + ym[1], cut + ym[2]
     else:
         value_part, year_raw, ys, ye = rest, "", len(body), len(body)
     lead = len(value_part) - len(value_part.lstrip())
@@ -214,7 +225,7 @@ def _line_to_row(text: str, known: _Classifier, rules: IndicatorRules):
 
 def _may_start_value(head: str) -> bool:
     """Whether ``_VALUE_START`` can match in ``head``: it holds an ASCII digit or ``n/a``."""
-    return _DIGIT.search(head) is not None or "n/a" in head.lower()
+    return DIGIT.search(head) is not None or "n/a" in head.lower()
 
 
 def is_figure(value: str, rules: IndicatorRules) -> bool:
@@ -232,7 +243,7 @@ def _is_figure(value: str, known: _Classifier, rules: IndicatorRules) -> bool:
     got = figures.get(value)
     if got is None:
         cell = next((c for c in _CELL.split(value) if c.strip()), "")
-        year = _YEAR.search(cell)  # a cell holding the year too (`637,187 (2014)`)
+        year = BRACKETED.search(cell)  # a cell holding the year too (`637,187 (2014)`)
         got = kept(figures, value, _figure(cell[:year.start()] if year and year.start() else cell, rules))
     return got
 
@@ -338,7 +349,8 @@ def _read_row(text: str, lines: Sequence[Line], idx: Sequence[int], k: int, rule
         row, last = joined, last + 1
     if last + 1 < len(idx) and row.label is not None and row.scope is None and row.value_raw:
         tail = _label_tail(text, line, lines[idx[last + 1]], row, known)
-        if tail is not None and not _has_figure(_read_row(text, lines, idx, last + 1, rules, known)):
+        after = _read_row(text, lines, idx, last + 1, rules, known) if tail is not None else None
+        if tail is not None and (after is None or not after[0].value_raw):
             row, last = tail, last + 1
     end = lines[idx[last]]
     return row, Span(line.start + len(line.text) - len(line.text.lstrip()), end.start + len(end.text.rstrip())), last + 1
@@ -347,10 +359,6 @@ def _read_row(text: str, lines: Sequence[Line], idx: Sequence[int], k: int, rule
 # The end of a label wrapped in its cell, below the line with the value: a
 # scope, and the year if the row has none (`City (2015)`, `(City)`).
 _TAIL = regex.compile(r"[ \t]*(?P<piece>[^\d\n]*?\p{L}[^\d\n]*?)[ \t]*(?:\((?P<year>[^()\n]*)\))?[ \t]*")
-
-
-def _has_figure(got: tuple[Row, Span, int] | None) -> bool:
-    return got is not None and bool(got[0].value_raw)
 
 
 def _label_tail(text: str, line: Line, nxt: Line, row: Row, known: _Classifier) -> Row | None:
@@ -384,7 +392,7 @@ def _label_tail(text: str, line: Line, nxt: Line, row: Row, known: _Classifier) 
 def _may_be_tail(text: str) -> bool:
     """Whether ``_TAIL`` can match ``text``: a digit in it is in the year's
     brackets at its end (no other bracket between them and after it)."""
-    digit = _DIGIT.search(text)
+    digit = DIGIT.search(text)
     if digit is None:
         return True
     at = digit.start()

@@ -14,6 +14,7 @@ from extract.bench.renderings.parts import CACHE, FONTS, SEED, SOURCE, STEM
 from extract.bench.renderings.pdfs import MissingTool, fpdf_pdf, mupdf_pdf, pdftotext, reportlab_pdf
 from extract.bench.renderings.text import (
     HEADING_STYLES,
+    TABLE_STYLES,
     _text,
     front_matter_removed,
     headings_styled,
@@ -25,6 +26,7 @@ from extract.bench.renderings.text import (
     mojibake_latin1,
     replacement_char,
     shuffled,
+    table_styled,
 )
 from extract.bench.variants import wrap
 
@@ -75,6 +77,18 @@ _HEADING_NOTES = {
 }
 for _style in HEADING_STYLES:
     _textual(f"headings-{_style}", lambda s, st=_style: headings_styled(s, st), note=_HEADING_NOTES[_style])
+_TABLE_NOTES = {
+    "colon": "indicator rows as `Label: value (year)`, one line each",
+    "comma-scope": "indicator rows as `Label, City: value (year)`",
+    "year-in-label": "indicator rows as `Label (year): value`",
+    "year-cell": "indicator rows with the year in a cell of its own, no brackets",
+    "year-comma": "indicator rows as `Label⇥value, year`",
+    "year-first": "indicator rows as `Label⇥(year) value`",
+    "space-thousands": "indicator figures with thousands set apart by a narrow no-break space (`80 006`)",
+    "dot-leaders": "indicator rows as `Label ........ value (year)`",
+}
+for _style in TABLE_STYLES:
+    _textual(f"table-{_style}", lambda s, st=_style: table_styled(s, st), note=_TABLE_NOTES[_style])
 for _w in range(30, 161, 5):
     _textual(f"wrap-{_w}", lambda s, w=_w: wrap(s, w), note=f"hard-wrapped at {_w} columns")
 

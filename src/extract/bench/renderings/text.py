@@ -1,6 +1,6 @@
 """Text renderings of the brochure: front matter removed, member list moved,
 shuffled, mojibake, letters lost to a lossy conversion, Markdown, section
-headings set in another typography."""
+headings set in another typography, indicator tables set in another layout."""
 from __future__ import annotations
 
 import random
@@ -153,3 +153,53 @@ def headings_styled(src: str, style: str) -> str:
         else:
             out.append(line)
     return "\n".join(out)
+
+
+# ---------------------------------------------------------------- indicator tables in another layout
+
+_VALUE = re.compile(r"^(?P<v>n/a|[0-9][0-9,.]*)(?: \((?P<y>[0-9]{4})\))?$")
+
+
+def _cells(line: str) -> tuple[str, str, str | None] | None:
+    """A table line's label (and scope), value and year, or None when it
+    holds no value after a label."""
+    cells = [c.strip() for c in line.split("\t")]
+    for i, cell in enumerate(cells[1:], 1):
+        m = _VALUE.match(cell)
+        if m:
+            rest = [c for c in cells[i + 1:] if c]
+            year = rest[0][1:-1] if rest and re.fullmatch(r"\([0-9]{4}\)", rest[0]) else m.group("y")
+            return " ".join(c for c in cells[:i] if c), m.group("v"), year
+    return None
+
+
+def _in_brackets(year: str | None) -> str:
+    return f" ({year})" if year else ""
+
+
+TABLE_STYLES = {
+    "colon": lambda lab, v, y: f"{lab}: {v}{_in_brackets(y)}",
+    "comma-scope": lambda lab, v, y: re.sub(r" \(?(City|Country)\)?$", r", \1", lab) + f": {v}{_in_brackets(y)}",
+    "year-in-label": lambda lab, v, y: f"{lab}{_in_brackets(y)}: {v}",
+    "year-cell": lambda lab, v, y: f"{lab}\t{v}" + (f"\t{y}" if y else ""),
+    "year-comma": lambda lab, v, y: f"{lab}\t{v}" + (f", {y}" if y else ""),
+    "year-first": lambda lab, v, y: f"{lab}\t" + (f"({y}) " if y else "") + v,
+    "space-thousands": lambda lab, v, y: f"{lab}\t{re.sub(r'(?<=[0-9]),(?=[0-9]{3})', chr(0x202F), v)}{_in_brackets(y)}",
+    "dot-leaders": lambda lab, v, y: f"{lab} ........ {v}{_in_brackets(y)}",
+}
+
+
+def table_styled(src: str, style: str) -> str:
+    """The brochure with every indicator row of its portraits set in
+    ``style`` (``TABLE_STYLES``): one line a row, its label (and scope)
+    then ``: `` and its value (``colon``; the scope after a comma:
+    ``comma-scope``), its year in the label (``Population (2010): 80,006``),
+    in a cell of its own, after a comma or before the value, thousands set
+    apart by a narrow no-break space (``80 006``), or dot leaders."""
+    b = parse(src)
+    make = TABLE_STYLES[style]
+    portraits = []
+    for portrait in b.portraits:
+        lines = [make(*cells) if "\t" in ln and (cells := _cells(ln)) else ln for ln in portrait.split("\n")]
+        portraits.append("\n".join(lines))
+    return b.front + GAP.join(portraits) + b.back
