@@ -7,7 +7,9 @@ entry pairs a country (a name ``country_code`` resolves) with a city, in
 any of the forms renderings give it:
 
 - ``Country<TAB>City`` or ``Country City`` on one line (the country the
-  longest leading words that name one);
+  longest leading words that name one), or the two with a separator
+  between them, either first (``Country – City``, ``Country: City``,
+  ``City, Country``, ``city (country)``);
 - one cell per line, with or without blank lines between: a country line,
   then its city line;
 - a table read column by column: the countries, then their cities in the
@@ -42,6 +44,10 @@ from extract.types import Document, Line, Member, Span
 
 _COLUMN_GAP = regex.compile(r"\t+|\s{2,}")
 _WORDS = regex.compile(r"\p{L}[\p{L}\p{M} .,'()-]*")
+# Between a country and its city on one line: a dash, colon, comma, bar or
+# slash, or the opening bracket of a country in brackets at the line's end.
+_SEPARATOR = regex.compile(r"\s*[\u2013\u2014:,|/]\s*|\s+-\s+|\s*\((?=(?:[^()]|\([^()]*\))*\)\s*$)")
+_HAS_LETTER = regex.compile(r"\p{L}")
 
 
 @dataclass(frozen=True)
@@ -100,11 +106,25 @@ def _codes(places: PlaceRules) -> dict[str, str]:
 
 
 def _split_entry(text: str, places: PlaceRules) -> tuple[str, str] | None:
-    """``Country<TAB>City``, or ``Country City`` whose longest leading words
-    name a known country → (country, city)."""
+    """``Country<TAB>City``; the two sides of a separator, the one that names
+    a known country being the country (``Country – City``, ``Country:
+    City``, ``City, Country``, ``city (country)``; of several separators the
+    split whose country is longest); or ``Country City`` whose longest
+    leading words name a known country → (country, city)."""
     parts = [p.strip() for p in _COLUMN_GAP.split(text.strip()) if p.strip()]
     if len(parts) == 2 and _code(parts[0], places):
         return parts[0], parts[1]
+    best = None
+    for m in _SEPARATOR.finditer(text):
+        left, right = text[:m.start()].strip(), text[m.end():].strip()
+        bracketed = m.group().strip() == "("
+        if bracketed:  # `city (country)`: the brackets close the line
+            right = right[:-1].strip() if right.endswith(")") else ""
+        for country, city in (((left, right),) if not bracketed else ()) + ((right, left),):
+            if _HAS_LETTER.search(city) and _code(country, places) and (best is None or len(country) > len(best[0])):
+                best = (country, city)
+    if best is not None:
+        return best
     words = text.split()
     for n in range(len(words) - 1, 0, -1):
         if _code(" ".join(words[:n]), places):
@@ -193,10 +213,18 @@ class _Reader:
 
 
 def read_members(doc: Document, lines: tuple[Line, ...], rules: DocumentRules, places: PlaceRules) -> MemberList:
-    """The member list of ``doc`` (``lines`` are its lines), or an empty one."""
-    start = next((i for i, ln in enumerate(lines) if rules.member_heading.fullmatch(ln.text)), None)
-    if start is None:
-        return MemberList()
+    """The member list of ``doc`` (``lines`` are its lines): the first that
+    one of the list's headings opens and that holds an entry; or an empty one."""
+    for start in (i for i, ln in enumerate(lines) if rules.member_heading.fullmatch(ln.text)):
+        found = _list_from(doc, lines, start, rules, places)
+        if found.members:
+            return found
+    return MemberList()
+
+
+def _list_from(doc: Document, lines: tuple[Line, ...], start: int, rules: DocumentRules,
+               places: PlaceRules) -> MemberList:
+    """The member list whose heading is ``lines[start]``."""
     legend = rules.award_legend_re.search(doc.match_text)
     closing = rules.award_legend_re.search(doc.match_text, lines[start].end)
     reader = _Reader(rules, places, int(legend.group("year")) if legend else None)

@@ -1,4 +1,4 @@
-"""``document`` rules (``document.yaml``): the member list's heading, award
+"""``document`` rules (``document.yaml``): the member list's headings, award
 mark and how many unreadable lines in a row it may hold, the award legend,
 the joining statement, the publication year, and the month names."""
 from __future__ import annotations
@@ -31,6 +31,10 @@ def load_document(rf: RuleFile) -> DocumentRules:
     unreadable = ml.get("unreadable_lines", 0)
     if not isinstance(unreadable, int) or isinstance(unreadable, bool) or unreadable < 0:
         raise RuleError(f, ml["id"], "unreadable_lines must be a whole number >= 0")
+    phrases = ml["heading"] if isinstance(ml["heading"], list) else [ml["heading"]]
+    if not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
+        raise RuleError(f, ml["id"], "heading must be a phrase or a list of phrases")
+    headings = "|".join(phrase_re(p) for p in phrases)
     legend = rf.section("award_legend", ("pattern",), ())
     joined = rf.section("joined", ("pattern",), ())
     published = rf.section("published", ("pattern",), ())
@@ -44,7 +48,7 @@ def load_document(rf: RuleFile) -> DocumentRules:
     if "year" not in published_re.groupindex:
         raise RuleError(f, published["id"], "the pattern needs a group 'year'")
     return DocumentRules(
-        member_heading=compile_pattern(f, ml["id"], rf"^\s*{phrase_re(ml['heading'])}\s*$", regex.M | regex.I),
+        member_heading=compile_pattern(f, ml["id"], rf"^\s*(?:{headings})\s*:?\s*$", regex.M | regex.I),
         member_heading_id=ml["id"],
         award_mark_re=compile_pattern(f, ml["id"], rf"\s*(?P<mark>{ml['award_mark']})\s*$"),
         unreadable_lines=unreadable,

@@ -14,6 +14,7 @@ from extract.bench.renderings.parts import CACHE, FONTS, SEED, SOURCE, STEM
 from extract.bench.renderings.pdfs import MissingTool, fpdf_pdf, mupdf_pdf, pdftotext, reportlab_pdf
 from extract.bench.renderings.text import (
     HEADING_STYLES,
+    MEMBER_STYLES,
     TABLE_STYLES,
     _text,
     front_matter_removed,
@@ -22,6 +23,7 @@ from extract.bench.renderings.text import (
     markdown,
     member_list_at_end,
     member_list_last,
+    members_styled,
     mojibake,
     mojibake_latin1,
     replacement_char,
@@ -89,6 +91,15 @@ _TABLE_NOTES = {
 }
 for _style in TABLE_STYLES:
     _textual(f"table-{_style}", lambda s, st=_style: table_styled(s, st), note=_TABLE_NOTES[_style])
+_MEMBER_NOTES = {
+    "dash": "member list entries as `Country – City`",
+    "colon": "member list entries as `Country: City`",
+    "city-first": "member list entries as `City, Country`",
+    "bracketed": "member list entries as `city (country)`",
+    "heading": "member list under the heading `MEMBER CITIES:`",
+}
+for _style in MEMBER_STYLES:
+    _textual(f"members-{_style}", lambda s, st=_style: members_styled(s, st), note=_MEMBER_NOTES[_style])
 for _w in range(30, 161, 5):
     _textual(f"wrap-{_w}", lambda s, w=_w: wrap(s, w), note=f"hard-wrapped at {_w} columns")
 

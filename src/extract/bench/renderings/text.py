@@ -1,6 +1,7 @@
 """Text renderings of the brochure: front matter removed, member list moved,
 shuffled, mojibake, letters lost to a lossy conversion, Markdown, section
-headings set in another typography, indicator tables set in another layout."""
+headings set in another typography, indicator tables and the member list
+set in another layout."""
 from __future__ import annotations
 
 import random
@@ -203,3 +204,35 @@ def table_styled(src: str, style: str) -> str:
         lines = [make(*cells) if "\t" in ln and (cells := _cells(ln)) else ln for ln in portrait.split("\n")]
         portraits.append("\n".join(lines))
     return b.front + GAP.join(portraits) + b.back
+
+
+# ---------------------------------------------------------------- the member list in another layout
+
+def _entry(line: str, make) -> str:
+    """One ``Country<TAB>City`` entry (an award mark after the city) set by ``make``."""
+    country, city = line.split("\t")
+    mark = re.search(r"\s*\[?\*\]?$", city)
+    mark_text = mark.group() if mark and "*" in mark.group() else ""
+    return make(country.strip(), city[:len(city) - len(mark_text)].strip()) + mark_text
+
+
+MEMBER_STYLES = {
+    "dash": lambda country, city: f"{country} – {city}",
+    "colon": lambda country, city: f"{country}: {city}",
+    "city-first": lambda country, city: f"{city}, {country}",
+    "bracketed": lambda country, city: f"{city} ({country})",
+    "heading": lambda country, city: f"{country}\t{city}",
+}
+
+
+def members_styled(src: str, style: str) -> str:
+    """The brochure with its member list set in ``style`` (``MEMBER_STYLES``):
+    ``Country – City``, ``Country: City``, ``City, Country``, ``city
+    (country)``, the award mark after the entry; or its heading as
+    ``MEMBER CITIES:`` (``heading``)."""
+    b = parse(src)
+    lines = [_entry(ln, MEMBER_STYLES[style]) if "\t" in ln else ln for ln in b.member_list.split("\n")]
+    if style == "heading":
+        lines[0] = "MEMBER CITIES:"
+    start, end = b.member
+    return b.front[:start] + "\n".join(lines) + b.front[end:] + GAP.join(b.portraits) + b.back
