@@ -8,7 +8,7 @@ pipeline wrote. Output: a ``Floor`` (``results``), the CPU seconds of
 - labels and headings: one ``regex`` alternation, case-insensitive, of
   every indicator label, scope and group (their letters, anything but a
   letter or digit between them, as the table reader compares them) and
-  every section heading's phrase (``headings.yaml``), run over each text;
+  every section heading's phrases (``headings.yaml``), run over each text;
 - theme phrases: one Aho-Corasick automaton (pyahocorasick) of every theme
   phrase (``themes.yaml``: its phrases, and the token patterns that stand for
   fixed phrases), run over each text lower-cased;
@@ -48,7 +48,8 @@ def vocabulary_re(rules: Rules, headings: Source | None = None) -> Any:
     ind = rules.indicators
     data = read_rule_file(headings or DEFAULT_DIR / rules.files["headings"], "headings")
     parts = [label_pattern(lab.phrase) for lab in (*ind.labels, *ind.scopes, *ind.groups)]
-    parts += [phrase_re(str(rule["phrase"])) for rule in data["rules"]]
+    parts += [phrase_re(str(phrase)) for rule in data["rules"]
+              for phrase in (rule["phrase"] if isinstance(rule["phrase"], list) else [rule["phrase"]])]
     return regex.compile("|".join(parts), regex.I | regex.V1)
 
 

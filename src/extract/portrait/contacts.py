@@ -107,6 +107,13 @@ def _email_status(email: str) -> str:
         return "invalid"
 
 
+def _label_ends(label, before: str) -> bool:
+    """Whether an email label (``Email:``, ``E-mail address:``) ends ``before``."""
+    tail = before[-40:]
+    ends = [m.end() for m in label.finditer(tail)]
+    return bool(ends) and not tail[ends[-1]:].strip()
+
+
 def extract_contacts(ctx: Context, start: int, end: int) -> Extracted:
     flat = _flatten(ctx, start, end)
     records, findings = [], []
@@ -117,8 +124,8 @@ def extract_contacts(ctx: Context, start: int, end: int) -> Extracted:
     for m in _emails(ctx.rules.people.email_re, flat):
         raw = m.group(0)
         before = flat[cursor:m.start()]
-        if " " in raw and not label.search(before[-12:] + " " if before else ""):
-            raw = raw.split()[-1]
+        if " " in raw and not _label_ends(label, before):
+            raw = raw.split()[-1]  # a word before the address, not the first run of a broken local part
         chunks.append((flat[cursor:m.end() - len(raw)], raw))
         cursor = m.end()
     if not chunks and flat.strip():

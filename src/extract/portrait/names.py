@@ -1,4 +1,4 @@
-"""People as printed: ``[>] [Honorific…] Name - Role``.
+"""People as printed: ``[>] [Honorific…] Name - Role`` (or ``Name, Role``).
 
 A name printed with spaced hyphens (``Ji - Ho Park``, ``Park Ji - Ho``)
 is joined (``Man-Soo Kim``): a one-word part next to the name joins it unless
@@ -53,6 +53,10 @@ def parse_person(text: str, rules: PeopleRules) -> ParsedPerson | None:
     s = squash(rules.line_lead_re.sub("", text))
     honorific, rest = _honorific(s, rules)
     parts = [p.strip() for p in _SEP.split(rest) if p.strip()]
+    if parts and "," in parts[0] and not looks_like_name(parts[0], rules.particles):
+        head, _, tail = parts[0].partition(",")  # `Mr X, Role`: the name ends at the first comma
+        if looks_like_name(head, rules.particles) and tail.strip():
+            parts[:1] = [head.strip(), tail.strip()]
     if not parts or not looks_like_name(parts[0], rules.particles):
         return None
     name, used, rejoined = parts[0], 1, False

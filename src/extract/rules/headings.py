@@ -46,6 +46,22 @@ def heading_re(phrase: str, signs: Mapping[str, list]) -> str:
     return r"\s+".join(out)
 
 
+def phrases_re(phrases: list[str], signs: Mapping[str, list]) -> str:
+    """A heading printed as one of ``phrases`` (``heading_re`` each; the
+    longest first): a phrase of one word only where a colon or the line's
+    end follows it (``Contact:``; a line of prose may start with the word).
+    When every pattern starts with the same character, it is taken out in
+    front, a literal the search looks for first."""
+    parts = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        one = len(phrase.split()) == 1
+        parts.append(heading_re(phrase, signs) + (r"(?=[ \t]*(?::|$))" if one else ""))
+    head = parts[0][:1]
+    if len(parts) > 1 and head.isalnum() and all(p[:1] == head and p[1:2] != "?" for p in parts):
+        return head + "(?:" + "|".join(p[1:] for p in parts) + ")"
+    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+
 def load_headings(rf: RuleFile) -> tuple[Heading, ...]:
     """Each heading's pattern: its phrase (``heading_re``) at a line start,
     glued to a word before it (scraped text) or after spaces or tabs that
@@ -64,6 +80,9 @@ def load_headings(rf: RuleFile) -> tuple[Heading, ...]:
         rid = need(rf.name, r, ("section", "phrase"), ("suffix",))
         if r["section"] not in SECTIONS:
             raise RuleError(rf.name, rid, f"section must be one of {', '.join(SECTIONS)}, not {r['section']!r}")
-        pat = rf"(?:^|(?<=[^\s]))[ \t]*(?P<h>{heading_re(str(r['phrase']), signs)}){r.get('suffix', '')}"
+        phrases = r["phrase"] if isinstance(r["phrase"], list) else [r["phrase"]]
+        if not phrases or not all(isinstance(p, str) and p.split() for p in phrases):
+            raise RuleError(rf.name, rid, "phrase must be a phrase or a list of phrases")
+        pat = rf"(?:^|(?<=[^\s]))[ \t]*(?P<h>{phrases_re(phrases, signs)}){r.get('suffix', '')}"
         out.append(Heading(rid, r["section"], compile_pattern(rf.name, rid, pat, regex.M), number))
     return tuple(out)

@@ -13,10 +13,12 @@ from extract.bench.renderings import parts as parts_module
 from extract.bench.renderings.parts import CACHE, FONTS, SEED, SOURCE, STEM
 from extract.bench.renderings.pdfs import MissingTool, fpdf_pdf, mupdf_pdf, pdftotext, reportlab_pdf
 from extract.bench.renderings.text import (
+    CONTACT_STYLES,
     HEADING_STYLES,
     MEMBER_STYLES,
     TABLE_STYLES,
     _text,
+    contacts_styled,
     front_matter_removed,
     headings_styled,
     lossy_ascii,
@@ -100,6 +102,13 @@ _MEMBER_NOTES = {
 }
 for _style in MEMBER_STYLES:
     _textual(f"members-{_style}", lambda s, st=_style: members_styled(s, st), note=_MEMBER_NOTES[_style])
+_CONTACT_NOTES = {
+    "comma-role": "contacts as `Mr Name, Role` (a comma, not ` - `, after the name)",
+    "label": "contact blocks under the heading `Contact:`",
+    "email-address": "email addresses after the label `Email address:`",
+}
+for _style in CONTACT_STYLES:
+    _textual(f"contacts-{_style}", lambda s, st=_style: contacts_styled(s, st), note=_CONTACT_NOTES[_style])
 for _w in range(30, 161, 5):
     _textual(f"wrap-{_w}", lambda s, w=_w: wrap(s, w), note=f"hard-wrapped at {_w} columns")
 

@@ -1,7 +1,7 @@
 """Text renderings of the brochure: front matter removed, member list moved,
 shuffled, mojibake, letters lost to a lossy conversion, Markdown, section
-headings set in another typography, indicator tables and the member list
-set in another layout."""
+headings set in another typography, indicator tables, the member list and
+the contact blocks set in another layout."""
 from __future__ import annotations
 
 import random
@@ -236,3 +236,26 @@ def members_styled(src: str, style: str) -> str:
         lines[0] = "MEMBER CITIES:"
     start, end = b.member
     return b.front[:start] + "\n".join(lines) + b.front[end:] + GAP.join(b.portraits) + b.back
+
+
+# ---------------------------------------------------------------- contact blocks in another layout
+
+_PERSON_DASH = re.compile(r"(?m)^(?P<lead>(?:Contact details:\s*)?(?:Mr|Ms|Mrs|Dr|Prof)\.? [^\n]+?) - ")
+CONTACT_STYLES = {
+    "comma-role": lambda block: _PERSON_DASH.sub(lambda m: m.group("lead") + ", ", block),
+    "label": lambda block: block.replace("Contact details", "Contact", 1),
+    "email-address": lambda block: re.sub(r"\bE-?mail:", "Email address:", block),
+}
+
+
+def contacts_styled(src: str, style: str) -> str:
+    """The brochure with every portrait's contact block set in ``style``
+    (``CONTACT_STYLES``): ``Mr Name, Role`` for ``Mr Name - Role``, the
+    heading ``Contact:``, or the label ``Email address:``."""
+    b = parse(src)
+    make = CONTACT_STYLES[style]
+    portraits = []
+    for portrait in b.portraits:
+        at = portrait.rfind(CONTACT)
+        portraits.append(portrait[:at] + make(portrait[at:]) if at >= 0 else portrait)
+    return b.front + GAP.join(portraits) + b.back

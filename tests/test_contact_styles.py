@@ -1,0 +1,50 @@
+"""Contact blocks set in another layout (``Mr Name, Role``, the heading
+``Contact:``, the label ``Email address:``: ``extract.bench.renderings``'
+``contacts-*`` renderings, made by code from the brochure) give the
+brochure's contacts, and the people of its quotes, field for field."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import BROCHURE
+from extract.bench.renderings.text import CONTACT_STYLES, contacts_styled
+from extract.pipeline import document_rows
+from extract.portrait.names import parse_person
+
+SOURCE = BROCHURE.read_text(encoding="utf-8")
+KEYS = {"contacts": ("city_id", "position", "honorific", "name", "role", "email", "email_status"),
+        "quotes": ("city_id", "speaker", "speaker_role")}
+
+
+def records(rows) -> dict[str, list[tuple]]:
+    return {t: sorted((tuple(r[k] for k in keys) for r in rows[t]), key=repr) for t, keys in KEYS.items()}
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory, rules):
+    path = tmp_path_factory.mktemp("printed") / "brochure.txt"
+    path.write_text(SOURCE, encoding="utf-8")
+    return document_rows(path, rules)
+
+
+@pytest.mark.parametrize("style", list(CONTACT_STYLES))
+def test_a_contact_block_in_another_layout_gives_the_same_contacts(tmp_path, rules, printed, style):
+    text = contacts_styled(SOURCE, style)
+    assert text != SOURCE
+    path = tmp_path / "brochure.txt"
+    path.write_text(text, encoding="utf-8")
+    rows = document_rows(path, rules)
+    assert len(printed["contacts"]) >= 37 and any(r["email_status"] == "repaired" for r in printed["contacts"])
+    assert records(rows) == records(printed)
+    assert not {f["code"] for f in rows["findings"]} & {"contact_unparsed", "section_missing", "email_missing"}
+
+
+@pytest.mark.parametrize("line,person", [
+    ("Mr Jan Kowal, Mayor of X", ("Mr", "Jan Kowal", "Mayor of X")),
+    ("Ms Ana de la Cruz, Head of Education, City Council", ("Ms", "Ana de la Cruz", "Head of Education, City Council")),
+    ("Mr Jan Kowal - Mayor of X, Poland", ("Mr", "Jan Kowal", "Mayor of X, Poland")),  # a dash first: as before
+    ("The city council, in 2015", None),  # no name before the comma
+])
+def test_a_name_ends_at_a_dash_or_else_at_the_first_comma(rules, line, person):
+    parsed = parse_person(line, rules.people)
+    assert (parsed and (parsed.person.honorific, parsed.person.name, parsed.person.role)) == person
