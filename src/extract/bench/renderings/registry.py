@@ -16,6 +16,7 @@ from extract.bench.renderings.text import (
     CONTACT_STYLES,
     HEADING_STYLES,
     MEMBER_STYLES,
+    RESTYLED,
     TABLE_STYLES,
     _text,
     contacts_styled,
@@ -29,6 +30,7 @@ from extract.bench.renderings.text import (
     mojibake,
     mojibake_latin1,
     replacement_char,
+    restyled,
     shuffled,
     table_styled,
 )
@@ -109,6 +111,10 @@ _CONTACT_NOTES = {
 }
 for _style in CONTACT_STYLES:
     _textual(f"contacts-{_style}", lambda s, st=_style: contacts_styled(s, st), note=_CONTACT_NOTES[_style])
+for _name, _styles in RESTYLED.items():
+    _textual(f"restyled-{_name}", lambda s, n=_name: restyled(s, n),
+             note="every part in another layout at once: table {}, member list {}, contacts {}, headings {}".format(
+                 *(f"`{x}`" for x in _styles)))
 for _w in range(30, 161, 5):
     _textual(f"wrap-{_w}", lambda s, w=_w: wrap(s, w), note=f"hard-wrapped at {_w} columns")
 

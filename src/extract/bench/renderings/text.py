@@ -259,3 +259,27 @@ def contacts_styled(src: str, style: str) -> str:
         at = portrait.rfind(CONTACT)
         portraits.append(portrait[:at] + make(portrait[at:]) if at >= 0 else portrait)
     return b.front + GAP.join(portraits) + b.back
+
+
+# ---------------------------------------------------------------- every part in another layout at once
+
+RESTYLED = {  # (table, member list, contact blocks, headings)
+    "a": ("colon", "dash", "comma-role", "caps"),
+    "b": ("year-cell", "city-first", "email-address", "numbered"),
+    "c": ("space-thousands", "bracketed", "label", "bold"),
+    "d": ("year-in-label", "colon", "comma-role", "title"),
+}
+
+
+def restyled(src: str, name: str) -> str:
+    """The brochure with its indicator tables, member list, contact blocks
+    and headings each set in another layout at once (``RESTYLED``): a
+    brochure no part of which looks like the source. Every styling keeps
+    the lines where they are, so the lines each changes are taken from it."""
+    table, member, contact, heading = RESTYLED[name]
+    lines = headings_styled(contacts_styled(src, contact), heading).split("\n")
+    for other in (table_styled(src, table), members_styled(src, member)):
+        for k, (a, b) in enumerate(zip(src.split("\n"), other.split("\n"))):
+            if a != b:
+                lines[k] = b
+    return "\n".join(lines)
