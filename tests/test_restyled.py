@@ -27,7 +27,7 @@ KEYS = {
 
 def records(rows) -> dict[str, list[tuple]]:
     """The rows' fields, the contact section (the block as printed) left out."""
-    return {t: sorted((tuple(r[k] for k in keys) for r in rows[t] if r.get("section") != "contact"), key=repr)
+    return {t: sorted((tuple(r.get(k) for k in keys) for r in rows[t] if r.get("section") != "contact"), key=repr)
             for t, keys in KEYS.items()}
 
 
@@ -51,3 +51,22 @@ def test_a_brochure_restyled_throughout_gives_the_same_records(tmp_path, rules, 
     assert all(printed[t] for t in ("cities", "indicators", "sections", "contacts", "quotes", "themes", "events"))
     for table in KEYS:
         assert mine[table] == printed[table], table
+
+
+def test_a_brochure_without_tables_gives_the_same_records_but_the_indicators(tmp_path, rules, printed):
+    """Portraits found by their vision headings alone, one after another:
+    each with its tagline (above its intro) and all its sections."""
+    from extract.bench.renderings.text import tables_removed
+
+    path = tmp_path / "brochure.txt"
+    path.write_text(tables_removed(SOURCE), encoding="utf-8")
+    rows = document_rows(path, rules)
+    mine = records(rows)
+    assert not rows["indicators"] and len(rows["cities"]) == 37
+    for table in ("sections", "items", "contacts", "quotes", "themes", "events"):
+        assert mine[table] == printed[table], table
+    keep = [KEYS["cities"].index(k) for k in ("city_id", "city", "country_code", "learning_city_award", "tagline",
+                                              "vision", "challenges", "plan", "contact_name", "contact_email")]
+    assert [[c[k] for k in keep] for c in mine["cities"]] == [[c[k] for k in keep] for c in printed["cities"]]
+    missing = [f for f in rows["findings"] if f["code"] == "indicator_table_missing"]
+    assert len(missing) == 37 and {f["severity"] for f in missing} == {"warning"}

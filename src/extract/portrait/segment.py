@@ -28,6 +28,7 @@ from extract.rules.derived import derived, kept
 from extract.types import Document, Line, Portrait, Segmentation, Span
 
 _CONTACT_LINES = 8
+_TAGLINE_WORDS = 15  # a line of this many words is prose, not a portrait's tagline
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,26 @@ def _header(lines: tuple[Line, ...], anchor: int, floor: int, names: set[str], r
     return first
 
 
+def _intro_top(lines: tuple[Line, ...], vision: int, floor: int, soft: frozenset[int]) -> int:
+    """For a portrait found by its vision heading (no table): the first line
+    of the prose just above the heading (its intro: paragraphs that end a
+    sentence or are too long for a tagline, speaker lines ``> …``), not
+    above ``floor``; the header is above it. The heading itself when no
+    prose stands there."""
+    top, i = vision, vision - 1
+    while i >= floor:
+        if lines[i].blank:
+            i -= 1
+            continue
+        first = wrapped_start(lines, i, soft, floor)
+        text = " ".join(ln.text.strip() for ln in lines[first:i + 1])
+        if not (text.startswith(">") or text.rstrip("'\"\u2019\u201d)]").endswith((".", "!", "?", "\u2026"))
+                or len(text.split()) >= _TAGLINE_WORDS):
+            break  # the tagline
+        top, i = first, first - 1
+    return top
+
+
 def _contact_end(marks: _Marks, start: int, stop: int) -> int | None:
     """Index after the last line of the contact block in ``lines[start:stop]``
     (the line with its email, no more than ``_CONTACT_LINES`` lines that are
@@ -190,7 +211,8 @@ def _anchors(lines: tuple[Line, ...], rows: dict[int, tuple[Row, int]], marks: _
     """The line where each portrait is anchored: a row that opens a table,
     unless only rows and blank lines stand between it and the table before;
     a vision heading after which comes no table, unless it is the first
-    since the last anchor. Lines inside a row are passed over."""
+    since the last anchor and that anchor is a table's (a portrait's own
+    heading). Lines inside a row are passed over."""
     anchors: list[int] = []
     in_table = False  # every line since the last anchor is a table row or blank
     after = 0  # the first line not yet read
@@ -208,7 +230,8 @@ def _anchors(lines: tuple[Line, ...], rows: dict[int, tuple[Row, int]], marks: _
             continue
         if row is None and not lines[i].blank:
             in_table = False
-        if i in vision and (not anchors or _any_in(marks.vision, anchors[-1] + 1, i)):
+        # after a vision heading that is an anchor itself, the next one starts a portrait too
+        if i in vision and (not anchors or _any_in(marks.vision, anchors[-1] + (anchors[-1] not in vision), i)):
             anchors.append(i)
     return anchors
 
@@ -242,12 +265,13 @@ def segment(doc: Document, rules: SegmentRules) -> Segmentation:
     if member_spans:
         list_first = _line_at(lines, member_spans[0].start)
         list_end = _line_at(lines, member_spans[-1].end, len(lines))
-    heads = []
+    heads, tops, soft = [], [], doc.soft or frozenset()
     for k, a in enumerate(anchors):
         low = list_end if list_end <= a else 0
         if k:  # not above the previous portrait's table or contact block
             low = max(low, anchors[k - 1] + 1, _contact_end(marks, anchors[k - 1], a) or 0)
-        heads.append(_header(lines, a, low, names, rules, doc.soft or frozenset()))
+        tops.append(a if _starts_table(rows.get(a, (None, 0))[0], rules) else _intro_top(lines, a, low, soft))
+        heads.append(_header(lines, tops[-1], low, names, rules, soft))
     portraits, outside = [], []
     floor = list_end if heads and list_end <= heads[0] else 0
     if heads and lines and lines[floor].start < lines[heads[0]].start:
@@ -265,7 +289,7 @@ def segment(doc: Document, rules: SegmentRules) -> Segmentation:
         table = anchor - head if _starts_table(rows.get(anchor, (None, 0))[0], rules) else None
         portraits.append(Portrait(
             document_id=doc.document_id, index=k, span=Span(body[0].start, body[-1].end),
-            lines=body, header=tuple(ln for ln in lines[head:anchor] if not ln.blank),
+            lines=body, header=tuple(ln for ln in lines[head:tops[k]] if not ln.blank),
             table_start=table, tail=tail))
     published = rules.document.published_re.search(doc.match_text)
     return Segmentation(document=doc, members=members, member_lines=member_spans,

@@ -33,6 +33,7 @@ from extract.bench.renderings.text import (
     restyled,
     shuffled,
     table_styled,
+    tables_removed,
 )
 from extract.bench.variants import wrap
 
@@ -65,6 +66,11 @@ def _textual(name: str, fn: Callable[[str], str], suffix: str = "txt", note: str
 _textual("text", lambda s: s, note="the source as it is")
 _textual("front-matter-removed", front_matter_removed, note="title, member list, imprint and foreword removed",
          removed=("learning_city_award", "country"))
+_textual("tables-removed", tables_removed, note="the portraits' indicator tables removed",
+         removed=("population", "population_year", "area_km2", "area_km2_year", "gdp_per_capita_city_usd",
+                  "gdp_per_capita_city_usd_year", "gdp_per_capita_country_usd", "gdp_per_capita_country_usd_year",
+                  "mean_years_schooling", "mean_years_schooling_year", "mean_years_schooling_men",
+                  "mean_years_schooling_women"))
 _textual("member-list-at-end", member_list_at_end, note="member list after the last portrait, before the back matter")
 _textual("member-list-last", member_list_last, note="member list as the very last lines")
 _textual("markdown", markdown, "md", note="Markdown")

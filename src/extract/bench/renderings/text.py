@@ -1,4 +1,5 @@
-"""Text renderings of the brochure: front matter removed, member list moved,
+"""Text renderings of the brochure: front matter removed, indicator tables
+removed, member list moved,
 shuffled, mojibake, letters lost to a lossy conversion, Markdown, section
 headings set in another typography, indicator tables, the member list and
 the contact blocks set in another layout."""
@@ -22,6 +23,14 @@ def _text(name: str, folder: Path, text: str, suffix: str = "txt") -> Path:
 def front_matter_removed(src: str) -> str:
     b = parse(src)
     return GAP.join(b.portraits) + b.back
+
+
+def tables_removed(src: str) -> str:
+    """The brochure without its portraits' indicator tables (a brochure that
+    prints none): every line of a table taken out."""
+    b = parse(src)
+    portraits = ["\n".join(ln for ln in p.split("\n") if "\t" not in ln) for p in b.portraits]
+    return b.front + GAP.join(portraits) + b.back
 
 
 def member_list_at_end(src: str) -> str:
