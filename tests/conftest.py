@@ -136,3 +136,27 @@ def raw_text():
         return ingest(ROOT / "raw" / document_id).text
     return text
 
+
+
+def rows_of_text(text: str, folder: Path, rules) -> dict[str, list[dict]]:
+    """The rows, per table, of one document holding ``text`` (written into
+    ``folder`` under the brochure's file name)."""
+    from extract.pipeline import document_rows
+
+    path = Path(folder) / BROCHURE.name
+    path.write_text(text, encoding="utf-8")
+    return document_rows(path, rules)
+
+
+@pytest.fixture(scope="session")
+def brochure_rows(tmp_path_factory, rules) -> dict[str, list[dict]]:
+    """The rows of the brochure as printed, read by ``document_rows``: what a
+    rendering of it made by code is compared with."""
+    return rows_of_text(BROCHURE.read_text(encoding="utf-8"), tmp_path_factory.mktemp("printed"), rules)
+
+
+def fields(rows: dict[str, list[dict]], keys: dict[str, tuple[str, ...]]) -> dict[str, list[tuple]]:
+    """Per table of ``keys``, its rows' fields (``None`` where a row has
+    none), sorted; the contact section (the block as printed) left out."""
+    return {t: sorted((tuple(r.get(k) for k in ks) for r in rows[t] if r.get("section") != "contact"), key=repr)
+            for t, ks in keys.items()}

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import BROCHURE
+from conftest import BROCHURE, fields, rows_of_text
 from extract.bench.renderings.text import CONTACT_STYLES, contacts_styled
-from extract.pipeline import document_rows
 from extract.portrait.names import parse_person
 
 SOURCE = BROCHURE.read_text(encoding="utf-8")
@@ -16,26 +15,14 @@ KEYS = {"contacts": ("city_id", "position", "honorific", "name", "role", "email"
         "quotes": ("city_id", "speaker", "speaker_role")}
 
 
-def records(rows) -> dict[str, list[tuple]]:
-    return {t: sorted((tuple(r[k] for k in keys) for r in rows[t]), key=repr) for t, keys in KEYS.items()}
-
-
-@pytest.fixture(scope="module")
-def printed(tmp_path_factory, rules):
-    path = tmp_path_factory.mktemp("printed") / "brochure.txt"
-    path.write_text(SOURCE, encoding="utf-8")
-    return document_rows(path, rules)
-
-
 @pytest.mark.parametrize("style", list(CONTACT_STYLES))
-def test_a_contact_block_in_another_layout_gives_the_same_contacts(tmp_path, rules, printed, style):
+def test_a_contact_block_in_another_layout_gives_the_same_contacts(tmp_path, rules, brochure_rows, style):
     text = contacts_styled(SOURCE, style)
     assert text != SOURCE
-    path = tmp_path / "brochure.txt"
-    path.write_text(text, encoding="utf-8")
-    rows = document_rows(path, rules)
-    assert len(printed["contacts"]) >= 37 and any(r["email_status"] == "repaired" for r in printed["contacts"])
-    assert records(rows) == records(printed)
+    rows = rows_of_text(text, tmp_path, rules)
+    contacts = brochure_rows["contacts"]
+    assert len(contacts) >= 37 and any(r["email_status"] == "repaired" for r in contacts)
+    assert fields(rows, KEYS) == fields(brochure_rows, KEYS)
     assert not {f["code"] for f in rows["findings"]} & {"contact_unparsed", "section_missing", "email_missing"}
 
 

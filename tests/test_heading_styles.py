@@ -6,38 +6,21 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import BROCHURE
+from conftest import BROCHURE, fields, rows_of_text
 from extract.bench.renderings.text import HEADING_STYLES, headings_styled
-from extract.pipeline import document_rows
 
 SOURCE = BROCHURE.read_text(encoding="utf-8")
 KEYS = {"sections": ("city_id", "section", "text"), "items": ("city_id", "section", "position", "text"),
         "contacts": ("city_id", "name", "email"), "themes": ("city_id", "section", "position", "theme", "matched")}
 
 
-def records(path, rules) -> dict[str, list[tuple]]:
-    rows = document_rows(path, rules)
-    return {table: sorted((tuple(r[k] for k in keys) for r in rows[table]), key=repr) for table, keys in KEYS.items()}
-
-
-@pytest.fixture(scope="module")
-def printed(tmp_path_factory, rules):
-    path = tmp_path_factory.mktemp("printed") / "brochure.txt"
-    path.write_text(SOURCE, encoding="utf-8")
-    return records(path, rules)
-
-
 @pytest.mark.parametrize("style", list(HEADING_STYLES))
-def test_headings_in_another_typography_give_the_same_records(tmp_path, rules, printed, style):
+def test_headings_in_another_typography_give_the_same_records(tmp_path, rules, brochure_rows, style):
     text = headings_styled(SOURCE, style)
     assert text != SOURCE
-    path = tmp_path / "brochure.txt"
-    path.write_text(text, encoding="utf-8")
-    mine = records(path, rules)
-    assert len(printed["sections"]) == 37 * 5 and len(printed["contacts"]) >= 37
-    for table in KEYS:
-        assert mine[table] == printed[table], table
-    rows = document_rows(path, rules)
+    rows = rows_of_text(text, tmp_path, rules)
+    assert len(brochure_rows["sections"]) == 37 * 5 and len(brochure_rows["contacts"]) >= 37
+    assert fields(rows, KEYS) == fields(brochure_rows, KEYS)
     codes = {f["code"] for f in rows["findings"]}
     assert not codes & {"section_missing", "item_empty", "contact_unparsed", "portrait_truncated"}, codes
     headings = [text[r["heading_char_start"]:r["heading_char_end"]] for r in rows["sections"]

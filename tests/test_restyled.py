@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import BROCHURE
+from conftest import BROCHURE, fields, rows_of_text
 from extract.bench.renderings.text import RESTYLED, restyled
-from extract.pipeline import document_rows
 
 SOURCE = BROCHURE.read_text(encoding="utf-8")
 KEYS = {
@@ -25,17 +24,9 @@ KEYS = {
 }
 
 
-def records(rows) -> dict[str, list[tuple]]:
-    """The rows' fields, the contact section (the block as printed) left out."""
-    return {t: sorted((tuple(r.get(k) for k in keys) for r in rows[t] if r.get("section") != "contact"), key=repr)
-            for t, keys in KEYS.items()}
-
-
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory, rules):
-    path = tmp_path_factory.mktemp("printed") / "brochure.txt"
-    path.write_text(SOURCE, encoding="utf-8")
-    return records(document_rows(path, rules))
+def printed(brochure_rows):
+    return fields(brochure_rows, KEYS)
 
 
 @pytest.mark.parametrize("name", list(RESTYLED))
@@ -43,11 +34,9 @@ def test_a_brochure_restyled_throughout_gives_the_same_records(tmp_path, rules, 
     text = restyled(SOURCE, name)
     changed = sum(a != b for a, b in zip(SOURCE.split("\n"), text.split("\n")))
     assert changed > 300  # tables, member list, contacts and headings
-    path = tmp_path / "brochure.txt"
-    path.write_text(text, encoding="utf-8")
-    rows = document_rows(path, rules)
+    rows = rows_of_text(text, tmp_path, rules)
     assert {r["source_format"] for r in rows["cities"]} == {"brochure"}
-    mine = records(rows)
+    mine = fields(rows, KEYS)
     assert all(printed[t] for t in ("cities", "indicators", "sections", "contacts", "quotes", "themes", "events"))
     for table in KEYS:
         assert mine[table] == printed[table], table
@@ -58,10 +47,8 @@ def test_a_brochure_without_tables_gives_the_same_records_but_the_indicators(tmp
     each with its tagline (above its intro) and all its sections."""
     from extract.bench.renderings.text import tables_removed
 
-    path = tmp_path / "brochure.txt"
-    path.write_text(tables_removed(SOURCE), encoding="utf-8")
-    rows = document_rows(path, rules)
-    mine = records(rows)
+    rows = rows_of_text(tables_removed(SOURCE), tmp_path, rules)
+    mine = fields(rows, KEYS)
     assert not rows["indicators"] and len(rows["cities"]) == 37
     for table in ("sections", "items", "contacts", "quotes", "themes", "events"):
         assert mine[table] == printed[table], table

@@ -9,37 +9,23 @@ from collections import Counter
 
 import pytest
 
-from conftest import BROCHURE
+from conftest import BROCHURE, fields, rows_of_text
 from extract.bench.renderings.text import TABLE_STYLES, table_styled
-from extract.pipeline import document_rows
 from extract.read.textutil import fold
 
 SOURCE = BROCHURE.read_text(encoding="utf-8")
-KEY = ("city_id", "indicator", "scope", "group", "value", "value_min", "value_max", "year")
-
-
-def indicators(rows) -> list[tuple]:
-    return sorted((tuple(r[k] for k in KEY) for r in rows["indicators"]), key=repr)
-
-
-@pytest.fixture(scope="module")
-def printed(tmp_path_factory, rules):
-    path = tmp_path_factory.mktemp("printed") / "brochure.txt"
-    path.write_text(SOURCE, encoding="utf-8")
-    return document_rows(path, rules)
+KEYS = {"indicators": ("city_id", "indicator", "scope", "group", "value", "value_min", "value_max", "year")}
 
 
 @pytest.mark.parametrize("style", list(TABLE_STYLES))
-def test_a_table_in_another_layout_gives_the_same_indicators(tmp_path, rules, printed, style):
+def test_a_table_in_another_layout_gives_the_same_indicators(tmp_path, rules, brochure_rows, style):
     text = table_styled(SOURCE, style)
     assert text != SOURCE
-    path = tmp_path / "brochure.txt"
-    path.write_text(text, encoding="utf-8")
-    rows = document_rows(path, rules)
-    assert len(printed["indicators"]) > 180
-    assert indicators(rows) == indicators(printed)
+    rows = rows_of_text(text, tmp_path, rules)
+    assert len(brochure_rows["indicators"]) > 180
+    assert fields(rows, KEYS) == fields(brochure_rows, KEYS)
     mine = Counter(f["code"] for f in rows["findings"])
-    before = Counter(f["code"] for f in printed["findings"])
+    before = Counter(f["code"] for f in brochure_rows["findings"])
     assert mine["unclaimed_text"] <= before["unclaimed_text"] and not mine["indicator_table_missing"]
     folded = fold(text)  # no-break spaces as spaces, offsets unchanged
     assert all(folded[r["char_start"]:r["char_end"]] == r["raw"] for r in rows["indicators"])

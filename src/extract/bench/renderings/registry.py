@@ -79,44 +79,34 @@ _textual("mojibake-latin1", mojibake_latin1, note="UTF-8 read as Latin-1 once, s
 _textual("lossy-ascii", lossy_ascii, note="every non-ASCII letter replaced by `?` (a lossy conversion to ASCII)")
 _textual("replacement-char", replacement_char, note="every non-ASCII letter replaced by U+FFFD")
 _textual("shuffled", shuffled, note=f"portraits in an order shuffled with seed {SEED}")
-_HEADING_NOTES = {
-    "caps": "section headings and the contact label in capitals (`VISION AND MOTIVATION`)",
-    "title": "each word of a section heading capitalised (`Vision And Motivation`)",
-    "amp": "`&` for `and` in the section headings (`Vision & motivation`)",
-    "numbered": "section headings numbered in their portrait (`2. Challenges and goals`)",
-    "roman": "section headings numbered in Roman numerals, in capitals (`II) CHALLENGES AND GOALS`)",
-    "bold": "section headings as lines in Markdown bold and the contact label in bold, no other Markdown",
+_STYLED = {  # a part of the brochure in another layout: rendering → what it is
+    "headings-caps": "section headings and the contact label in capitals (`VISION AND MOTIVATION`)",
+    "headings-title": "each word of a section heading capitalised (`Vision And Motivation`)",
+    "headings-amp": "`&` for `and` in the section headings (`Vision & motivation`)",
+    "headings-numbered": "section headings numbered in their portrait (`2. Challenges and goals`)",
+    "headings-roman": "section headings numbered in Roman numerals, in capitals (`II) CHALLENGES AND GOALS`)",
+    "headings-bold": "section headings as lines in Markdown bold and the contact label in bold, no other Markdown",
+    "table-colon": "indicator rows as `Label: value (year)`, one line each",
+    "table-comma-scope": "indicator rows as `Label, City: value (year)`",
+    "table-year-in-label": "indicator rows as `Label (year): value`",
+    "table-year-cell": "indicator rows with the year in a cell of its own, no brackets",
+    "table-year-comma": "indicator rows as `Label⇥value, year`",
+    "table-year-first": "indicator rows as `Label⇥(year) value`",
+    "table-space-thousands": "indicator figures with thousands set apart by a narrow no-break space (`80 006`)",
+    "table-dot-leaders": "indicator rows as `Label ........ value (year)`",
+    "members-dash": "member list entries as `Country – City`",
+    "members-colon": "member list entries as `Country: City`",
+    "members-city-first": "member list entries as `City, Country`",
+    "members-bracketed": "member list entries as `city (country)`",
+    "members-heading": "member list under the heading `MEMBER CITIES:`",
+    "contacts-comma-role": "contacts as `Mr Name, Role` (a comma, not ` - `, after the name)",
+    "contacts-label": "contact blocks under the heading `Contact:`",
+    "contacts-email-address": "email addresses after the label `Email address:`",
 }
-for _style in HEADING_STYLES:
-    _textual(f"headings-{_style}", lambda s, st=_style: headings_styled(s, st), note=_HEADING_NOTES[_style])
-_TABLE_NOTES = {
-    "colon": "indicator rows as `Label: value (year)`, one line each",
-    "comma-scope": "indicator rows as `Label, City: value (year)`",
-    "year-in-label": "indicator rows as `Label (year): value`",
-    "year-cell": "indicator rows with the year in a cell of its own, no brackets",
-    "year-comma": "indicator rows as `Label⇥value, year`",
-    "year-first": "indicator rows as `Label⇥(year) value`",
-    "space-thousands": "indicator figures with thousands set apart by a narrow no-break space (`80 006`)",
-    "dot-leaders": "indicator rows as `Label ........ value (year)`",
-}
-for _style in TABLE_STYLES:
-    _textual(f"table-{_style}", lambda s, st=_style: table_styled(s, st), note=_TABLE_NOTES[_style])
-_MEMBER_NOTES = {
-    "dash": "member list entries as `Country – City`",
-    "colon": "member list entries as `Country: City`",
-    "city-first": "member list entries as `City, Country`",
-    "bracketed": "member list entries as `city (country)`",
-    "heading": "member list under the heading `MEMBER CITIES:`",
-}
-for _style in MEMBER_STYLES:
-    _textual(f"members-{_style}", lambda s, st=_style: members_styled(s, st), note=_MEMBER_NOTES[_style])
-_CONTACT_NOTES = {
-    "comma-role": "contacts as `Mr Name, Role` (a comma, not ` - `, after the name)",
-    "label": "contact blocks under the heading `Contact:`",
-    "email-address": "email addresses after the label `Email address:`",
-}
-for _style in CONTACT_STYLES:
-    _textual(f"contacts-{_style}", lambda s, st=_style: contacts_styled(s, st), note=_CONTACT_NOTES[_style])
+for _part, _styles, _make in (("headings", HEADING_STYLES, headings_styled), ("table", TABLE_STYLES, table_styled),
+                              ("members", MEMBER_STYLES, members_styled), ("contacts", CONTACT_STYLES, contacts_styled)):
+    for _style in _styles:
+        _textual(f"{_part}-{_style}", lambda s, m=_make, st=_style: m(s, st), note=_STYLED[f"{_part}-{_style}"])
 for _name, _styles in RESTYLED.items():
     _textual(f"restyled-{_name}", lambda s, n=_name: restyled(s, n),
              note="every part in another layout at once: table {}, member list {}, contacts {}, headings {}".format(
