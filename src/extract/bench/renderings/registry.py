@@ -16,6 +16,7 @@ from extract.bench.renderings.text import (
     CONTACT_STYLES,
     HEADING_STYLES,
     MEMBER_STYLES,
+    QUOTE_STYLES,
     RESTYLED,
     TABLE_STYLES,
     _text,
@@ -29,6 +30,7 @@ from extract.bench.renderings.text import (
     members_styled,
     mojibake,
     mojibake_latin1,
+    quotes_styled,
     replacement_char,
     restyled,
     shuffled,
@@ -102,9 +104,13 @@ _STYLED = {  # a part of the brochure in another layout: rendering → what it i
     "contacts-comma-role": "contacts as `Mr Name, Role` (a comma, not ` - `, after the name)",
     "contacts-label": "contact blocks under the heading `Contact:`",
     "contacts-email-address": "email addresses after the label `Email address:`",
+    "quotes-guillemets": "pull quotes in guillemets (`«…»`)",
+    "quotes-double": "pull quotes in straight double quotes",
+    "quotes-curly": "pull quotes in typographic double quotes (`“…”`)",
 }
 for _part, _styles, _make in (("headings", HEADING_STYLES, headings_styled), ("table", TABLE_STYLES, table_styled),
-                              ("members", MEMBER_STYLES, members_styled), ("contacts", CONTACT_STYLES, contacts_styled)):
+                              ("members", MEMBER_STYLES, members_styled), ("contacts", CONTACT_STYLES, contacts_styled),
+                              ("quotes", QUOTE_STYLES, quotes_styled)):
     for _style in _styles:
         _textual(f"{_part}-{_style}", lambda s, m=_make, st=_style: m(s, st), note=_STYLED[f"{_part}-{_style}"])
 for _name, _styles in RESTYLED.items():

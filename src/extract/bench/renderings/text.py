@@ -270,6 +270,19 @@ def contacts_styled(src: str, style: str) -> str:
     return b.front + GAP.join(portraits) + b.back
 
 
+# ---------------------------------------------------------------- quotes in other quote marks
+
+_QUOTE_LINE = re.compile(r"(?m)^'(?P<q>.*)'(?P<end>\.?)$")
+QUOTE_STYLES = {"guillemets": ("\u00ab", "\u00bb"), "double": ('"', '"'), "curly": ("\u201c", "\u201d")}
+
+
+def quotes_styled(src: str, style: str) -> str:
+    """The brochure with its pull quotes (a line in single quotes) in other
+    marks (``QUOTE_STYLES``): «…», "…" or “…”."""
+    left, right = QUOTE_STYLES[style]
+    return _QUOTE_LINE.sub(lambda m: f"{left}{m.group('q')}{right}{m.group('end')}", src)
+
+
 # ---------------------------------------------------------------- every part in another layout at once
 
 RESTYLED = {  # (table, member list, contact blocks, headings)
