@@ -77,6 +77,10 @@ BROKEN = [
      "text.yaml", "columns.gutter"),
     ("columns-zone-reversed", "text.yaml", lambda d: d["columns"].update(zone=[0.7, 0.3]), "text.yaml",
      "columns.gutter"),
+    ("heading-phrases-empty", "headings.yaml", lambda d: d["rules"][3].update(phrase=[]), "headings.yaml",
+     "heading.contact"),
+    ("member-heading-blank", "document.yaml", lambda d: d["member_list"].update(heading=["Member cities", " "]),
+     "document.yaml", "doc.member-list"),
 ]
 
 

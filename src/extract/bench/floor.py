@@ -29,7 +29,7 @@ import regex
 
 from extract.bench.results import Floor
 from extract.rules import DEFAULT_DIR, Rules
-from extract.rules.base import Source, phrase_re, read_rule_file
+from extract.rules.base import Source, phrase_re, phrases_of, read_rule_file
 from extract.rules.themes import pattern_to_phrases
 
 _BETWEEN = r"[^\p{L}\p{N}]*"
@@ -46,10 +46,10 @@ def vocabulary_re(rules: Rules, headings: Source | None = None) -> Any:
     phrase of the headings file (default: the project's) as one compiled
     alternation, case-insensitive."""
     ind = rules.indicators
-    data = read_rule_file(headings or DEFAULT_DIR / rules.files["headings"], "headings")
+    source = headings or DEFAULT_DIR / rules.files["headings"]
+    data = read_rule_file(source, "headings")
     parts = [label_pattern(lab.phrase) for lab in (*ind.labels, *ind.scopes, *ind.groups)]
-    parts += [phrase_re(str(phrase)) for rule in data["rules"]
-              for phrase in (rule["phrase"] if isinstance(rule["phrase"], list) else [rule["phrase"]])]
+    parts += [phrase_re(p) for rule in data["rules"] for p in phrases_of(source.name, str(rule["id"]), rule["phrase"])]
     return regex.compile("|".join(parts), regex.I | regex.V1)
 
 

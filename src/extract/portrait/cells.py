@@ -19,6 +19,7 @@ from operator import attrgetter
 import regex
 
 from extract.portrait.rows import Row, is_figure, read_row
+from extract.portrait.rowyears import YEAR
 from extract.read.textutil import trimmed
 from extract.rules.indicators import IndicatorRules, Label
 from extract.types import Line, Span
@@ -26,7 +27,6 @@ from extract.types import Line, Span
 # A cell on a line of its own: a value, a year in brackets, or both.
 _LOOSE = regex.compile(r"[ \t]*(?P<value>[^()\s](?:[^()]*[^()\s])?)?[ \t]*"
                        r"(?:\([ \t]*(?P<year>[^()\s]{1,12})[ \t]*\))?[ \t]*")
-_YEAR = regex.compile(r"(?:1[89]|20)[0-9]{2}")
 _TEXT = attrgetter("text")
 
 
@@ -65,7 +65,7 @@ def _loose(text: str, line: Line, rules: IndicatorRules, rows: int) -> Loose | N
         return None
     if m["value"] is not None and not is_figure(m["value"], rules):
         return None
-    if m["year"] is not None and not (_YEAR.fullmatch(m["year"]) or m["year"].lower() in rules.missing):
+    if m["year"] is not None and not (YEAR.fullmatch(m["year"]) or m["year"].lower() in rules.missing):
         return None
     return Loose(rows, t, Span(*m.span("value")) if m["value"] else None,
                  Span(*m.span("year")) if m["year"] else None)

@@ -120,7 +120,7 @@ def _split_entry(text: str, places: PlaceRules) -> tuple[str, str] | None:
         bracketed = m.group().strip() == "("
         if bracketed:  # `city (country)`: the brackets close the line
             right = right[:-1].strip() if right.endswith(")") else ""
-        for country, city in (((left, right),) if not bracketed else ()) + ((right, left),):
+        for country, city in [(right, left)] if bracketed else [(left, right), (right, left)]:
             if _HAS_LETTER.search(city) and _code(country, places) and (best is None or len(country) > len(best[0])):
                 best = (country, city)
     if best is not None:

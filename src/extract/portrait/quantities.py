@@ -18,7 +18,7 @@ _DECIMAL_COMMA = regex.compile(r"[0-9]+,[0-9]{1,2}")
 _EURO = regex.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+")
 # Thousands set apart by a space (SI and French style: no-break, narrow or
 # thin) or an apostrophe (Swiss), the decimal mark a point or a comma.
-_SPACED = regex.compile(r"[0-9]{1,3}(?:[ \u00a0\u2007\u2009\u202f'\u2019][0-9]{3})+(?P<comma>,[0-9]+)?(?:\.[0-9]+)?")
+_SPACED = regex.compile(r"[0-9]{1,3}(?:[ \u00a0\u2007\u2009\u202f'\u2019][0-9]{3})+(?:(?:(?P<comma>,)|\.)[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def number(raw: str) -> tuple[float | None, str]:
     if _EURO.fullmatch(s):
         return float(s.replace(".", "").replace(",", ".")), "decimal_comma"
     m = _SPACED.fullmatch(s)
-    if m and not (m.group("comma") and "." in s):
+    if m:
         digits = "".join(c for c in s if c.isdigit() or c in ".,").replace(",", ".")
         return float(digits), "decimal_comma" if m.group("comma") else ""
     return None, ""

@@ -15,6 +15,7 @@ import re
 import regex
 
 _YEAR_RE = r"(?:1[89]|20)[0-9]{2}"
+YEAR = regex.compile(_YEAR_RE)  # a year as a table prints one
 BRACKETED = regex.compile(r"\(\s*(?P<year>[^()]*?)\s*\)?\s*$")
 _SQUARE = regex.compile(r"\[\s*(?P<year>[^\[\]]*?)\s*\]\s*$")
 _BARE = regex.compile(rf"(?:\t|[ ]{{2,}}|,[ \t]+|[ \t]+in[ \t]+)(?P<year>{_YEAR_RE})[ \t]*$")

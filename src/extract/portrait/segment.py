@@ -266,11 +266,12 @@ def segment(doc: Document, rules: SegmentRules) -> Segmentation:
         list_first = _line_at(lines, member_spans[0].start)
         list_end = _line_at(lines, member_spans[-1].end, len(lines))
     heads, tops, soft = [], [], doc.soft or frozenset()
+    tabled = [_starts_table(rows.get(a, (None, 0))[0], rules) for a in anchors]  # else found by its vision heading
     for k, a in enumerate(anchors):
         low = list_end if list_end <= a else 0
         if k:  # not above the previous portrait's table or contact block
             low = max(low, anchors[k - 1] + 1, _contact_end(marks, anchors[k - 1], a) or 0)
-        tops.append(a if _starts_table(rows.get(a, (None, 0))[0], rules) else _intro_top(lines, a, low, soft))
+        tops.append(a if tabled[k] else _intro_top(lines, a, low, soft))
         heads.append(_header(lines, tops[-1], low, names, rules, soft))
     portraits, outside = [], []
     floor = list_end if heads and list_end <= heads[0] else 0
@@ -286,7 +287,7 @@ def segment(doc: Document, rules: SegmentRules) -> Segmentation:
         if k + 1 == len(heads) and tail:
             outside.append(Span(tail[0].start, tail[-1].end))
             tail = ()
-        table = anchor - head if _starts_table(rows.get(anchor, (None, 0))[0], rules) else None
+        table = anchor - head if tabled[k] else None
         portraits.append(Portrait(
             document_id=doc.document_id, index=k, span=Span(body[0].start, body[-1].end),
             lines=body, header=tuple(ln for ln in lines[head:tops[k]] if not ln.blank),

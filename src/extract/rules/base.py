@@ -105,6 +105,15 @@ def compile_pattern(file: str, rule_id: str, pattern: str, flags: int = 0):
         raise RuleError(file, rule_id, f"bad pattern: {exc}") from None
 
 
+def phrases_of(file: str, rule_id: str, value: Any, key: str = "phrase") -> list[str]:
+    """A rule's phrase, or its list of phrases (its ``key``), as a list;
+    ``RuleError`` when it is neither or a phrase is blank."""
+    phrases = value if isinstance(value, list) else [value]
+    if not phrases or not all(isinstance(p, str) and p.split() for p in phrases):
+        raise RuleError(file, rule_id, f"{key} must be a phrase or a list of phrases")
+    return phrases
+
+
 def phrase_re(phrase: str) -> str:
     """A literal phrase as a pattern with any white space between words."""
     return r"\s+".join(regex.escape(w) for w in phrase.split())

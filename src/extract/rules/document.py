@@ -9,7 +9,7 @@ from typing import Any
 import regex
 
 from extract.errors import RuleError
-from extract.rules.base import RuleFile, compile_pattern, phrase_re
+from extract.rules.base import RuleFile, compile_pattern, phrase_re, phrases_of
 
 
 @dataclass(frozen=True)
@@ -31,10 +31,7 @@ def load_document(rf: RuleFile) -> DocumentRules:
     unreadable = ml.get("unreadable_lines", 0)
     if not isinstance(unreadable, int) or isinstance(unreadable, bool) or unreadable < 0:
         raise RuleError(f, ml["id"], "unreadable_lines must be a whole number >= 0")
-    phrases = ml["heading"] if isinstance(ml["heading"], list) else [ml["heading"]]
-    if not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
-        raise RuleError(f, ml["id"], "heading must be a phrase or a list of phrases")
-    headings = "|".join(phrase_re(p) for p in phrases)
+    headings = "|".join(map(phrase_re, phrases_of(f, ml["id"], ml["heading"], "heading")))
     legend = rf.section("award_legend", ("pattern",), ())
     joined = rf.section("joined", ("pattern",), ())
     published = rf.section("published", ("pattern",), ())

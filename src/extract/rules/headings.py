@@ -9,7 +9,7 @@ from typing import Any
 import regex
 
 from extract.errors import RuleError
-from extract.rules.base import RuleFile, compile_pattern, need
+from extract.rules.base import RuleFile, compile_pattern, need, phrases_of
 
 SECTIONS = ("vision", "challenges", "plan", "contact")
 
@@ -30,19 +30,15 @@ def word_forms(word: str, signs: Mapping[str, list]) -> list[str]:
     return list(dict.fromkeys(forms))
 
 
-def heading_re(phrase: str, signs: Mapping[str, list]) -> str:
+def heading_re(phrase: str, signs: Mapping[str, list], lead: str = "") -> str:
     """A heading's phrase as a pattern: its words in any of their forms
-    (``word_forms``), any white space between them. A first word whose
-    forms share their first character starts with it as a literal (which
-    ``portrait/sections.py`` searches for first)."""
+    (``word_forms``), any white space between them; ``lead``, the first
+    character every form of its first word opens with, left out (the caller
+    sets it in front)."""
     out = []
     for n, word in enumerate(phrase.split()):
-        forms = word_forms(word, signs)
-        head = forms[0][:1]
-        if n == 0 and len(forms) > 1 and all(f[:1] == head and len(f) > 1 for f in forms):
-            out.append(regex.escape(head) + "(?:" + "|".join(regex.escape(f[1:]) for f in forms) + ")")
-        else:
-            out.append("(?:" + "|".join(map(regex.escape, forms)) + ")" if len(forms) > 1 else regex.escape(word))
+        forms = [f[len(lead):] for f in word_forms(word, signs)] if n == 0 else word_forms(word, signs)
+        out.append(regex.escape(forms[0]) if len(forms) == 1 else "(?:" + "|".join(map(regex.escape, forms)) + ")")
     return r"\s+".join(out)
 
 
@@ -50,16 +46,14 @@ def phrases_re(phrases: list[str], signs: Mapping[str, list]) -> str:
     """A heading printed as one of ``phrases`` (``heading_re`` each; the
     longest first): a phrase of one word only where a colon or the line's
     end follows it (``Contact:``; a line of prose may start with the word).
-    When every pattern starts with the same character, it is taken out in
-    front, a literal the search looks for first."""
-    parts = []
-    for phrase in sorted(phrases, key=len, reverse=True):
-        one = len(phrase.split()) == 1
-        parts.append(heading_re(phrase, signs) + (r"(?=[ \t]*(?::|$))" if one else ""))
-    head = parts[0][:1]
-    if len(parts) > 1 and head.isalnum() and all(p[:1] == head and p[1:2] != "?" for p in parts):
-        return head + "(?:" + "|".join(p[1:] for p in parts) + ")"
-    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+    The first character every form of every phrase opens with, when they
+    share one, stands in front as a literal, which ``portrait/sections.py``
+    searches for first."""
+    ordered = sorted(phrases, key=len, reverse=True)
+    firsts = [f for p in ordered for f in word_forms(p.split()[0], signs)]
+    lead = firsts[0][:1] if all(f[:1] == firsts[0][:1] and len(f) > 1 for f in firsts) else ""
+    parts = [heading_re(p, signs, lead) + (r"(?=[ \t]*(?::|$))" if len(p.split()) == 1 else "") for p in ordered]
+    return regex.escape(lead) + (parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")")
 
 
 def load_headings(rf: RuleFile) -> tuple[Heading, ...]:
@@ -80,9 +74,7 @@ def load_headings(rf: RuleFile) -> tuple[Heading, ...]:
         rid = need(rf.name, r, ("section", "phrase"), ("suffix",))
         if r["section"] not in SECTIONS:
             raise RuleError(rf.name, rid, f"section must be one of {', '.join(SECTIONS)}, not {r['section']!r}")
-        phrases = r["phrase"] if isinstance(r["phrase"], list) else [r["phrase"]]
-        if not phrases or not all(isinstance(p, str) and p.split() for p in phrases):
-            raise RuleError(rf.name, rid, "phrase must be a phrase or a list of phrases")
-        pat = rf"(?:^|(?<=[^\s]))[ \t]*(?P<h>{phrases_re(phrases, signs)}){r.get('suffix', '')}"
+        pat = rf"(?:^|(?<=[^\s]))[ \t]*(?P<h>{phrases_re(phrases_of(rf.name, rid, r['phrase']), signs)})" \
+              f"{r.get('suffix', '')}"
         out.append(Heading(rid, r["section"], compile_pattern(rf.name, rid, pat, regex.M), number))
     return tuple(out)

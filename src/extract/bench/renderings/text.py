@@ -25,12 +25,17 @@ def front_matter_removed(src: str) -> str:
     return GAP.join(b.portraits) + b.back
 
 
+def _each_portrait(src: str, change) -> str:
+    """The brochure with every portrait changed by ``change`` (a portrait's
+    text → its new text), the rest as it is."""
+    b = parse(src)
+    return b.front + GAP.join(map(change, b.portraits)) + b.back
+
+
 def tables_removed(src: str) -> str:
     """The brochure without its portraits' indicator tables (a brochure that
     prints none): every line of a table taken out."""
-    b = parse(src)
-    portraits = ["\n".join(ln for ln in p.split("\n") if "\t" not in ln) for p in b.portraits]
-    return b.front + GAP.join(portraits) + b.back
+    return _each_portrait(src, lambda p: "\n".join(ln for ln in p.split("\n") if "\t" not in ln))
 
 
 def member_list_at_end(src: str) -> str:
@@ -128,8 +133,6 @@ def markdown(src: str) -> str:
     return "\n\n---\n\n".join(chunks) + "\n"
 
 
-
-
 # ---------------------------------------------------------------- headings in another typography
 
 CONTACT = "Contact details"
@@ -206,13 +209,9 @@ def table_styled(src: str, style: str) -> str:
     ``comma-scope``), its year in the label (``Population (2010): 80,006``),
     in a cell of its own, after a comma or before the value, thousands set
     apart by a narrow no-break space (``80 006``), or dot leaders."""
-    b = parse(src)
     make = TABLE_STYLES[style]
-    portraits = []
-    for portrait in b.portraits:
-        lines = [make(*cells) if "\t" in ln and (cells := _cells(ln)) else ln for ln in portrait.split("\n")]
-        portraits.append("\n".join(lines))
-    return b.front + GAP.join(portraits) + b.back
+    return _each_portrait(src, lambda p: "\n".join(make(*cells) if "\t" in ln and (cells := _cells(ln)) else ln
+                                                  for ln in p.split("\n")))
 
 
 # ---------------------------------------------------------------- the member list in another layout
@@ -261,13 +260,12 @@ def contacts_styled(src: str, style: str) -> str:
     """The brochure with every portrait's contact block set in ``style``
     (``CONTACT_STYLES``): ``Mr Name, Role`` for ``Mr Name - Role``, the
     heading ``Contact:``, or the label ``Email address:``."""
-    b = parse(src)
     make = CONTACT_STYLES[style]
-    portraits = []
-    for portrait in b.portraits:
+
+    def change(portrait: str) -> str:
         at = portrait.rfind(CONTACT)
-        portraits.append(portrait[:at] + make(portrait[at:]) if at >= 0 else portrait)
-    return b.front + GAP.join(portraits) + b.back
+        return portrait[:at] + make(portrait[at:]) if at >= 0 else portrait
+    return _each_portrait(src, change)
 
 
 # ---------------------------------------------------------------- quotes in other quote marks
